@@ -1,0 +1,5 @@
+"""pmgen: sprint plans as code."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,11 @@
+"""Encoding: invalid UTF-8, BOM, CRLF, NUL, mojibake (PM5xx)."""
+
+from __future__ import annotations
+
+from pmgen.checks.context import Context
+from pmgen.documents import Document
+from pmgen.findings import Finding
+
+
+def check(doc: Document, ctx: Context) -> list[Finding]:
+    return []

@@ -1,0 +1,118 @@
+"""The `pmgen` command line: a click group whose commands load on first use.
+
+Lazy loading keeps `pmgen validate` (the pre-commit hook) fast and free of mkdocs.
+Exit codes: 0 clean, 1 findings or bad input, 2 usage, 3 a bug in pmgen, 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+
+import click
+
+from pmgen import __version__
+from pmgen.errors import PmgenError
+
+# command name -> "module:attribute" (a click.Command)
+COMMANDS: dict[str, str] = {
+    "validate": "pmgen.commands.validate:validate",
+    "schema": "pmgen.commands.schema:schema",
+    "events": "pmgen.commands.history:events",
+    "history": "pmgen.commands.history:history",
+    "show": "pmgen.commands.history:show",
+    "restore": "pmgen.commands.history:restore",
+    "state": "pmgen.commands.history:state",
+    "init": "pmgen.commands.bundle:init",
+    "provision": "pmgen.commands.bundle:provision",
+    "pages": "pmgen.commands.site:pages",
+    "build": "pmgen.commands.site:build",
+    "serve": "pmgen.commands.site:serve",
+    "new": "pmgen.commands.authoring:new",
+    "status": "pmgen.commands.authoring:status",
+    "check": "pmgen.commands.authoring:check",
+    "assign": "pmgen.commands.authoring:assign",
+    "adr": "pmgen.commands.authoring:adr",
+    "bug": "pmgen.commands.authoring:bug",
+    "migrate": "pmgen.commands.authoring:migrate",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in COMMANDS if self._load(name) is not None)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name)
+
+    @staticmethod
+    def _load(name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                return None  # that part of pmgen is not built yet
+            raise
+        command = getattr(module, attr, None)
+        return command if isinstance(command, click.Command) else None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pmgen")
+def cli() -> None:
+    """Sprint plans as code: validate, history, agent bundles and a site from delegation/."""
+
+
+def _report_bug(exc: BaseException) -> int:
+    fd, log = tempfile.mkstemp(prefix="pmgen-crash-", suffix=".log")
+    with os.fdopen(fd, "w") as handle:
+        handle.write("".join(traceback.format_exception(exc)))
+    click.echo(
+        f"pmgen: internal error: {type(exc).__name__}: {exc}\n"
+        f"  this is a bug in pmgen, not in your files; the traceback is in {log}",
+        err=True,
+    )
+    return 3
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code (never raises on bad input)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = cli.main(args=args, prog_name="pmgen", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.UsageError as exc:
+        exc.show()
+        return 2
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except PmgenError as exc:
+        click.echo(f"pmgen: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(f"  hint: {exc.hint}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the edge: a bug gets a log, not a traceback
+        return _report_bug(exc)
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

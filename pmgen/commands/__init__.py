@@ -1,0 +1,1 @@
+"""Thin click commands; each returns an exit code and calls the library."""

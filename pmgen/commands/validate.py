@@ -1,0 +1,58 @@
+"""`pmgen validate [PATH...]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pmgen import report, validate as validation
+from pmgen.findings import has_errors
+from pmgen.repo import Repo
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(report.REPORTER_BY_NAME)), default="text",
+    show_default=True, help="Output format; github prints workflow annotations.",
+)
+@click.option("--fix", is_flag=True, help="Apply safe fixes (encoding, line endings, stubs).")
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option("--staged", is_flag=True, help="Also compare statuses with HEAD (PM605).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+              help="Repository root (default: found from the current folder).")
+def validate(
+    paths: tuple[Path, ...], fmt: str, fix: bool, strict: bool, staged: bool, root: Path | None
+) -> int:
+    """Check plan documents (every plan in the repository when no PATH is given).
+
+    Prints one `path:line:col: CODE message` line per finding. Exit 0 when clean,
+    1 when there are findings.
+    """
+    repo = Repo.discover(root)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise click.BadParameter(
+            ", ".join(str(p) for p in missing) + ": no such file", param_hint="PATH"
+        )
+    files = _expand(paths)
+    if fix:
+        for rel, change in validation.fix(repo, files or None):
+            click.echo(f"fixed {rel}: {change}", err=fmt != "text")
+        repo = Repo.discover(root)
+    findings = validation.run(repo, files or None, staged=staged)
+    click.echo(report.render(findings, fmt), nl=False)
+    return 1 if has_errors(findings, strict) else 0
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    from pmgen.repo import PLAN_SUFFIXES
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES))
+        else:
+            files.append(path)
+    return files

@@ -1,0 +1,182 @@
+"""A plan file on disk -> Document: its kind, front matter (with positions), body and model.
+
+Parsing never raises on bad input: problems become findings on the document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from pmgen import yamlio
+from pmgen.findings import Finding
+
+PLANS_DIR = "delegation"
+
+# Path (relative to the plans folder) -> kind. Order matters: first match wins.
+KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("sprint", re.compile(r"^sprints/(?P<sprint>[^/]+)/SPRINT\.md$")),
+    ("task", re.compile(r"^sprints/(?P<sprint>[^/]+)/(?P<id>[^/]+)/TASK\.md$")),
+    ("agent", re.compile(r"^agents/(?P<id>[^/]+)\.ya?ml$")),
+    ("adr", re.compile(r"^adr/(?P<id>[^/]+)\.md$")),
+    ("bug", re.compile(r"^backlog/(?P<id>[^/]+)\.md$")),
+]
+
+_YAML_PROBLEM_CODES = {
+    "syntax": "PM103",
+    "tab": "PM104",
+    "duplicate": "PM105",
+    "bomb": "PM106",
+    "not-mapping": "PM107",
+}
+
+
+def kind_for(rel_to_plans: str) -> tuple[str, dict[str, str]] | None:
+    """The kind of a plan file from its path under the plans folder, with path parts."""
+    for kind, pattern in KIND_PATTERNS:
+        match = pattern.match(rel_to_plans)
+        if match:
+            return kind, match.groupdict()
+    return None
+
+
+@dataclass
+class Document:
+    """One plan file. ``rel`` is the repository-relative POSIX path used in findings."""
+
+    path: Path
+    rel: str
+    kind: str | None
+    parts: dict[str, str] = field(default_factory=dict)
+    raw: bytes = b""
+    text: str = ""
+    front_matter: Any = None  # ruamel round-trip mapping, with key positions
+    data: dict[str, Any] | None = None  # plain copy of the front matter
+    yaml_offset: int = 0  # lines before the YAML text (1 for the opening '---')
+    body: str = ""
+    body_line: int = 1  # 1-based line of the body's first line
+    model: BaseModel | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def is_markdown(self) -> bool:
+        return self.path.suffix == ".md"
+
+    def finding(
+        self, line: int, col: int, code: str, message: str, hint: str | None = None,
+        fixable: bool = False,
+    ) -> Finding:
+        return Finding(self.rel, line, col, code, message, hint, fixable)
+
+    def key_position(self, loc: tuple[Any, ...]) -> tuple[int, int]:
+        """File line:col of the key at ``loc`` (the front matter's first line if unknown)."""
+        pos = yamlio.key_position(self.front_matter, loc) if self.front_matter else None
+        if pos is None:
+            return (1, 1)
+        return pos[0] + self.yaml_offset, pos[1]
+
+    def value_position(self, loc: tuple[Any, ...]) -> tuple[int, int]:
+        pos = yamlio.value_position(self.front_matter, loc) if self.front_matter else None
+        if pos is None:
+            return self.key_position(loc)
+        return pos[0] + self.yaml_offset, pos[1]
+
+    @property
+    def id(self) -> str | None:
+        value = (self.data or {}).get("id")
+        return value if isinstance(value, str) else None
+
+
+def decode(raw: bytes) -> str:
+    """Text for parsing: BOM dropped, invalid bytes replaced, CRLF/CR made LF.
+
+    The encoding check reports each of these; parsing goes on so that one stray byte
+    does not hide every other finding.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    text = raw.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str) -> tuple[str, int, str, int] | str:
+    """(yaml_text, yaml_offset, body, body_line), or an error kind: 'missing'/'unterminated'."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return "missing"
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            yaml_text = "\n".join(lines[1:index]) + "\n"
+            body = "\n".join(lines[index + 1 :])
+            return yaml_text, 1, body, index + 2
+    return "unterminated"
+
+
+def parse(path: Path, rel: str, raw: bytes, kind: str | None, parts: dict[str, str]) -> Document:
+    """Parse ``raw`` into a Document; front matter problems become findings (PM1xx)."""
+    doc = Document(path=path, rel=rel, kind=kind, parts=parts, raw=raw, text=decode(raw))
+    if path.suffix in (".yml", ".yaml"):
+        yaml_text, doc.yaml_offset, doc.body, doc.body_line = doc.text, 0, "", 1
+    else:
+        split = split_front_matter(doc.text)
+        if split == "missing":
+            doc.findings.append(doc.finding(
+                1, 1, "PM101", "missing front matter",
+                "start the file with a line '---', the YAML keys, and another '---'",
+            ))
+            doc.body = doc.text
+            return doc
+        if split == "unterminated":
+            doc.findings.append(doc.finding(
+                1, 1, "PM102", "front matter is not closed",
+                "add a line '---' after the last YAML key",
+            ))
+            return doc
+        assert not isinstance(split, str)
+        yaml_text, doc.yaml_offset, doc.body, doc.body_line = split
+    try:
+        loaded = yamlio.load(yaml_text)
+    except yamlio.YamlProblem as problem:
+        hint = {
+            "tab": "indent YAML with spaces, not tabs",
+            "duplicate": "keep one of the keys; YAML would silently use the last one",
+            "bomb": "expand the aliases by hand; plan documents do not need them",
+        }.get(problem.kind, "check the YAML syntax near this line")
+        doc.findings.append(doc.finding(
+            problem.line + doc.yaml_offset, problem.col,
+            _YAML_PROBLEM_CODES[problem.kind], problem.message, hint,
+        ))
+        return doc
+    if loaded is None:
+        loaded = {}
+    if not isinstance(loaded, dict):
+        doc.findings.append(doc.finding(
+            1 + doc.yaml_offset, 1, "PM107",
+            f"front matter is a {type(loaded).__name__}, not a mapping of keys",
+            "write 'key: value' lines",
+        ))
+        return doc
+    doc.front_matter = loaded
+    doc.data = yamlio.to_plain(loaded)
+    return doc
+
+
+def read(path: Path, rel: str, plans_rel: str | None) -> Document:
+    """Read and parse a file. ``plans_rel`` is its path under the plans folder, if any."""
+    found = kind_for(plans_rel) if plans_rel is not None else None
+    kind, parts = found if found else (None, {})
+    return parse(path, rel, path.read_bytes(), kind, parts)
+
+
+def section_text(body: str, heading: str) -> str | None:
+    """The raw text under the first heading whose title is ``heading`` (any level)."""
+    from pmgen.outline import sections  # local: outline imports markdown-it
+
+    for section in sections(body):
+        if section.title.lower() == heading.lower():
+            return section.text
+    return None

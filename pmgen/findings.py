@@ -1,0 +1,121 @@
+"""Finding: one problem at one place, and the table of every finding code.
+
+Codes are grouped by family (the hundreds digit). Every code has a docs entry in
+docs/reference/findings.md; tests/docs_test.py keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    family: str
+    title: str
+    severity: Severity = "error"
+
+
+FAMILIES = {
+    "1": "front matter",
+    "2": "schema",
+    "3": "structure",
+    "4": "cross-document",
+    "5": "encoding",
+    "6": "consistency",
+    "9": "internal",
+}
+
+_TABLE = [
+    # front matter
+    ("PM101", "missing front matter"),
+    ("PM102", "unterminated front matter"),
+    ("PM103", "invalid YAML"),
+    ("PM104", "tab character in YAML indentation"),
+    ("PM105", "duplicate key"),
+    ("PM106", "too many aliases or too deep (alias bomb guard)"),
+    ("PM107", "front matter is not a mapping"),
+    # schema
+    ("PM201", "unknown key"),
+    ("PM202", "missing required key"),
+    ("PM203", "invalid value"),
+    ("PM204", "version-like number must be quoted"),
+    ("PM205", "invalid date"),
+    ("PM206", "invalid port"),
+    ("PM207", "invalid colour"),
+    ("PM208", "invalid status"),
+    ("PM209", "id does not match the file's location"),
+    ("PM210", "unknown document kind"),
+    # structure
+    ("PM301", "missing section"),
+    ("PM302", "unexpected section"),
+    ("PM303", "section out of order"),
+    ("PM304", "renamed section"),
+    ("PM305", "heading disagrees with front matter"),
+    ("PM306", "template cannot be rendered"),
+    # cross-document
+    ("PM401", "duplicate id"),
+    ("PM402", "unknown agent"),
+    ("PM403", "unknown sprint or track"),
+    ("PM404", "dependency target does not exist"),
+    ("PM405", "dependency cycle"),
+    ("PM406", "port used twice in a sprint"),
+    ("PM407", "branch used twice in a sprint"),
+    ("PM408", "worktree used twice in a sprint"),
+    ("PM409", "container prefix used twice in a sprint"),
+    ("PM410", "overlapping primary directories", "warning"),
+    ("PM411", "referenced file does not exist"),
+    ("PM412", "project root not found; references not checked", "warning"),
+    # encoding
+    ("PM501", "invalid UTF-8"),
+    ("PM502", "byte order mark"),
+    ("PM503", "CRLF line endings"),
+    ("PM504", "NUL byte"),
+    ("PM505", "mojibake: UTF-8 read as cp1252"),
+    ("PM506", "mojibake: UTF-8 read as Mac Roman"),
+    # consistency
+    ("PM601", "period ends before it starts"),
+    ("PM602", "completed sprint with unchecked success criteria"),
+    ("PM603", "counts contradict each other"),
+    ("PM604", "text names another sprint as if it were this one", "warning"),
+    ("PM605", "status moves backwards"),
+    ("PM606", "text contradicts the front matter", "warning"),
+    # internal
+    ("PM901", "internal error (a bug in pmgen)"),
+]
+
+CODES: dict[str, Code] = {}
+for _row in _TABLE:
+    _sev: Any = _row[2] if len(_row) > 2 else "error"
+    CODES[_row[0]] = Code(_row[0], FAMILIES[_row[0][2]], _row[1], _sev)
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem. ``path`` is repository-relative POSIX; ``line``/``col`` are 1-based."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    hint: str | None = field(default=None, compare=False)
+    fixable: bool = field(default=False, compare=False)
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity if self.code in CODES else "error"
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity
+        return data
+
+
+def has_errors(findings: list[Finding], strict: bool = False) -> bool:
+    """True when the findings should fail a run (errors always; warnings under ``strict``)."""
+    return any(strict or f.severity == "error" for f in findings)

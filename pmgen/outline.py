@@ -1,0 +1,86 @@
+"""Markdown structure: headings (with lines), sections, and checklists.
+
+The one markdown-it parser lives here. Headings inside code blocks are not headings:
+markdown-it's block tokens already know, so no regex guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+_MD = MarkdownIt("commonmark").enable("table")
+_CHECK_RE = re.compile(r"^(?P<indent>\s*)[-*+]\s+\[(?P<mark>[ xX])\]\s+(?P<text>.*)$")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str  # inline source, trimmed, e.g. "Track A: Backend Scheduler"
+    line: int  # 1-based, relative to the start of the parsed text
+
+
+@dataclass(frozen=True)
+class Section:
+    level: int
+    title: str
+    line: int  # heading line
+    text: str  # everything under the heading up to the next heading of the same or higher level
+    start: int  # 0-based index of the first line under the heading
+    end: int  # 0-based index one past the last line of the section
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    checked: bool
+    text: str
+    line: int  # 1-based, relative to the parsed text
+
+
+@lru_cache(maxsize=256)
+def headings(text: str) -> tuple[Heading, ...]:
+    """Every ATX/setext heading outside code blocks, in order."""
+    tokens = _MD.parse(text)
+    found = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.map is not None:
+            inline = tokens[index + 1]
+            found.append(Heading(int(token.tag[1]), inline.content.strip(), token.map[0] + 1))
+    return tuple(found)
+
+
+def sections(text: str) -> list[Section]:
+    lines = text.split("\n")
+    heads = headings(text)
+    result = []
+    for i, head in enumerate(heads):
+        end = len(lines)
+        for later in heads[i + 1 :]:
+            if later.level <= head.level:
+                end = later.line - 1
+                break
+        start = head.line  # the line after the heading (0-based index == 1-based heading line)
+        body = "\n".join(lines[start:end]).strip("\n")
+        result.append(Section(head.level, head.text, head.line, body, start, end))
+    return result
+
+
+def checklist(text: str, first_line: int = 1) -> list[CheckItem]:
+    """Task-list items ``- [ ]`` / ``- [x]`` outside code blocks, with their lines."""
+    code_lines: set[int] = set()
+    for token in _MD.parse(text):
+        if token.type in ("fence", "code_block") and token.map:
+            code_lines.update(range(token.map[0], token.map[1]))
+    items = []
+    for index, line in enumerate(text.split("\n")):
+        if index in code_lines:
+            continue
+        match = _CHECK_RE.match(line)
+        if match:
+            items.append(
+                CheckItem(match["mark"] != " ", match["text"].strip(), index + first_line)
+            )
+    return items

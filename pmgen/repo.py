@@ -1,0 +1,87 @@
+"""The repository that holds the plans: its root, plans folder, schema folder, documents."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmgen.documents import PLANS_DIR, Document, kind_for, read
+from pmgen.errors import PmgenError
+
+PLAN_SUFFIXES = (".md", ".yml", ".yaml")
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` with a plans folder or a .git, else ``start``.
+
+    ``PMGEN_ROOT`` overrides the search (used by the MkDocs plugin and tests).
+    """
+    env = os.environ.get("PMGEN_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / PLANS_DIR).is_dir() or (folder / ".git").exists():
+            return folder
+    return here
+
+
+@dataclass
+class Repo:
+    root: Path
+    _documents: dict[str, Document] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def discover(cls, start: Path | None = None) -> Repo:
+        return cls(find_root(start))
+
+    @property
+    def plans(self) -> Path:
+        return self.root / PLANS_DIR
+
+    @property
+    def schema(self) -> Path:
+        return self.root / "schema"
+
+    def rel(self, path: Path) -> str:
+        """Repository-relative POSIX path (absolute if outside the repository)."""
+        resolved = path.resolve() if not path.is_absolute() else path
+        try:
+            return resolved.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def plans_rel(self, path: Path) -> str | None:
+        try:
+            return path.resolve().relative_to(self.plans.resolve()).as_posix()
+        except ValueError:
+            return None
+
+    def plan_files(self) -> list[Path]:
+        """Every file under the plans folder whose path names a plan kind, sorted."""
+        if not self.plans.is_dir():
+            return []
+        found = []
+        for path in self.plans.rglob("*"):
+            if path.is_file() and path.suffix in PLAN_SUFFIXES:
+                rel = self.plans_rel(path)
+                if rel is not None and kind_for(rel):
+                    found.append(path)
+        return sorted(found)
+
+    def document(self, path: Path) -> Document:
+        """Read (once) and parse a file; cached by resolved path."""
+        key = str(path.resolve())
+        if key not in self._documents:
+            try:
+                self._documents[key] = read(path, self.rel(path), self.plans_rel(path))
+            except OSError as exc:
+                raise PmgenError(f"{self.rel(path)}: cannot read: {exc.strerror}") from None
+        return self._documents[key]
+
+    def documents(self) -> list[Document]:
+        return [self.document(path) for path in self.plan_files()]
+
+    def forget(self, path: Path) -> None:
+        self._documents.pop(str(path.resolve()), None)

@@ -1,0 +1,76 @@
+"""Document templates: a repository's schema/templates/ over the ones packaged with pmgen.
+
+Templates are Jinja2 in a sandbox with StrictUndefined: a template can only read the
+values it is given, and a missing value is an error, never an empty string.
+
+With ``mark_data=True`` every ``{{ expression }}`` output is wrapped in private-use
+markers, so the outline knows which heading text came from front matter (a heading that
+carries data) and which is fixed text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+DATA_START = "\ue000"
+DATA_END = "\ue001"
+
+TEMPLATE_NAMES: dict[str, str] = {
+    "sprint": "SPRINT.md.j2",
+    "task": "TASK.md.j2",
+    "adr": "ADR.md.j2",
+    "bug": "BUG.md.j2",
+    "agent": "agent.yml.j2",
+}
+
+# Heading markers a template may put at the end of a heading line.
+OPTIONAL_MARK = "<!-- pmgen: optional -->"
+FREE_MARK = "<!-- pmgen: free -->"
+
+
+def _mark(value: Any) -> Any:
+    if value is None or value == "":
+        return value
+    return f"{DATA_START}{value}{DATA_END}"
+
+
+def environment(schema_dir: Path | None, mark_data: bool = False) -> SandboxedEnvironment:
+    """The sandboxed Jinja environment: repository templates first, then packaged ones."""
+    loaders: list[Any] = []
+    if schema_dir is not None and (schema_dir / "templates").is_dir():
+        loaders.append(FileSystemLoader(str(schema_dir / "templates")))
+    loaders.append(PackageLoader("pmgen", "templates"))
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_mark if mark_data else None,
+    )
+    return env
+
+
+def source_path(schema_dir: Path | None, kind: str) -> str:
+    """Where the template for ``kind`` comes from (repository file or packaged)."""
+    name = TEMPLATE_NAMES[kind]
+    if schema_dir is not None and (schema_dir / "templates" / name).is_file():
+        return str(schema_dir / "templates" / name)
+    return f"pmgen/templates/{name}"
+
+
+def render(
+    schema_dir: Path | None, kind: str, context: dict[str, Any], mark_data: bool = False
+) -> str:
+    """Render the template of ``kind``. Raises jinja2 errors; callers turn them into PM306."""
+    env = environment(schema_dir, mark_data)
+    return env.get_template(TEMPLATE_NAMES[kind]).render(**context)
+
+
+def strip_marks(text: str) -> str:
+    return text.replace(DATA_START, "").replace(DATA_END, "")

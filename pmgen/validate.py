@@ -1,0 +1,99 @@
+"""`pmgen validate`: run every check family on plan files, optionally apply safe fixes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmgen import yamlio
+from pmgen.checks import consistency, crossref, encoding, schema, structure
+from pmgen.checks.context import Context
+from pmgen.documents import Document
+from pmgen.findings import Finding
+from pmgen.repo import Repo
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A repaired file: its new bytes and one line per change, for the user."""
+
+    data: bytes
+    changes: list[str]
+
+
+# Order matters: structure needs text that decodes, so encoding goes first.
+DOCUMENT_CHECKS: dict[str, Callable[[Document, Context], list[Finding]]] = {
+    "encoding": encoding.check,
+    "structure": structure.check,
+    "consistency": consistency.check,
+}
+FIXERS: dict[str, Callable[[Document, Context], Fix | None]] = {
+    name: module.fix  # type: ignore[attr-defined]
+    for name, module in (("encoding", encoding), ("structure", structure))
+    if hasattr(module, "fix")
+}
+
+
+def context(repo: Repo, staged: bool = False) -> Context:
+    """Load every plan of the repository and validate each one's front matter."""
+    ctx = Context(repo, repo.documents(), staged=staged)
+    for doc in ctx.documents:
+        if doc.model is None and doc.data is not None:
+            doc.findings.extend(schema.check(doc))
+    return ctx
+
+
+def _targets(repo: Repo, paths: Sequence[Path] | None, ctx: Context) -> list[Document]:
+    if not paths:
+        return list(ctx.documents)
+    docs = []
+    for path in paths:
+        doc = repo.document(path)
+        if doc.kind is None and doc.data is None and doc.rel not in {d.rel for d in docs}:
+            continue  # not a plan file (README.md in delegation/, say): nothing to check
+        if doc.model is None and doc.data is not None and not any(
+            f.code.startswith("PM2") for f in doc.findings
+        ):
+            doc.findings.extend(schema.check(doc))
+        docs.append(doc)
+    return docs
+
+
+def check_documents(docs: list[Document], ctx: Context) -> list[Finding]:
+    findings: list[Finding] = []
+    for doc in docs:
+        findings.extend(doc.findings)
+        for check in DOCUMENT_CHECKS.values():
+            findings.extend(check(doc, ctx))
+    wanted = {doc.rel for doc in docs}
+    findings.extend(f for f in crossref.check_repository(ctx) if f.path in wanted)
+    return sorted(set(findings))
+
+
+def run(
+    repo: Repo, paths: Sequence[Path] | None = None, staged: bool = False
+) -> list[Finding]:
+    """Findings for ``paths`` (every plan when empty), cross-document rules included."""
+    ctx = context(repo, staged=staged)
+    return check_documents(_targets(repo, paths, ctx), ctx)
+
+
+def fix(repo: Repo, paths: Sequence[Path] | None = None) -> list[tuple[str, str]]:
+    """Apply every safe fix, file by file, atomically. Returns (path, change) pairs."""
+    changed: list[tuple[str, str]] = []
+    ctx = context(repo)
+    for doc in _targets(repo, paths, ctx):
+        current = doc
+        for fixer in FIXERS.values():
+            result = fixer(current, ctx)
+            if result is None or result.data == current.raw:
+                continue
+            yamlio.atomic_write(current.path, result.data)
+            changed.extend((current.rel, change) for change in result.changes)
+            repo.forget(current.path)
+            current = repo.document(current.path)
+            if current.data is not None:
+                current.findings.extend(schema.check(current))
+            ctx.documents = [current if d.rel == current.rel else d for d in ctx.documents]
+    return changed

@@ -1,0 +1,199 @@
+"""The one ruamel.yaml round-trip instance: load with key positions, dump, atomic write.
+
+Loading is bounded: a YAML alias bomb ("billion laughs") is refused by counting the size
+of the expanded tree, memoised per node, before anything walks it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+MAX_EXPANDED_NODES = 20_000
+MAX_DEPTH = 64
+
+
+def _make_yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.allow_duplicate_keys = False
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+_YAML = _make_yaml()
+
+
+def _construct_timestamp(constructor: Any, node: Any) -> Any:
+    # An impossible date (2026-02-30) would abort the whole load with a bare ValueError;
+    # keep it as text so the model reports it at its key (PM205).
+    try:
+        return RoundTripConstructor.construct_yaml_timestamp(constructor, node)
+    except ValueError:
+        return str(node.value)
+
+
+_YAML.constructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+@dataclass(frozen=True)
+class YamlProblem(Exception):
+    """Why a YAML text could not be loaded; ``line``/``col`` are 1-based within the text."""
+
+    kind: str  # "syntax" | "duplicate" | "tab" | "bomb" | "not-mapping"
+    message: str
+    line: int
+    col: int
+
+
+def _tab_problem(text: str) -> YamlProblem | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            return YamlProblem(
+                "tab", "tab character in indentation", number, indent.index("\t") + 1
+            )
+    return None
+
+
+def _expanded_size(node: Any, memo: dict[int, int], depth: int = 0) -> int:
+    if depth > MAX_DEPTH:
+        return MAX_EXPANDED_NODES + 1
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    size = 1
+    if isinstance(node, dict):
+        for value in node.values():
+            size += _expanded_size(value, memo, depth + 1)
+            if size > MAX_EXPANDED_NODES:
+                break
+    elif isinstance(node, list):
+        for value in node:
+            size += _expanded_size(value, memo, depth + 1)
+            if size > MAX_EXPANDED_NODES:
+                break
+    memo[key] = size
+    return size
+
+
+def load(text: str) -> Any:
+    """Load one YAML document (round-trip types). Raises YamlProblem with a location."""
+    tab = _tab_problem(text)
+    try:
+        data = _YAML.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if tab is not None:
+            raise tab from None
+        name = type(exc).__name__
+        kind = "duplicate" if "Duplicate" in name else "syntax"
+        message = (exc.problem or str(exc)).strip()
+        if kind == "duplicate":
+            message = message.replace("found duplicate key", "duplicate key").split(" with value")[0]
+        raise YamlProblem(kind, message, line, col) from None
+    except (YAMLError, RecursionError, ValueError) as exc:
+        raise YamlProblem("syntax", str(exc).splitlines()[0] or "invalid YAML", 1, 1) from None
+    if _expanded_size(data, {}) > MAX_EXPANDED_NODES:
+        raise YamlProblem(
+            "bomb",
+            f"front matter expands to more than {MAX_EXPANDED_NODES} nodes (aliases?)",
+            1,
+            1,
+        )
+    return data
+
+
+def key_position(data: Any, loc: tuple[Any, ...]) -> tuple[int, int] | None:
+    """1-based (line, col) of the key (or item) at ``loc`` in a round-trip tree.
+
+    Walks as deep as the path exists, so an error on a missing nested key points at its
+    parent key.
+    """
+    best: tuple[int, int] | None = None
+    node = data
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line, col = node.lc.key(part)
+            best = (line + 1, col + 1)
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line, col = node.lc.item(part)
+            best = (line + 1, col + 1)
+            node = node[part]
+        else:
+            break
+    return best
+
+
+def value_position(data: Any, loc: tuple[Any, ...]) -> tuple[int, int] | None:
+    """1-based (line, col) of the value at ``loc`` (falls back to the key's position)."""
+    if not loc:
+        return None
+    parent: Any = data
+    for part in loc[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return key_position(data, loc)
+    last = loc[-1]
+    if isinstance(parent, CommentedMap) and last in parent:
+        line, col = parent.lc.value(last)
+        return line + 1, col + 1
+    return key_position(data, loc)
+
+
+def to_plain(node: Any) -> Any:
+    """Round-trip tree -> plain dict/list/str/int/float/bool/date, for models and JSON."""
+    if isinstance(node, dict):
+        return {str(k) if not isinstance(k, (int, float, bool)) else k: to_plain(v)
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
+def dump(data: Any) -> str:
+    """Serialise a round-trip tree back to YAML text (comments, order, quoting kept)."""
+    stream = io.StringIO()
+    _YAML.dump(data, stream)
+    return stream.getvalue()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
