@@ -165,11 +165,25 @@ def parse(path: Path, rel: str, raw: bytes, kind: str | None, parts: dict[str, s
     return doc
 
 
+_KIND_BY_NAME = {"SPRINT.md": "sprint", "TASK.md": "task"}
+
+
 def read(path: Path, rel: str, plans_rel: str | None) -> Document:
-    """Read and parse a file. ``plans_rel`` is its path under the plans folder, if any."""
+    """Read and parse a file. ``plans_rel`` is its path under the plans folder, if any.
+
+    Outside the plans folder (a draft, a test fixture) the kind comes from the file name
+    (SPRINT.md, TASK.md) or from a ``kind:`` key, and the id is not tied to the path.
+    """
     found = kind_for(plans_rel) if plans_rel is not None else None
-    kind, parts = found if found else (None, {})
-    return parse(path, rel, path.read_bytes(), kind, parts)
+    kind, parts = found if found else (_KIND_BY_NAME.get(path.name), {})
+    doc = parse(path, rel, path.read_bytes(), kind, parts)
+    if doc.kind is None and doc.data is not None:
+        from pmgen.models import KINDS
+
+        declared = doc.data.get("kind")
+        if isinstance(declared, str) and declared in KINDS:
+            doc.kind = declared
+    return doc
 
 
 def section_text(body: str, heading: str) -> str | None:

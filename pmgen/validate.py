@@ -50,8 +50,6 @@ def _targets(repo: Repo, paths: Sequence[Path] | None, ctx: Context) -> list[Doc
     docs = []
     for path in paths:
         doc = repo.document(path)
-        if doc.kind is None and doc.data is None and doc.rel not in {d.rel for d in docs}:
-            continue  # not a plan file (README.md in delegation/, say): nothing to check
         if doc.model is None and doc.data is not None and not any(
             f.code.startswith("PM2") for f in doc.findings
         ):

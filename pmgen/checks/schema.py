@@ -131,7 +131,7 @@ def _location_findings(doc: Document) -> list[Finding]:
     found = []
     if doc.kind == "sprint":
         expected = doc.parts.get("sprint")
-    if doc.kind == "task" and data.get("sprint") not in (None, doc.parts.get("sprint")):
+    if doc.kind == "task" and "sprint" in doc.parts and data.get("sprint") != doc.parts["sprint"]:
         line, col = doc.key_position(("sprint",))
         found.append(doc.finding(
             line, col, "PM209",
