@@ -1,0 +1,27 @@
+"""`pmgen schema [--check]`: export the models' JSON Schemas into schema/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pmgen import schema_export
+from pmgen.repo import Repo
+
+
+@click.command()
+@click.option("--check", is_flag=True, help="Only report stale files (exit 1), write nothing.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+              help="Repository root (default: found from the current folder).")
+def schema(check: bool, root: Path | None) -> int:
+    """Write schema/<kind>.schema.json for every document kind (only files that changed)."""
+    repo = Repo.discover(root)
+    if check:
+        stale = schema_export.stale(repo.schema)
+        for path in stale:
+            click.echo(f"{repo.rel(path)}: stale, run pmgen schema", err=True)
+        return 1 if stale else 0
+    for path in schema_export.write(repo.schema):
+        click.echo(f"wrote {repo.rel(path)}")
+    return 0
