@@ -172,6 +172,18 @@ def to_plain(node: Any) -> Any:
     return node
 
 
+def compose(text: str) -> Any:
+    """The node tree of a YAML text (start/end marks per node), for surgical text edits.
+
+    Call only on text that ``load`` accepted (the alias guard runs there).
+    """
+    return _YAML.compose(text)
+
+
+class FileChanged(OSError):
+    """The file on disk is not what the caller read (or exists when it should not)."""
+
+
 def dump(data: Any) -> str:
     """Serialise a round-trip tree back to YAML text (comments, order, quoting kept)."""
     stream = io.StringIO()
@@ -179,8 +191,16 @@ def dump(data: Any) -> str:
     return stream.getvalue()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same folder and a rename."""
+def atomic_write(
+    path: Path, data: bytes, expected: bytes | None = None, create: bool = False
+) -> None:
+    """Write ``data`` to ``path`` through a temp file in the same folder and a rename.
+
+    ``expected``: the bytes the caller read; if the file differs right before the rename
+    (someone else wrote it meanwhile), nothing is written and FileChanged is raised.
+    ``create``: the file must not exist; it is linked into place, so a file that appears
+    meanwhile is never overwritten (FileChanged).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -192,6 +212,20 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         else:
             os.chmod(tmp, 0o644)
+        if create:
+            try:
+                os.link(tmp, path)  # fails if the path exists, unlike a rename
+            except FileExistsError:
+                raise FileChanged(f"{path} already exists") from None
+            os.unlink(tmp)
+            return
+        if expected is not None:
+            try:
+                current = path.read_bytes()
+            except FileNotFoundError:
+                current = None
+            if current != expected:
+                raise FileChanged(f"{path} changed on disk since it was read")
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
