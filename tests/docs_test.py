@@ -122,3 +122,26 @@ def test_every_command_and_option_is_documented_with_an_example(
 def test_every_finding_code_has_a_docs_section(code: str) -> None:
     pages = "\n".join(p.read_text(encoding="utf-8") for p in (DOCS / "findings").glob("*.md"))
     assert re.search(rf"^#+ {code}\b", pages, re.M), f"{code} has no section in docs/findings/"
+
+
+def test_every_front_matter_key_is_documented() -> None:
+    from pydantic import BaseModel
+
+    from pmgen.checks.schema import _unwrap
+    from pmgen.models import KINDS
+
+    text = (DOCS / "sim.md").read_text(encoding="utf-8")
+
+    def keys(model: type[BaseModel], prefix: str = "") -> list[str]:
+        found = []
+        for name, field in model.model_fields.items():
+            found.append(prefix + name)
+            inner = _unwrap(field.annotation)
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                sep = "[]." if "list" in str(field.annotation) else "."
+                found.extend(keys(inner, prefix + name + sep))
+        return found
+
+    missing = [f"{kind}: {key}" for kind, model in KINDS.items() for key in keys(model)
+               if f"| `{key}` |" not in text]
+    assert not missing, f"not documented in docs/sim.md: {missing}"

@@ -1,0 +1,132 @@
+"""The hooks through the real pre-commit framework and a real `git commit`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import ROOT, GitRepo
+from plan_factory import write_plans
+
+MANIFEST = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
+OWN_CONFIG = YAML(typ="safe").load((ROOT / ".pre-commit-config.yaml").read_text())
+BIN = str(Path(sys.executable).parent)
+
+
+def _run(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**repo.env, "PATH": BIN + os.pathsep + os.environ["PATH"],
+           "PRE_COMMIT_HOME": str(repo.path.parent / "pre-commit-home")}
+    return subprocess.run(list(args), cwd=repo.path, env=env, capture_output=True, text=True)
+
+
+def _config_from_manifest(ids: list[str]) -> str:
+    """A repo: local config with the manifest's hooks, pmgen hooks run by the installed pmgen."""
+    hooks = []
+    for hook in MANIFEST:
+        if hook["id"] in ids:
+            local = dict(hook)
+            if local["language"] == "python":
+                local["language"] = "system"
+            hooks.append(local)
+    stream = __import__("io").StringIO()
+    YAML().dump({"repos": [{"repo": "local", "hooks": hooks}]}, stream)
+    return stream.getvalue()
+
+
+@pytest.fixture
+def hooked(git_repo: GitRepo) -> GitRepo:
+    write_plans(git_repo.path)
+    git_repo.write(".pre-commit-config.yaml", _config_from_manifest(
+        ["pmgen-validate", "pmgen-validate-all", "pmgen-no-transient-files"]))
+    git_repo.commit("Plans and hooks")
+    result = _run(git_repo, sys.executable, "-m", "pre_commit", "install")
+    assert result.returncode == 0, result.stderr
+    return git_repo
+
+
+def test_manifest_is_valid_for_pre_commit() -> None:
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest",
+                             str(ROOT / ".pre-commit-hooks.yaml")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_own_config_runs_the_manifest_hooks_with_the_same_entry_and_files() -> None:
+    own = {h["id"]: h for repo in OWN_CONFIG["repos"] for h in repo["hooks"]}
+    for hook in MANIFEST:
+        assert hook["id"] in own, f"{hook['id']} is not run on this repository"
+        for key in ("entry", "files", "pass_filenames"):
+            assert own[hook["id"]].get(key) == hook.get(key), (hook["id"], key)
+
+
+def test_every_hook_has_a_docs_section() -> None:
+    text = (ROOT / "docs/hooks.md").read_text()
+    for hook in MANIFEST:
+        assert f"### {hook['id']}" in text, hook["id"]
+
+
+def test_drifted_sim_is_blocked_at_commit_and_the_fixed_one_commits(hooked: GitRepo) -> None:
+    sim = hooked.path / "delegation/sprints/sprint-1/SPRINT.md"
+    original = sim.read_text()
+    sim.write_text(original.replace("### Success Criteria", "### Success Criterias"))
+    hooked.git("add", "-A")
+    blocked = _run(hooked, "git", "commit", "-m", "Drift")
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1
+    assert "delegation/sprints/sprint-1/SPRINT.md:" in output
+    assert "PM304" in output
+    assert 'Expected: "### Success Criteria"; Actual: "### Success Criterias"' in output
+
+    sim.write_text(original.replace("- [ ] The UI shows it.", "- [x] The UI shows it."))
+    hooked.git("add", "-A")
+    done = _run(hooked, "git", "commit", "-m", "Tick a criterion")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert hooked.git("log", "-1", "--format=%s").strip() == "Tick a criterion"
+
+
+@pytest.mark.parametrize("name", [".env", "docker-compose.override.yml", "deploy/.env"])
+def test_transient_files_are_refused(hooked: GitRepo, name: str) -> None:
+    hooked.write(name, "POSTGRES_PORT=5433\n")
+    hooked.git("add", "-A")
+    blocked = _run(hooked, "git", "commit", "-m", "Oops")
+    assert blocked.returncode == 1
+    assert "transient environment files" in blocked.stdout + blocked.stderr
+
+
+def test_similar_names_are_not_transient(hooked: GitRepo) -> None:
+    hooked.write(".env.example", "POSTGRES_PORT=\n")
+    hooked.write("docker-compose.yml", "services: {}\n")
+    hooked.git("add", "-A")
+    result = _run(hooked, "git", "commit", "-m", "Templates are fine")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_plain_git_hook_blocks_drift(git_repo: GitRepo) -> None:
+    write_plans(git_repo.path)
+    hooks = git_repo.path / "githooks"
+    hooks.mkdir()
+    shutil.copy(ROOT / "hooks/pre-commit", hooks / "pre-commit")
+    git_repo.git("config", "core.hooksPath", "githooks")
+    git_repo.git("add", "-A")
+    first = _run(git_repo, "git", "commit", "-m", "Valid plans")
+    assert first.returncode == 0, first.stdout + first.stderr
+
+    task = git_repo.path / "delegation/sprints/sprint-1/track-a/TASK.md"
+    task.write_text(task.read_text().replace("port: 8001", "port: 80010"))
+    git_repo.git("add", "-A")
+    blocked = _run(git_repo, "git", "commit", "-m", "Bad port")
+    assert blocked.returncode == 1
+    assert "delegation/sprints/sprint-1/track-a/TASK.md:10:1: PM206" in blocked.stderr + blocked.stdout
+    assert "pmgen hook: fix the findings above" in blocked.stderr
+
+    # a commit that does not touch plans is not slowed down or blocked
+    git_repo.git("checkout", "--", "delegation")
+    git_repo.write("README.md", "hello\n")
+    git_repo.git("add", "README.md")
+    other = _run(git_repo, "git", "commit", "-m", "Readme")
+    assert other.returncode == 0, other.stdout + other.stderr
