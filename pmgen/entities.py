@@ -61,7 +61,9 @@ def check_id(value: str, what: str = "id") -> str:
         raise UsageError(f"{what} is empty")
     shown = value if len(value) <= 40 else value[:40] + "..."
     if len(value) > MAX_ID:
-        raise UsageError(f"{what} {shown!r} is too long ({len(value)} characters, at most {MAX_ID})")
+        raise UsageError(
+            f"{what} {shown!r} is too long ({len(value)} characters, at most {MAX_ID})"
+        )
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise UsageError(f"{what} {shown!r} contains a control character")
     if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", value):
@@ -200,7 +202,10 @@ def existing_path(repo: Repo, entity: Entity) -> Path:
     if not path.is_file():
         raise PmgenError(
             f"{entity}: no such plan ({repo.rel(path)} does not exist)",
-            f"create it with: pmgen new {entity.kind} ..." if entity.kind in
-            ("sprint", "task", "agent") else None,
+            {
+                "sprint": f"create it with: pmgen new sprint --id {entity.id}",
+                "task": f"create it with: pmgen new task {entity}",
+                "agent": f"create it with: pmgen new agent {entity.id}",
+            }.get(entity.kind),
         )
     return path
