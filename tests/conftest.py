@@ -32,6 +32,7 @@ class GitRepo:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        path.mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, **GIT_ENV}
         self.git("init", "-q", "-b", "main")
         self.git("config", "commit.gpgsign", "false")
