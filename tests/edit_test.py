@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import GitRepo
+
 from pmgen import edit, yamlio
 from pmgen.cli import main
 from pmgen.errors import PmgenError
@@ -227,4 +227,4 @@ def test_every_example_task_status_edit_is_surgical(example_repo: GitRepo) -> No
         old_lines = source.raw.splitlines(keepends=True)
         new_lines = change.after.splitlines(keepends=True)
         assert len(old_lines) == len(new_lines)
-        assert sum(a != b for a, b in zip(old_lines, new_lines)) <= 1
+        assert sum(a != b for a, b in zip(old_lines, new_lines, strict=True)) <= 1
