@@ -1,0 +1,229 @@
+"""Agent context bundles (`pmgen init S:<sprint>` / `T:<sprint>/<track>`): the "AGENT INIT"
+of the orchestration plan, replacing the hand-written Context Injection Prompts.
+
+The same inputs give the same bytes: nothing reads the clock, and the footer names the
+commit and the sha256 of every input file, so `pmgen init --verify` can tell whether a
+saved bundle went stale. ``--max-tokens`` trims reference documents, then older history,
+never the mission, constraints or success criteria.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pmgen.bundle_format import part_markdown
+from pmgen.bundle_parts import Part
+from pmgen.errors import PmgenError
+from pmgen.repo import Repo
+
+FORMATS = ("markdown", "json")
+TOKENS_NOTE = "approximate: characters / 4, rounded up"
+_ENTITY_RE = re.compile(r"^- \*\*Entity\*\*: `(?P<entity>[^`]+)`$", re.M)
+_INPUT_RE = re.compile(r"^\| `(?P<path>[^`]+)` \| `?(?P<sha>[0-9a-f]{64}|missing)`? \|$", re.M)
+
+
+def tokens(chars: int) -> int:
+    """The approximate token count of ``chars`` characters (4 characters a token)."""
+    return (chars + 3) // 4
+
+
+@dataclass
+class Bundle:
+    entity: str
+    heading: str
+    parts: list[Part]
+    inputs: dict[str, str]
+    commit: str | None
+    max_tokens: int | None = None
+    since: str | None = None
+    dropped: list[dict[str, Any]] = field(default_factory=list)
+
+
+def build(
+    repo: Repo, entity: str, max_tokens: int | None = None, since: str | None = None
+) -> Bundle:
+    """Load the plans and assemble the bundle of ``entity`` (not yet trimmed)."""
+    from pmgen import bundle_build, bundle_entity, bundle_memory
+    from pmgen.bundle_refs import head_commit
+    from pmgen.validate import context
+
+    ctx = context(repo)
+    resolved = bundle_entity.parse(entity, ctx)
+    content = bundle_build.content(ctx, resolved)
+    parts = content.parts
+    memory = bundle_memory.memory(repo.root, repo, resolved)
+    parts.insert(len(parts) - 1, Part("memory", "Session memory", memory))
+    if since is not None:
+        doc = ctx.tasks[(resolved.sprint, resolved.track)] if resolved.track else (
+            ctx.sprints[resolved.sprint])
+        paths = [doc.rel] if resolved.track else [doc.rel.rsplit("/", 1)[0]]
+        changes = bundle_memory.changes(repo.root, since, doc, paths)
+        parts.insert(0, Part("changes", f"What changed since {since}", changes))
+    return Bundle(resolved.id, content.heading, parts, dict(sorted(content.inputs.items())),
+                  head_commit(repo.root), max_tokens, since)
+
+
+def _part_text(part: Part, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({"name": part.name, "title": part.title, "data": part.data},
+                          indent=2, ensure_ascii=False)
+    return part_markdown(part.name, part.title, part.data)
+
+
+def _sizes(bundle: Bundle, fmt: str) -> list[dict[str, Any]]:
+    sizes = []
+    for part in bundle.parts:
+        chars = len(_part_text(part, fmt))
+        sizes.append({"part": part.name, "characters": chars, "tokens": tokens(chars)})
+    return sizes
+
+
+def _footer_markdown(bundle: Bundle, sizes: list[dict[str, Any]]) -> str:
+    lines = ["---", "", "## Build", ""]
+    lines.append(f"- **Entity**: `{bundle.entity}`")
+    lines.append(f"- **Commit**: `{bundle.commit}`" if bundle.commit else "- **Commit**: no commit")
+    if bundle.since:
+        lines.append(f"- **Since**: `{bundle.since}`")
+    if bundle.max_tokens is not None:
+        lines.append(f"- **Budget**: {bundle.max_tokens} tokens ({TOKENS_NOTE})")
+    lines += ["", f"Sizes (tokens {TOKENS_NOTE}):", "",
+              "| Part | Characters | Tokens |", "| --- | ---: | ---: |"]
+    lines += [f"| {s['part']} | {s['characters']} | {s['tokens']} |" for s in sizes]
+    total = sum(s["characters"] for s in sizes)
+    lines.append(f"| total | {total} | {tokens(total)} |")
+    if bundle.dropped:
+        lines += ["", f"Dropped to fit --max-tokens {bundle.max_tokens}:", ""]
+        lines += [f"- {d['what']} ({d['characters']} characters, ~{d['tokens']} tokens)"
+                  for d in bundle.dropped]
+    over = _over_budget(bundle, total)
+    if over:
+        lines += ["", over]
+    lines += ["", "Inputs:", "", "| Input | sha256 |", "| --- | --- |"]
+    lines += [f"| `{path}` | `{sha}` |" for path, sha in bundle.inputs.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _over_budget(bundle: Bundle, total: int) -> str | None:
+    if bundle.max_tokens is None or tokens(total) <= bundle.max_tokens:
+        return None
+    return (f"Over budget: ~{tokens(total)} tokens > {bundle.max_tokens}; the mission, "
+            "objectives, constraints and success criteria are never trimmed.")
+
+
+def emit(bundle: Bundle, fmt: str = "markdown") -> str:
+    """The bundle's text in ``fmt``: exactly what `pmgen init` prints."""
+    sizes = _sizes(bundle, fmt)
+    if fmt == "json":
+        total = sum(s["characters"] for s in sizes)
+        doc = {
+            "bundle": 1,
+            "entity": bundle.entity,
+            "title": bundle.heading,
+            "parts": [{"name": p.name, "title": p.title, "data": p.data} for p in bundle.parts],
+            "build": {
+                "entity": bundle.entity,
+                "commit": bundle.commit,
+                "since": bundle.since,
+                "max_tokens": bundle.max_tokens,
+                "tokens": TOKENS_NOTE,
+                "sizes": sizes,
+                "dropped": bundle.dropped,
+                "over_budget": _over_budget(bundle, total),
+                "inputs": bundle.inputs,
+            },
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    head = f"# {bundle.heading}\n\nAgent context bundle for `{bundle.entity}`, generated by pmgen.\n"
+    body = "\n".join(_part_text(p, fmt) for p in bundle.parts)
+    return f"{head}\n{body}\n{_footer_markdown(bundle, sizes)}"
+
+
+def _drop_one(bundle: Bundle, fmt: str) -> bool:
+    """Drop the next trimmable piece: the last reference document, then the oldest event."""
+    for part in bundle.parts:
+        if part.name != "references":
+            continue
+        kept = [d for d in part.data["documents"] if d.get("text") is not None]
+        if kept:
+            victim = kept[-1]
+            before = len(_part_text(part, fmt))
+            victim["text"], victim["dropped"] = None, True
+            size = before - len(_part_text(part, fmt))
+            bundle.dropped.append({"what": f"reference {victim['path']}", "characters": size,
+                                   "tokens": tokens(size)})
+            return True
+    for part in bundle.parts:
+        if part.name == "memory" and part.data["events"]:
+            before = len(_part_text(part, fmt))
+            part.data["events"].pop()
+            size = before - len(_part_text(part, fmt))
+            last = bundle.dropped[-1] if bundle.dropped else None
+            if last is not None and last.get("events"):
+                last["events"] += 1
+                last["characters"] += size
+            else:
+                last = {"what": "", "events": 1, "characters": size}
+                bundle.dropped.append(last)
+            last["tokens"] = tokens(last["characters"])
+            last["what"] = f"session memory: {last['events']} older events"
+            return True
+    return False
+
+
+def trim(bundle: Bundle, fmt: str) -> str:
+    """Emit ``bundle``, dropping trimmable pieces until it fits its token budget."""
+    text = emit(bundle, fmt)
+    while bundle.max_tokens is not None and tokens(len(text)) > bundle.max_tokens:
+        if not _drop_one(bundle, fmt):
+            break
+        text = emit(bundle, fmt)
+    return text
+
+
+def render(
+    repo: Repo, entity: str, fmt: str = "markdown", max_tokens: int | None = None,
+    since: str | None = None,
+) -> str:
+    """The bundle of ``entity`` (``S:<sprint>``, ``T:<sprint>/<track>`` or a bare id), as the
+    exact text `pmgen init` prints. Raises PmgenError (unknown entity, bad revision)."""
+    if fmt not in FORMATS:
+        raise PmgenError(f"unknown bundle format {fmt!r}", "use one of: " + ", ".join(FORMATS))
+    return trim(build(repo, entity, max_tokens, since), fmt)
+
+
+def saved_inputs(text: str) -> tuple[str, dict[str, str]]:
+    """(entity, inputs) recorded in the footer of a saved bundle (Markdown or JSON)."""
+    if text.lstrip().startswith("{"):
+        try:
+            built = json.loads(text)["build"]
+            return str(built["entity"]), {str(k): str(v) for k, v in built["inputs"].items()}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise PmgenError("not a pmgen bundle: the JSON has no build.inputs") from None
+    match = _ENTITY_RE.search(text)
+    if match is None:
+        raise PmgenError("not a pmgen bundle: no '## Build' footer with an entity")
+    footer = text[match.start():]
+    return match["entity"], {m["path"]: m["sha"] for m in _INPUT_RE.finditer(footer)}
+
+
+def verify(repo: Repo, text: str) -> tuple[str, list[tuple[str, str]]]:
+    """(entity, changes) of a saved bundle against the plans now; no changes means current.
+
+    Each change is (``changed`` | ``added`` | ``removed``, path).
+    """
+    from pmgen import bundle_build, bundle_entity
+    from pmgen.validate import context
+
+    entity, saved = saved_inputs(text)
+    ctx = context(repo)
+    try:
+        now = bundle_build.content(ctx, bundle_entity.parse(entity, ctx)).inputs
+    except PmgenError:
+        return entity, [("removed", entity)]
+    found = [("changed", p) for p in sorted(saved) if p in now and now[p] != saved[p]]
+    found += [("added", p) for p in sorted(now) if p not in saved]
+    found += [("removed", p) for p in sorted(saved) if p not in now]
+    return entity, found

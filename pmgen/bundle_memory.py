@@ -1,0 +1,126 @@
+"""Session memory (the latest events on the sprint and track) and `--since REV` handoffs.
+
+Events come from pmgen.history (git is the event store). Outside a git repository, or
+with no history module, the bundle says so instead of failing: the rest of the context
+is still worth having.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pmgen.bundle_entity import Entity
+from pmgen.bundle_refs import git, is_git
+from pmgen.documents import Document, parse
+from pmgen.errors import PmgenError
+from pmgen.outline import checklist
+
+MEMORY_LIMIT = 20  # latest events kept in a bundle; older ones are the first history trimmed
+_HASH_RE = re.compile(r"^[0-9a-f]{12,64}$")
+
+
+def subjects_match(entity: Entity, subject: str) -> bool:
+    """Whether an event on ``subject`` belongs in the memory of ``entity``'s bundle."""
+    if subject == f"S:{entity.sprint}":
+        return True
+    if entity.track is None:
+        return subject.startswith(f"T:{entity.sprint}/")
+    return subject == entity.id
+
+
+def _scalar(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value)
+    return None if _HASH_RE.match(text) or len(text) > 80 else text
+
+
+def summary(event: Any) -> str:
+    """One line on what an event changed: ``before → after`` and its scalar data."""
+    parts = []
+    before, after = _scalar(getattr(event, "before", None)), _scalar(getattr(event, "after", None))
+    if before is not None or after is not None:
+        parts.append(f"{before or '∅'} → {after or '∅'}")
+    data = getattr(event, "data", None) or {}
+    for key in sorted(data):
+        text = _scalar(data[key])
+        if text is not None:
+            parts.append(f"{key}={text}")
+    return ", ".join(parts)
+
+
+def memory(root: Path, repo: Any, entity: Entity) -> dict[str, Any]:
+    """The latest events of the entity (newest first) or why there are none."""
+    if not is_git(root):
+        note = "Session memory unavailable: the repository is not a git repository."
+        return {"available": False, "note": note, "events": [], "total": 0}
+    try:
+        from pmgen.history import load_events
+    except ImportError:
+        note = "Session memory unavailable: this pmgen has no event history (pmgen.history)."
+        return {"available": False, "note": note, "events": [], "total": 0}
+    mine = [e for e in load_events(repo) if subjects_match(entity, str(e.subject))]
+    latest = mine[-MEMORY_LIMIT:][::-1]
+    events = [{
+        "id": str(getattr(e, "id", "")),
+        "time": str(e.time),
+        "type": str(e.type),
+        "subject": str(e.subject),
+        "author": str(getattr(e, "author", "") or ""),
+        "commit": str(getattr(e, "commit", "") or ""),
+        "path": str(getattr(e, "path", "") or ""),
+        "summary": summary(e),
+    } for e in latest]
+    note = None
+    if len(mine) > len(latest):
+        note = f"The latest {len(latest)} of {len(mine)} events, newest first."
+    elif events:
+        note = f"{len(events)} events, newest first."
+    return {"available": True, "note": note, "events": events, "total": len(mine)}
+
+
+def _old(root: Path, commit: str, doc: Document) -> Document | None:
+    out = git(root, "show", f"{commit}:{doc.rel}")
+    if out is None:
+        return None
+    return parse(doc.path, doc.rel, out.encode("utf-8"), doc.kind, doc.parts)
+
+
+def _criteria(doc: Document | None) -> dict[str, bool]:
+    from pmgen.bundle_parts import section
+
+    if doc is None:
+        return {}
+    return {i.text: i.checked for i in checklist(section(doc, "Success Criteria") or "")}
+
+
+def changes(root: Path, rev: str, doc: Document, paths: list[str]) -> dict[str, Any]:
+    """What changed in ``doc`` (status, criteria) and which commits touched ``paths`` since
+    ``rev``: the first thing an agent taking over needs."""
+    if not is_git(root):
+        raise PmgenError("--since needs a git repository", "run pmgen init inside the plans' checkout")
+    out = git(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
+    if not out:
+        raise PmgenError(f"unknown revision {rev!r}", "give a commit, tag or branch, e.g. HEAD~3")
+    commit = out.strip()
+    old = _old(root, commit, doc)
+    before = (old.data or {}).get("status") if old is not None else None
+    after = (doc.data or {}).get("status")
+    was, now = _criteria(old), _criteria(doc)
+    log = git(root, "log", "--format=%H%x1f%aI%x1f%an%x1f%s", f"{commit}..HEAD", "--", *paths)
+    commits = []
+    for line in (log or "").splitlines():
+        sha, date, author, subject = line.split("\x1f", 3)
+        commits.append({"commit": sha, "date": date, "author": author, "subject": subject})
+    return {
+        "rev": rev,
+        "commit": commit,
+        "status": {"before": before or "(new)", "after": after} if before != after else None,
+        "ticked": [t for t, c in now.items() if c and t in was and not was[t]],
+        "unticked": [t for t, c in now.items() if not c and was.get(t)],
+        "added": [t for t in now if t not in was],
+        "removed": [t for t in was if t not in now],
+        "commits": commits,
+    }

@@ -1,0 +1,76 @@
+"""`pmgen init ENTITY` (agent context bundle) and `pmgen provision S:<sprint>` (Dockmaster)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pmgen.errors import PmgenError, UsageError
+from pmgen.repo import Repo
+
+_ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+                     help="Repository root (default: found from the current folder).")
+
+
+@click.command()
+@click.argument("entity", required=False)
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True, help="Bundle format; both carry the same content.")
+@click.option("--max-tokens", type=click.IntRange(min=1), metavar="N",
+              help="Approximate budget (characters / 4): trims reference documents, then "
+                   "older history; never the mission, constraints or success criteria.")
+@click.option("--since", metavar="REV",
+              help="Put first what changed since REV (status, criteria, commits).")
+@click.option("--verify", "verify_file", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="Say whether a saved bundle is still current.")
+@_ROOT
+def init(
+    entity: str | None, fmt: str, max_tokens: int | None, since: str | None,
+    verify_file: Path | None, root: Path | None,
+) -> int:
+    """Print the context bundle of ENTITY: S:<sprint>, T:<sprint>/<track> or a bare id.
+
+    With --verify FILE, exit 0 when the saved bundle is current, 1 listing the inputs
+    that changed since it was built.
+    """
+    from pmgen import bundle
+
+    repo = Repo.discover(root)
+    if verify_file is not None:
+        if entity is not None:
+            raise UsageError("--verify takes the bundle file only, not an entity")
+        try:
+            text = verify_file.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise PmgenError(f"{verify_file}: cannot read: {exc.strerror}") from None
+        name, changes = bundle.verify(repo, text)
+        if not changes:
+            click.echo(f"current: {verify_file} ({name}) matches the plans")
+            return 0
+        click.echo(f"stale: {verify_file} ({name}): {len(changes)} inputs changed since it "
+                   "was built")
+        for kind, path in changes:
+            click.echo(f"  {kind}: {path}")
+        return 1
+    if entity is None:
+        raise UsageError("missing ENTITY: give S:<sprint>, T:<sprint>/<track> or --verify FILE")
+    click.echo(bundle.render(repo, entity, fmt, max_tokens, since), nl=False)
+    return 0
+
+
+@click.command()
+@click.argument("entity")
+@click.option("--teardown", is_flag=True, help="Print the teardown script instead.")
+@_ROOT
+def provision(entity: str, teardown: bool, root: Path | None) -> int:
+    """Print the bash script that provisions the tracks of a sprint (S:<sprint>).
+
+    Worktrees and branches, .env with the compose project name and the track's
+    variables, editor colour, compose override with the port. --teardown prints the
+    script that stops the tracks' containers and removes their worktrees.
+    """
+    from pmgen import provision as provisioning
+
+    click.echo(provisioning.render(Repo.discover(root), entity, teardown), nl=False)
+    return 0
