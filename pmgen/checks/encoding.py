@@ -1,11 +1,201 @@
-"""Encoding: invalid UTF-8, BOM, CRLF, NUL, mojibake (PM5xx)."""
+"""Encoding: invalid UTF-8, BOM, line endings, NUL, mojibake (PM5xx); and their safe fixes.
+
+Works on the raw bytes. Lines are counted the way ``documents.decode`` counts them (BOM
+dropped; CRLF, CR and LF each end a line) and columns are characters, so a finding here
+points at the same place as a finding from any other check.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
+from pmgen.checks import mojibake
 from pmgen.checks.context import Context
 from pmgen.documents import Document
 from pmgen.findings import Finding
 
+if TYPE_CHECKING:
+    from pmgen.validate import Fix
+
+BOM = b"\xef\xbb\xbf"
+_LINE_RE = re.compile(rb"([^\r\n]*)(\r\n|\r|\n|$)")
+
+
+def _lines(raw: bytes) -> list[tuple[bytes, bytes]]:
+    """(content, ending) per line; the last line may have an empty ending."""
+    found = [(m.group(1), m.group(2)) for m in _LINE_RE.finditer(raw)]
+    if found and found[-1] == (b"", b""):
+        found.pop()
+    return found
+
+
+def _col(content: bytes, index: int) -> int:
+    return len(content[:index].decode("utf-8", errors="replace")) + 1
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _utf16_like(raw: bytes) -> bool:
+    # A UTF-16 file has a NUL in almost every other byte: one finding, not one per line.
+    return raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        len(raw) >= 8 and raw.count(0) * 4 > len(raw)
+    )
+
+
+def _bad_bytes(content: bytes) -> tuple[int, bytes] | None:
+    """Index and run of the first bytes of ``content`` that are not UTF-8."""
+    try:
+        content.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        start, end = exc.start, exc.end
+    while end < len(content) and end - start < 8:
+        try:
+            content[end:end + 4].decode("utf-8")
+            break
+        except UnicodeDecodeError as exc:
+            if exc.start != 0:
+                break
+            end += exc.end
+    return start, content[start:end]
+
+
+def _escaped(data: bytes) -> str:
+    return "".join(f"\\x{b:02x}" for b in data)
+
+
+def _as_cp1252(content: bytes, start: int, bad: bytes) -> str | None:
+    """The word around ``bad`` with ``bad`` read as cp1252, if that gives printable text."""
+    try:
+        guess = bad.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    if not guess.isprintable():
+        return None
+    before = content[:start].decode("utf-8", errors="replace").split()
+    after = content[start + len(bad):].decode("utf-8", errors="replace")
+    head = before[-1] if before and not content[:start].endswith((b" ", b"\t")) else ""
+    tail = after.split()[0] if after and not after[0].isspace() else ""
+    word = (head + guess + tail)[:60]
+    return word if word.isprintable() else guess
+
+
+def _invalid(doc: Document, number: int, content: bytes) -> Finding | None:
+    found = _bad_bytes(content)
+    if found is None:
+        return None
+    start, bad = found
+    word = _as_cp1252(content, start, bad)
+    noun = "byte" if len(bad) == 1 else "bytes"
+    hint = "save the file as UTF-8"
+    if word is not None:
+        hint = f'read as cp1252 it says "{word}"; save the file as UTF-8'
+    return doc.finding(
+        number, _col(content, start), "PM501", f"invalid UTF-8 {noun} {_escaped(bad)}", hint
+    )
+
+
+def _mojibake(doc: Document, number: int, content: bytes) -> Finding | None:
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    result = mojibake.repair(text)
+    if result is None:
+        return None
+    code = "PM505" if result.codec == "cp1252" else "PM506"
+    name = "cp1252" if result.codec == "cp1252" else "Mac Roman"
+    hint = f'did you mean: "{mojibake.shown(result.text)}"?'
+    if result.guessed:
+        hint += " (a byte was lost; the character is a best guess)"
+    return doc.finding(
+        number, result.col, code,
+        f'mojibake: "{mojibake.shown(result.garbled)}" is "{mojibake.shown(result.intended)}" '
+        f"read as {name}",
+        hint, fixable=True,
+    )
+
 
 def check(doc: Document, ctx: Context) -> list[Finding]:
-    return []
+    """PM501-PM506 findings for one document's raw bytes."""
+    raw = doc.raw
+    if _utf16_like(raw):
+        return [doc.finding(
+            1, 1, "PM501" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "PM504",
+            f"not a UTF-8 text file ({_plural(raw.count(0), 'NUL byte')}; UTF-16?)",
+            "save the file as UTF-8",
+        )]
+    findings: list[Finding] = []
+    if raw.startswith(BOM):
+        findings.append(doc.finding(
+            1, 1, "PM502", "byte order mark at the start of the file",
+            "UTF-8 needs no BOM and it hides the front matter's '---'; run pmgen validate --fix",
+            fixable=True,
+        ))
+        raw = raw[len(BOM):]
+    lines = _lines(raw)
+    for ending, name in ((b"\r\n", "CRLF"), (b"\r", "CR")):
+        numbers = [n for n, (_, end) in enumerate(lines, start=1) if end == ending]
+        if numbers:
+            first = numbers[0]
+            findings.append(doc.finding(
+                first, _col(lines[first - 1][0], len(lines[first - 1][0])), "PM503",
+                f"{name} line endings on {_plural(len(numbers), 'line')} of {len(lines)}",
+                "plan files use LF line endings; run pmgen validate --fix",
+                fixable=True,
+            ))
+    for number, (content, _) in enumerate(lines, start=1):
+        if b"\x00" in content:
+            count = content.count(0)
+            findings.append(doc.finding(
+                number, _col(content, content.index(0)), "PM504",
+                "NUL byte" if count == 1 else f"{count} NUL bytes",
+                "a NUL byte is invisible and breaks other tools; run pmgen validate --fix "
+                "to remove it", fixable=True,
+            ))
+        for finding in (_invalid(doc, number, content), _mojibake(doc, number, content)):
+            if finding is not None:
+                findings.append(finding)
+    return findings
+
+
+def fix(doc: Document, ctx: Context) -> Fix | None:
+    """Remove a BOM and NUL bytes, make line endings LF, repair mojibake. Nothing else."""
+    from pmgen.validate import Fix  # local: validate imports this module
+
+    raw = doc.raw
+    if _utf16_like(raw):
+        return None
+    changes: list[str] = []
+    if raw.startswith(BOM):
+        while raw.startswith(BOM):
+            raw = raw[len(BOM):]
+        changes.append("removed byte order mark")
+    lines = _lines(raw)
+    for ending, name in ((b"\r\n", "CRLF"), (b"\r", "CR")):
+        count = sum(1 for _, end in lines if end == ending)
+        if count:
+            changes.append(f"converted {count} {name} line ending{'s' if count > 1 else ''} to LF")
+    nuls = raw.count(0)
+    if nuls:
+        changes.append(f"removed {_plural(nuls, 'NUL byte')}")
+    repaired = 0
+    out: list[bytes] = []
+    for content, end in lines:
+        content = content.replace(b"\x00", b"")
+        try:
+            result = mojibake.repair(content.decode("utf-8"))
+        except UnicodeDecodeError:
+            result = None
+        if result is not None:
+            content = result.text.encode("utf-8")
+            repaired += 1
+        out.append(content + (b"\n" if end else b""))
+    if repaired:
+        changes.append(f"repaired mojibake on {_plural(repaired, 'line')}")
+    if not changes:
+        return None
+    return Fix(b"".join(out), changes)
