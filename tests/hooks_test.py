@@ -130,3 +130,18 @@ def test_plain_git_hook_blocks_drift(git_repo: GitRepo) -> None:
     git_repo.git("add", "README.md")
     other = _run(git_repo, "git", "commit", "-m", "Readme")
     assert other.returncode == 0, other.stdout + other.stderr
+
+
+@pytest.mark.slow
+def test_manifest_installs_and_runs_as_a_consumer_gets_it(git_repo: GitRepo) -> None:
+    """`pre-commit try-repo` clones this repository and pip-installs pmgen into the hook's
+    own environment, exactly as a consuming repository's `repo:` entry would."""
+    write_plans(git_repo.path)
+    task = git_repo.path / "delegation/sprints/sprint-1/track-a/TASK.md"
+    task.write_text(task.read_text().replace("status: in_progress", "status: finished"))
+    git_repo.git("add", "-A")
+    result = _run(git_repo, sys.executable, "-m", "pre_commit", "try-repo", str(ROOT),
+                  "pmgen-validate", "--all-files")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "delegation/sprints/sprint-1/track-a/TASK.md:6:1: PM208 'status': 'finished' is not a status" in output
