@@ -494,7 +494,7 @@ def test_sprint_2_6_validation_commands_are_bash_blocks() -> None:
 
 # --- orchestration-api-v2 (004) ----------------------------------------------------------
 
-O = "sprints/orchestration-api-v2/SPRINT.md"
+ORCH = "sprints/orchestration-api-v2/SPRINT.md"
 PHASES = [
     ("phase-1-api-foundation", "API Foundation", "Week 1",
      "Create API endpoints for sprint/task CRUD with hash tracking."),
@@ -519,8 +519,8 @@ def test_orchestration_sprint() -> None:
     assert (s.period.start, s.period.end, s.period.duration) == (
         dt.date(2025, 10, 12), None, "3-4 weeks"
     )
-    assert len(unchecked(section(O, "Success Criteria"))) == 7
-    text = body(O)
+    assert len(unchecked(section(ORCH, "Success Criteria"))) == 7
+    text = body(ORCH)
     for fact in ("fce04a99a907e7f2b2f6ebd587c80de3eac4d94b5c129368537d019fcfba6119",
                  "| Hash collision | Low | Very Low | SHA-256 with timestamp + unique IDs |",
                  "│              File System (Mirror)                        │",
@@ -530,10 +530,10 @@ def test_orchestration_sprint() -> None:
                  "- Event emission infrastructure (spatie/laravel-activitylog or custom)"):
         assert fact in text, fact
     assert "fce04a99a907e7f2b2f6ebd587c80de3eac4d94b5c129368537d019fcfba6119" in section(
-        O, "Notes"
+        ORCH, "Notes"
     )
     # The diagram is a code block: its box lines are not headings.
-    assert "┌" in section(O, "Architecture Overview")
+    assert "┌" in section(ORCH, "Architecture Overview")
 
 
 @pytest.mark.parametrize(("track", "title", "timebox", "mission"), PHASES)
@@ -544,7 +544,7 @@ def test_orchestration_phase(track: str, title: str, timebox: str, mission: str)
         f"Phase {number}", title, timebox, "pending"
     )
     assert section(f"sprints/orchestration-api-v2/{track}/TASK.md", "Mission") == mission
-    assert f"### Phase {number}: {title}" in body(O)
+    assert f"### Phase {number}: {title}" in body(ORCH)
 
 
 # --- ADR, bug, agents --------------------------------------------------------------------
