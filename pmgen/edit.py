@@ -75,6 +75,11 @@ def read_source(path: Path, rel: str) -> Source:
         raw = path.read_bytes()
     except OSError as exc:
         raise PmgenError(f"{rel}: cannot read: {exc.strerror}") from None
+    return source_from_bytes(path, rel, raw)
+
+
+def source_from_bytes(path: Path, rel: str, raw: bytes) -> Source:
+    """A Source for ``raw`` as if it were the content of ``path`` (which need not exist)."""
     bom = raw.startswith(b"\xef\xbb\xbf")
     try:
         text = raw[3 if bom else 0:].decode("utf-8")
@@ -152,28 +157,42 @@ def _styled(old: Any, value: str) -> Any:
     return value
 
 
-def _top_pair(source: Source, key: str) -> tuple[Any, Any] | None:
-    root = yamlio.compose(source.yaml_text)
-    if not isinstance(root, MappingNode):
+def _top_pair(source: Source, key: str | tuple[str, ...]) -> tuple[Any, Any] | None:
+    """(key node, value node) of ``key`` (a top-level key, or a path of nested keys)."""
+    node = yamlio.compose(source.yaml_text)
+    if not isinstance(node, MappingNode):
         raise PmgenError(f"{source.rel}: the front matter is not a mapping of keys")
-    for key_node, value_node in root.value:
-        if isinstance(key_node, ScalarNode) and key_node.value == key:
-            return key_node, value_node
-    return None
+    pair = None
+    for part in (key,) if isinstance(key, str) else key:
+        if not isinstance(node, MappingNode):
+            return None
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == part:
+                pair = (key_node, value_node)
+                node = value_node
+                break
+        else:
+            return None
+    return pair
 
 
-def set_value(source: Source, key: str, value: str, after_key: str = "status") -> Edit:
-    """Set top-level ``key`` to the string ``value``; add the key if missing.
+def set_value(
+    source: Source, key: str | tuple[str, ...], value: Any, after_key: str = "status"
+) -> Edit:
+    """Set ``key`` (top-level, or a path of nested keys) to ``value``.
 
-    Only the characters of the old value change (or one line is inserted after
-    ``after_key``). Raises PmgenError if that cannot be done without touching anything
-    else.
+    Only the characters of the old value change. A missing top-level key is added as one
+    line after ``after_key`` (else at the end of the front matter). Raises PmgenError if
+    that cannot be done without touching anything else.
     """
-    data = source.data()
-    old = data.get(key)
+    loc = (key,) if isinstance(key, str) else key
+    name = ".".join(loc)
+    old = _get(yamlio.to_plain(source.data()), loc)
     lines = list(source.lines)
-    pair = _top_pair(source, key)
+    pair = _top_pair(source, loc)
     if pair is None:
+        if len(loc) > 1:
+            raise PmgenError(f"{source.rel}: '{name}' is missing; add it by hand")
         row = _insert_row(source, after_key)
         newline = _newline(source)
         ending = newline
@@ -181,29 +200,47 @@ def set_value(source: Source, key: str, value: str, after_key: str = "status") -
             # the new key follows a last line without a newline: it becomes the last one
             lines[row - 1] += newline
             ending = ""
-        lines.insert(row, f"{key}: {_scalar_text(key, value)}{ending}")
+        lines.insert(row, f"{loc[0]}: {_scalar_text(loc[0], value)}{ending}")
     else:
         key_node, node = pair
         if not isinstance(node, ScalarNode):
-            raise PmgenError(f"{source.rel}: '{key}' is not a single value; edit it by hand")
-        text = _scalar_text(key, _styled(old, value))
+            raise PmgenError(f"{source.rel}: '{name}' is not a single value; edit it by hand")
+        original = _get(source.data(), loc)
+        text = _scalar_text(loc[-1], _styled(original, value))
         if node.start_mark.index == node.end_mark.index:  # `key:` with no value
             row = key_node.end_mark.line + source.yaml_start
             content = _content(lines[row])
             colon = content.index(":", key_node.end_mark.column)
             new = content[: colon + 1] + " " + text + content[colon + 1:]
         elif node.start_mark.line != node.end_mark.line:
-            raise PmgenError(f"{source.rel}: '{key}' spans several lines; edit it by hand")
+            raise PmgenError(f"{source.rel}: '{name}' spans several lines; edit it by hand")
         else:
             row = node.start_mark.line + source.yaml_start
             content = _content(lines[row])
             new = content[: node.start_mark.column] + text + content[node.end_mark.column:]
         lines[row] = new + _ending(lines[row])
     after = source.render(lines)
-    _verify(source, after, key, value)
-    old_plain = yamlio.to_plain(old)
-    changes = [] if old_plain == value else [{"key": key, "from": old_plain, "to": value}]
-    return Edit(source, after if changes else source.raw, changes)
+    _verify(source, after, loc, value, inserted=pair is None)
+    if old == value:
+        return Edit(source, source.raw, [])
+    return Edit(source, after, [{"key": name, "from": old, "to": value}])
+
+
+def _get(data: Any, loc: tuple[str, ...]) -> Any:
+    for part in loc:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
+def _ordered(data: Any) -> Any:
+    """Plain data with key order made significant (dict equality ignores it)."""
+    if isinstance(data, dict):
+        return [(k, _ordered(v)) for k, v in data.items()]
+    if isinstance(data, list):
+        return [_ordered(v) for v in data]
+    return data
 
 
 def _newline(source: Source) -> str:
@@ -224,21 +261,31 @@ def _insert_row(source: Source, after_key: str) -> int:
     return source.yaml_end
 
 
-def _verify(source: Source, after: bytes, key: str, value: str) -> None:
-    """The new text loads, and its data is the old data with only ``key`` changed."""
-    edited = read_source_bytes(source, after)
+def _verify(
+    source: Source, after: bytes, loc: tuple[str, ...], value: Any, inserted: bool
+) -> None:
+    """The new text loads, and its data is the old data with only ``loc`` changed."""
     try:
-        new_data = yamlio.to_plain(yamlio.load(edited.yaml_text))
-    except yamlio.YamlProblem:
+        new_data = yamlio.to_plain(read_source_bytes(source, after).data())
+    except PmgenError:
         new_data = None
-    expected = dict(yamlio.to_plain(source.data()))
-    expected[key] = value
-    same_order = [k for k in (new_data or {}) if k != key] == [k for k in expected if k != key]
-    if new_data != expected or not same_order:
+    expected = yamlio.to_plain(source.data())
+    if inserted and isinstance(new_data, dict):
+        ok = new_data.get(loc[0]) == value and _ordered(
+            {k: v for k, v in new_data.items() if k != loc[0]}
+        ) == _ordered(expected)
+    else:
+        target = expected
+        for part in loc[:-1]:
+            target = target[part]
+        target[loc[-1]] = value
+        ok = _ordered(new_data) == _ordered(expected)
+    if not ok:
+        name = ".".join(loc)
         raise PmgenError(
-            f"{source.rel}: cannot change '{key}' without touching anything else; "
+            f"{source.rel}: cannot change '{name}' without touching anything else; "
             "nothing was written",
-            f"edit the file by hand: set {key}: {value}",
+            f"edit the file by hand: set {name}: {value}",
         )
 
 
