@@ -156,7 +156,7 @@ def parse(path: Path, rel: str, raw: bytes, kind: str | None, parts: dict[str, s
     if not isinstance(loaded, dict):
         doc.findings.append(doc.finding(
             1 + doc.yaml_offset, 1, "PM107",
-            f"front matter is a {type(loaded).__name__}, not a mapping of keys",
+            f"front matter is a {type(yamlio.to_plain(loaded)).__name__}, not a mapping of keys",
             "write 'key: value' lines",
         ))
         return doc
