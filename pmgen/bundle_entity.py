@@ -37,6 +37,8 @@ def known(ctx: Context) -> list[str]:
 
 def _unknown(what: str, value: str, ctx: Context) -> PmgenError:
     candidates = known(ctx)
+    if value[:2] in ("S:", "T:"):  # the kind is known: suggest only that kind
+        candidates = [c for c in candidates if c[:2] == value[:2]]
     # Compare the typed text with every spelling of an id (full, without prefix, bare track)
     # so that "trak-a" finds T:sprint-2.33/track-a.
     forms: dict[str, set[str]] = {}
@@ -48,7 +50,7 @@ def _unknown(what: str, value: str, ctx: Context) -> PmgenError:
     close: list[str] = []
     for form in difflib.get_close_matches(typed, sorted(forms), n=5, cutoff=0.6):
         close += sorted(forms[form] - set(close))
-    close = close[:5]
+    close = sorted(close[:5])
     if close:
         hint = "did you mean " + ", ".join(close) + "?"
     elif candidates:
@@ -61,42 +63,36 @@ def _unknown(what: str, value: str, ctx: Context) -> PmgenError:
 
 
 def parse(text: str, ctx: Context) -> Entity:
-    """Resolve ``text`` to an Entity of ``ctx``; raises UsageError or PmgenError."""
+    """Resolve ``text`` to an Entity of ``ctx``; raises UsageError or PmgenError.
+
+    The syntax (and the safety of every id part) is pmgen.entities' job; this resolves the
+    sprint and track forms against the loaded plans, and a bare id against both.
+    """
+    from pmgen.entities import check_id, parse_entity
+
     value = text.strip()
     if not value:
         raise UsageError(f"empty entity id; use {EXAMPLES}")
-    prefix, sep, rest = value.partition(":")
-    if sep:
-        kind = prefix.upper()
-        if kind == "S":
-            if not rest or "/" in rest:
-                raise UsageError(f"malformed sprint id {value!r}; use S:<sprint>, e.g. S:sprint-2.33")
-            if rest not in ctx.sprints:
-                raise _unknown("sprint", f"S:{rest}", ctx)
-            return Entity(rest)
-        if kind == "T":
-            sprint, slash, track = rest.partition("/")
-            if not (sprint and slash and track) or "/" in track:
-                raise UsageError(
-                    f"malformed track id {value!r}; use T:<sprint>/<track>, "
-                    "e.g. T:sprint-2.33/track-a"
-                )
-            if (sprint, track) not in ctx.tasks:
-                raise _unknown("track", f"T:{sprint}/{track}", ctx)
-            return Entity(sprint, track)
-        raise UsageError(f"{value!r}: bundles are built for sprints and tracks; use {EXAMPLES}")
-    return _bare(value, ctx)
+    if ":" not in value and "/" not in value:
+        return _bare(check_id(value), ctx)
+    parsed = parse_entity(value)
+    if parsed.kind == "sprint":
+        if parsed.id not in ctx.sprints:
+            raise _unknown("sprint", f"S:{parsed.id}", ctx)
+        return Entity(parsed.id)
+    if parsed.kind == "task":
+        sprint = str(parsed.sprint)
+        if (sprint, parsed.id) not in ctx.tasks:
+            raise _unknown("track", f"T:{sprint}/{parsed.id}", ctx)
+        return Entity(sprint, parsed.id)
+    raise UsageError(f"{value!r}: bundles are built for sprints and tracks; use {EXAMPLES}")
 
 
 def _bare(value: str, ctx: Context) -> Entity:
     matches: list[Entity] = []
     if value in ctx.sprints:
         matches.append(Entity(value))
-    sprint, slash, track = value.partition("/")
-    if slash and (sprint, track) in ctx.tasks:
-        matches.append(Entity(sprint, track))
-    if not slash:
-        matches += [Entity(s, t) for s, t in sorted(ctx.tasks) if t == value]
+    matches += [Entity(s, t) for s, t in sorted(ctx.tasks) if t == value]
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
