@@ -1,0 +1,191 @@
+"""`pmgen events`, `history`, `show`, `restore`, `state`: plan history from git (issue #3)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from pmgen import gitlog
+from pmgen.errors import PmgenError, UsageError
+
+_ROOT = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path),
+    help="Repository root (default: found from the current folder).",
+)
+
+
+def _root(root: Path | None) -> Path:
+    from pmgen.repo import find_root
+
+    found = find_root(root)
+    gitlog.git_dir(found)  # exit 2 with a clear message outside a git repository
+    return found
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from pmgen.yamlio import atomic_write
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(output, text.encode("utf-8"))
+
+
+@click.command()
+@click.option("--since", metavar="REV", help="Only commits after REV (REV..HEAD).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "cloudevents", "table"]), default="jsonl",
+    show_default=True, help="jsonl: one event per line; cloudevents: CloudEvents 1.0 JSON.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE instead of standard output.")
+@click.option("--sqlite", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write (or update) a SQLite database with the orchestration tables.")
+@_ROOT
+def events(
+    since: str | None, fmt: str, output: Path | None, sqlite: Path | None, root: Path | None
+) -> int:
+    """Print every change to the plans as semantic events, in commit order.
+
+    Each event has a deterministic id, a type (sprint.created, task.status_updated,
+    criterion.checked, ...), a subject (S:, T:, A:, ADR:, BUG:), the commit as its
+    correlation id, and the sha256 of the document before and after.
+    """
+    from pmgen import history
+    from pmgen.history_format import RENDERERS
+
+    folder = _root(root)
+    loaded = history.load(folder)
+    found = loaded.events(since)
+    if sqlite is not None:
+        from pmgen import history_sqlite
+
+        history_sqlite.write(sqlite, loaded)
+    if sqlite is None or output is not None:
+        _write(RENDERERS[fmt](found), output)
+    return 0
+
+
+@click.command()
+@click.argument("entity")
+@click.argument("revs", required=False, metavar="[REV..REV]")
+@_ROOT
+def history(entity: str, revs: str | None, root: Path | None) -> int:
+    """List the versions of ENTITY, newest first: commit, date, author, sha256, change."""
+    from pmgen import history as hist
+    from pmgen.history_format import table
+    from pmgen.history_query import parse_entity, versions
+
+    subject = parse_entity(entity)
+    folder = _root(root)
+    loaded = hist.load(folder)
+    commits = None
+    if revs is not None:
+        if revs.startswith("-"):
+            raise UsageError(f"{revs!r} is not a revision range")
+        result = gitlog.git(folder, "rev-list", "--end-of-options", revs, "--", check=False)
+        if result.returncode != 0:
+            raise UsageError(f"{revs}: not a revision range in this repository")
+        commits = set(result.stdout.decode().split())
+    rows = versions(loaded, subject, commits)
+    if not rows and commits is None:
+        raise PmgenError(f"{subject} has no history", "check the id: pmgen events --format table")
+    click.echo(table([
+        [r.commit[:7], r.time, r.author, (r.sha256 or "(deleted)")[:12], r.what] for r in rows
+    ]), nl=False)
+    return 0
+
+
+def _split_ref(ref: str) -> tuple[str, str]:
+    from pmgen.history_query import parse_entity
+
+    entity, sep, wanted = ref.rpartition("@")
+    if not sep or not entity or not wanted:
+        raise UsageError(f"{ref!r}: expected ENTITY@HASH", "e.g. S:sprint-2.33@3f2a1b2c9d0e")
+    return parse_entity(entity), wanted
+
+
+@click.command()
+@click.argument("ref", metavar="ENTITY@HASH")
+@_ROOT
+def show(ref: str, root: Path | None) -> int:
+    """Print one version of an entity exactly (HASH: a sha256 or commit prefix)."""
+    from pmgen import history as hist
+    from pmgen.history_query import find_version, read_blob
+
+    subject, wanted = _split_ref(ref)
+    folder = _root(root)
+    row = find_version(hist.load(folder), subject, wanted)
+    assert row.oid is not None
+    sys.stdout.flush()
+    sys.stdout.buffer.write(read_blob(folder, row.oid))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+@click.command()
+@click.argument("ref", metavar="ENTITY@HASH")
+@click.option("--force", is_flag=True, help="Overwrite uncommitted changes to the file.")
+@_ROOT
+def restore(ref: str, force: bool, root: Path | None) -> int:
+    """Write a past version of an entity back into the working tree (not committed)."""
+    from pmgen import history as hist
+    from pmgen.history_query import find_version, read_blob
+    from pmgen.yamlio import atomic_write
+
+    subject, wanted = _split_ref(ref)
+    folder = _root(root)
+    loaded = hist.load(folder)
+    row = find_version(loaded, subject, wanted)
+    assert row.oid is not None
+    current = _current_path(loaded, subject) or row.path
+    status = gitlog.git(folder, "status", "--porcelain", "-z", "--", current).stdout
+    if status and not force:
+        raise PmgenError(
+            f"{current} has uncommitted changes; not overwriting them",
+            "commit or stash them first, or run again with --force",
+        )
+    target = folder / current
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, read_blob(folder, row.oid))
+    click.echo(f"restored {current} to {row.sha256[:12] if row.sha256 else '?'} "
+               f"(from commit {row.commit[:7]})")
+    return 0
+
+
+def _current_path(loaded: object, subject: str) -> str | None:
+    from pmgen.history_query import versions
+
+    rows = versions(loaded, subject)  # type: ignore[arg-type]
+    return rows[0].path if rows and rows[0].path else None
+
+
+@click.command()
+@click.option("--at", "rev", default="HEAD", show_default=True, metavar="REV",
+              help="The revision whose state to print.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: one line per plan; json: everything.")
+@_ROOT
+def state(rev: str, fmt: str, root: Path | None) -> int:
+    """Print every plan as it was at REV, computed by replaying the history."""
+    from pmgen.history_format import table
+    from pmgen.history_query import state as compute
+
+    folder = _root(root)
+    entries = compute(folder, rev)
+    if fmt == "json":
+        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        return 0
+    rows = [["SUBJECT", "KIND", "STATUS", "SHA256", "PATH"]]
+    for entry in entries:
+        data = entry["data"] or {}
+        status = data.get("status") if entry["data"] is not None else "(unparsable)"
+        rows.append([entry["subject"], entry["kind"], str(status or "-"),
+                     entry["sha256"][:12], entry["path"]])
+    click.echo(table(rows) if entries else "", nl=False)
+    return 0

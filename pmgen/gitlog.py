@@ -1,0 +1,253 @@
+"""Git plumbing for the history: one `git log -z --raw` traversal, one `git cat-file --batch`.
+
+Never a subprocess per commit or per file (issue #3): the log is read once and streamed,
+and every blob goes through a single long-lived cat-file process fed by a writer thread,
+so reading 10,000 commits costs about as much as git itself takes to print them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmgen.errors import PmgenError, UsageError
+
+ZERO_OID = "0" * 40
+# %x01 starts a commit; fields are NUL-separated. Trailers are parsed by git itself
+# (interpret-trailers rules), so a "Task:" line in the middle of a message is not one.
+LOG_FORMAT = (
+    "%x01%H%x00%P%x00%aN <%aE>%x00%cI%x00%s%x00"
+    "%(trailers:key=Task,valueonly,separator=%x1f)%x00"
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file changed by a commit, against its first parent (git --raw)."""
+
+    status: str  # A, M, D, R, T (C is treated as A)
+    old_path: str | None
+    new_path: str | None
+    old_oid: str | None
+    new_oid: str | None
+
+
+@dataclass
+class Commit:
+    sha: str
+    parents: list[str]
+    author: str
+    time: str
+    subject: str
+    tasks: list[str]
+    changes: list[Change] = field(default_factory=list)
+
+
+def _env() -> dict[str, str]:
+    # Plumbing output must not depend on the user's config (quotePath, colours, pager).
+    env = dict(os.environ)
+    env.setdefault("GIT_PAGER", "cat")
+    env["LC_ALL"] = env.get("LC_ALL", "C")
+    return env
+
+
+def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run git in ``root``; output as bytes. A failure becomes a PmgenError."""
+    try:
+        result = subprocess.run(
+            ["git", "-c", "core.quotePath=false", *args], cwd=root, env=_env(),
+            capture_output=True, check=False,
+        )
+    except FileNotFoundError:
+        raise PmgenError(
+            "git is not installed", "install git; pmgen reads history from it"
+        ) from None
+    if check and result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PmgenError(f"git {args[0]} failed: {message[-1] if message else 'error'}")
+    return result
+
+
+def git_text(root: Path, *args: str) -> str:
+    return git(root, *args).stdout.decode("utf-8", "replace").strip()
+
+
+def git_dir(root: Path) -> Path:
+    """The repository's git directory; UsageError (exit 2) when ``root`` is not in one."""
+    result = git(root, "rev-parse", "--absolute-git-dir", check=False)
+    if result.returncode != 0:
+        raise UsageError(
+            f"{root} is not a git repository",
+            "pmgen reads plan history from git; run it inside a git checkout (or git init)",
+        )
+    return Path(result.stdout.decode("utf-8", "replace").strip())
+
+
+def resolve(root: Path, rev: str) -> str | None:
+    """Full sha of ``rev`` (a commit), or None when it does not name one."""
+    if rev.startswith("-"):
+        return None
+    result = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                 rev + "^{commit}", check=False)
+    if result.returncode != 0:
+        return None
+    return result.stdout.decode().strip() or None
+
+
+def head(root: Path) -> str | None:
+    """HEAD's sha, or None in a repository with no commits yet."""
+    return resolve(root, "HEAD")
+
+
+def is_shallow(root: Path) -> bool:
+    return git_text(root, "rev-parse", "--is-shallow-repository") == "true"
+
+
+def shallow_boundary(root: Path) -> list[str]:
+    path = git_dir(root) / "shallow"
+    try:
+        return path.read_text().split()
+    except OSError:
+        return []
+
+
+def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
+    result = git(root, "merge-base", "--is-ancestor", ancestor, descendant, check=False)
+    return result.returncode == 0
+
+
+def rev_list(root: Path, *args: str, paths: Sequence[str] = ()) -> list[str]:
+    out = git(root, "rev-list", *args, "--", *paths).stdout.decode()
+    return out.split()
+
+
+def log(root: Path, revs: Sequence[str], paths: Sequence[str]) -> Iterator[Commit]:
+    """Commits of ``revs`` touching ``paths``, parents first, with their raw changes.
+
+    Merges are diffed against their first parent (``--diff-merges=first-parent``), so that
+    folding the changes along the first-parent chain gives exactly the tree at a commit.
+    """
+    args = [
+        "log", "-z", "--raw", "--no-abbrev", "-M",
+        "--reverse", "--topo-order", "--full-history", "--diff-merges=first-parent",
+        "--no-color", "--no-ext-diff", f"--format={LOG_FORMAT}", *revs, "--", *paths,
+    ]
+    result = git(root, *args)
+    yield from parse_log(result.stdout)
+
+
+def parse_log(out: bytes) -> Iterator[Commit]:
+    """Parse the output of ``git log -z --raw --format=LOG_FORMAT``."""
+    for chunk in out.split(b"\x01")[1:]:
+        fields = chunk.split(b"\x00", 6)
+        sha, parents, author, time, subject, trailers = (
+            f.decode("utf-8", "replace") for f in fields[:6]
+        )
+        rest = fields[6] if len(fields) > 6 else b""
+        tasks = [t.strip() for t in trailers.split("\x1f") if t.strip()]
+        commit = Commit(sha, parents.split(), author, time, subject, tasks)
+        commit.changes = list(_parse_raw(rest))
+        yield commit
+
+
+def _parse_raw(data: bytes) -> Iterator[Change]:
+    tokens = data.lstrip(b"\x00\n").split(b"\x00")
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        if not token.startswith(b":"):
+            i += 1
+            continue
+        meta = token[1:].split(b" ")
+        old_oid, new_oid, status = meta[2].decode(), meta[3].decode(), meta[4].decode()[:1]
+        old_oid_v = None if old_oid == ZERO_OID else old_oid
+        new_oid_v = None if new_oid == ZERO_OID else new_oid
+        if status in ("R", "C"):
+            old = tokens[i + 1].decode("utf-8", "surrogateescape")
+            new = tokens[i + 2].decode("utf-8", "surrogateescape")
+            i += 3
+            if status == "C":
+                yield Change("A", None, new, None, new_oid_v)
+            else:
+                yield Change("R", old, new, old_oid_v, new_oid_v)
+            continue
+        path = tokens[i + 1].decode("utf-8", "surrogateescape")
+        i += 2
+        if status == "A":
+            yield Change("A", None, path, None, new_oid_v)
+        elif status == "D":
+            yield Change("D", path, None, old_oid_v, None)
+        else:  # M, T (type change), U
+            yield Change("M", path, path, old_oid_v, new_oid_v)
+
+
+class CatFile:
+    """One ``git cat-file --batch -z`` process; ``read_many`` pipelines whole batches."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.objects_read = 0
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> CatFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._proc is None:
+            self._proc = subprocess.Popen(
+                ["git", "cat-file", "--batch", "-z"], cwd=self.root, env=_env(),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 16,
+            )
+        return self._proc
+
+    def read_many(self, names: Iterable[str]) -> list[tuple[str, bytes] | None]:
+        """(oid, content) per object name (an oid or ``rev:path``), None when missing."""
+        wanted = list(names)
+        if not wanted:
+            return []
+        proc = self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        stdin, stdout = proc.stdin, proc.stdout
+
+        def feed() -> None:
+            try:
+                for name in wanted:
+                    stdin.write(name.encode("utf-8", "surrogateescape") + b"\x00")
+                stdin.flush()
+            except BrokenPipeError:
+                pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        results: list[tuple[str, bytes] | None] = []
+        for _ in wanted:
+            header = stdout.readline()
+            if not header:
+                raise PmgenError("git cat-file stopped unexpectedly")
+            parts = header.rstrip(b"\n").split(b" ")
+            if len(parts) != 3 or parts[-1] in (b"missing", b"ambiguous"):
+                results.append(None)
+                continue
+            size = int(parts[2])
+            content = stdout.read(size)
+            stdout.read(1)  # the newline after the content
+            results.append((parts[0].decode(), content))
+        writer.join()
+        self.objects_read += len(wanted)
+        return results
+
+    def close(self) -> None:
+        if self._proc is not None:
+            if self._proc.stdin:
+                self._proc.stdin.close()
+            self._proc.wait()
+            if self._proc.stdout:
+                self._proc.stdout.close()
+            self._proc = None

@@ -1,0 +1,117 @@
+"""Semantic events derived from git history, cached by commit (issue #3).
+
+``load(repo)`` reads the commits that touched plans with one ``git log -z --raw``
+traversal and one ``git cat-file --batch`` process, turns every changed file into events
+(pmgen.history_events) and caches one record per commit in the git directory, so the next
+run reads only new commits. Rewritten history (the cached tip is no longer an ancestor of
+HEAD) is detected and the order rebuilt, reusing the records of commits that survived.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pmgen import gitlog
+from pmgen.history_build import Record
+from pmgen.history_cache import Cache
+from pmgen.repo import Repo
+
+HISTORY_PATHS = ("delegation", "schema/templates")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One semantic change to one plan entity, at one commit."""
+
+    id: str  # deterministic: sha256 of commit, path, type, subject and index, shortened
+    type: str  # "sprint.created", "task.status_updated", "criterion.checked", ...
+    subject: str  # "S:sprint-2.33", "T:sprint-2.33/track-a", "A:architect", "ADR:..", "BUG:.."
+    time: str  # ISO 8601 committer time with offset
+    author: str  # "Name <email>"
+    commit: str  # full sha: the correlation id
+    path: str  # repository-relative path ("" for task.commit)
+    before: str | None  # sha256 of the document before (None if created)
+    after: str | None  # sha256 after (None if deleted)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex sha256 of ``data``: the content hash of a document version."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def event_id(commit: str, path: str, type_: str, subject: str, index: int) -> str:
+    key = "\x00".join((commit, path, type_, subject, str(index)))
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+
+
+@dataclass
+class History:
+    """Every record (one per commit that touched plans or names a task), in commit order."""
+
+    root: Path
+    tip: str | None
+    records: list[Record]
+    stats: dict[str, int] = field(default_factory=dict)
+    shallow: bool = False
+
+    def events(self, since: str | None = None) -> list[Event]:
+        records = self.records
+        if since is not None and self.tip is not None:
+            sha = gitlog.resolve(self.root, since)
+            if sha is None:
+                from pmgen.errors import UsageError
+
+                raise UsageError(f"--since {since}: not a commit in this repository")
+            wanted = set(gitlog.rev_list(self.root, self.tip, "^" + sha))
+            records = [r for r in records if r.sha in wanted]
+        return [
+            Event(e[0], e[1], e[2], r.time, r.author, r.sha, e[3], e[4], e[5], e[6])
+            for r in records
+            for e in r.events
+        ]
+
+    def record(self, sha: str) -> Record | None:
+        for record in self.records:
+            if record.sha == sha:
+                return record
+        return None
+
+
+def load(repo: Repo | Path, rev: str = "HEAD", quiet: bool = False) -> History:
+    """The history of ``rev`` (HEAD by default), from the cache plus any new commits."""
+    root = repo.root if isinstance(repo, Repo) else Path(repo)
+    git_dir = gitlog.git_dir(root)
+    tip = gitlog.head(root) if rev == "HEAD" else gitlog.resolve(root, rev)
+    if tip is None and rev != "HEAD":
+        from pmgen.errors import UsageError
+
+        raise UsageError(f"{rev}: not a commit in this repository")
+    shallow = gitlog.is_shallow(root)
+    if shallow and not quiet:
+        print(
+            "pmgen: notice: this is a shallow clone; history before "
+            + ", ".join(b[:12] for b in gitlog.shallow_boundary(root))
+            + " is missing (git fetch --unshallow gets it); showing what is there",
+            file=sys.stderr,
+        )
+    cache = Cache(git_dir / "pmgen", HISTORY_PATHS)
+    if tip is None:
+        return History(root, None, [], {"commits_read": 0, "blobs_read": 0}, shallow)
+    records, stats = cache.update(root, tip)
+    if stats.get("superset"):
+        reachable = set(gitlog.rev_list(root, tip))
+        records = [r for r in records if r.sha in reachable]
+    return History(root, tip, records, stats, shallow)
+
+
+def load_events(repo: Repo, since: str | None = None) -> list[Event]:
+    """Every event of HEAD's history (commit order), cached incrementally."""
+    return load(repo).events(since)

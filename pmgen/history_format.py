@@ -1,0 +1,68 @@
+"""Renderers for events: jsonl, cloudevents (CloudEvents 1.0 structured JSON), table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from pmgen.history import Event
+
+CLOUDEVENTS_TYPE_PREFIX = "dev.pmgen."
+
+
+def _jsonl(events: Sequence[Event]) -> str:
+    return "".join(json.dumps(e.as_dict(), ensure_ascii=False) + "\n" for e in events)
+
+
+def cloudevent(event: Event) -> dict[str, Any]:
+    """One event in CloudEvents 1.0 structured form (the commit is the correlation id)."""
+    return {
+        "specversion": "1.0",
+        "id": event.id,
+        "source": quote(event.path) if event.path else ".",
+        "type": CLOUDEVENTS_TYPE_PREFIX + event.type,
+        "subject": event.subject,
+        "time": event.time,
+        "datacontenttype": "application/json",
+        "correlationid": event.commit,
+        "data": {
+            "commit": event.commit, "author": event.author, "path": event.path,
+            "before": event.before, "after": event.after, **event.data,
+        },
+    }
+
+
+def _cloudevents(events: Sequence[Event]) -> str:
+    return "".join(json.dumps(cloudevent(e), ensure_ascii=False) + "\n" for e in events)
+
+
+def table(rows: list[list[str]]) -> str:
+    """Left-aligned columns, two spaces apart, no trailing blanks."""
+    if not rows:
+        return ""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = []
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)] + [row[-1]]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _table(events: Sequence[Event]) -> str:
+    from pmgen.history_events import describe
+
+    rows = [["TIME", "COMMIT", "TYPE", "SUBJECT", "CHANGE"]]
+    rows += [
+        [e.time, e.commit[:7], e.type, e.subject, describe(e.type, e.data)] for e in events
+    ]
+    return table(rows) if events else ""
+
+
+RENDERERS: dict[str, Callable[[Sequence[Event]], str]] = {
+    "jsonl": _jsonl,
+    "cloudevents": _cloudevents,
+    "table": _table,
+}
