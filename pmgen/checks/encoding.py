@@ -7,6 +7,7 @@ points at the same place as a finding from any other check.
 
 from __future__ import annotations
 
+import codecs
 import re
 from typing import TYPE_CHECKING
 
@@ -67,20 +68,31 @@ def _escaped(data: bytes) -> str:
     return "".join(f"\\x{b:02x}" for b in data)
 
 
+def _cp1252_errors(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start:error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("pmgen-cp1252", _cp1252_errors)
+
+
 def _as_cp1252(content: bytes, start: int, bad: bytes) -> str | None:
-    """The word around ``bad`` with ``bad`` read as cp1252, if that gives printable text."""
+    """The line with its bad bytes read as cp1252, if that gives printable text."""
     try:
-        guess = bad.decode("cp1252")
+        if not bad.decode("cp1252").isprintable():
+            return None
     except UnicodeDecodeError:
         return None
-    if not guess.isprintable():
+    text = content.decode("utf-8", errors="pmgen-cp1252")
+    if not text.isprintable():
         return None
-    before = content[:start].decode("utf-8", errors="replace").split()
-    after = content[start + len(bad):].decode("utf-8", errors="replace")
-    head = before[-1] if before and not content[:start].endswith((b" ", b"\t")) else ""
-    tail = after.split()[0] if after and not after[0].isspace() else ""
-    word = (head + guess + tail)[:60]
-    return word if word.isprintable() else guess
+    if len(text) > 60:
+        # A window around the first bad byte, so the hint stays one short line.
+        at = len(content[:start].decode("utf-8"))
+        left = max(0, min(at - 30, len(text) - 60))
+        text = ("…" if left else "") + text[left:left + 60] + ("…" if left + 60 < len(text) else "")
+    return text
 
 
 def _invalid(doc: Document, number: int, content: bytes) -> Finding | None:
@@ -92,7 +104,7 @@ def _invalid(doc: Document, number: int, content: bytes) -> Finding | None:
     noun = "byte" if len(bad) == 1 else "bytes"
     hint = "save the file as UTF-8"
     if word is not None:
-        hint = f'read as cp1252 it says "{word}"; save the file as UTF-8'
+        hint = f'read as cp1252 the line says "{word}"; save the file as UTF-8'
     return doc.finding(
         number, _col(content, start), "PM501", f"invalid UTF-8 {noun} {_escaped(bad)}", hint
     )
