@@ -116,6 +116,7 @@ def _unknown_agents(ctx: Context) -> list[Finding]:
 def _unknown_sprints(ctx: Context) -> list[Finding]:
     sprints = set(ctx.sprints) | {d.id for d in ctx.sprints.values() if d.id}
     adrs = {d.id for d in ctx.documents if d.kind == "adr" and d.id}
+    sprint_list = sorted(sprints)
     findings = []
 
     def report(doc: Document, loc: tuple[Any, ...], message: str, hint: str) -> None:
@@ -127,7 +128,7 @@ def _unknown_sprints(ctx: Context) -> list[Finding]:
         if doc.kind in ("bug", "adr"):
             sprint = _text(data.get("sprint"))
             if sprint and sprint not in sprints:
-                close = closest(sprint, list(sprints))
+                close = closest(sprint, sprint_list)
                 report(doc, ("sprint",), f"'sprint': unknown sprint '{sprint}'",
                        f"did you mean '{close}'?" if close else
                        f"no folder delegation/sprints/{sprint}/")
@@ -143,10 +144,11 @@ def _unknown_sprints(ctx: Context) -> list[Finding]:
             refs.append((("superseded_by",), data.get("superseded_by")))
             for loc, value in refs:
                 if _text(value) and value not in adrs:
-                    close = closest(value, list(adrs))
+                    others = sorted(adrs - {doc.id})
+                    close = closest(value, others)
                     report(doc, loc, f"'{loc[0]}': unknown ADR '{value}'",
                            f"did you mean '{close}'?" if close else
-                           "ADR ids: " + (", ".join(sorted(adrs)) or "(none yet)"))
+                           "ADR ids: " + (", ".join(others) or "(no other ADR yet)"))
     return findings
 
 
@@ -161,13 +163,16 @@ def _resolve_task(ctx: Context, sprint: str, ref: str) -> Node | None:
     return target if target in ctx.tasks else None  # type: ignore[return-value]
 
 
-def _task_hint(ctx: Context, sprint: str, ref: str, qualified: bool = False) -> str:
+def _task_hint(
+    ctx: Context, sprint: str, ref: str, qualified: bool = False, me: Node | None = None
+) -> str:
+    """Closest existing track for a dangling reference (never the referring track)."""
     if "/" in ref:
         sprint, ref = ref.split("/", 1)
         qualified = True
-    tracks = [t for s, t in ctx.tasks if s == sprint]
+    tracks = [t for s, t in ctx.tasks if s == sprint and (s, t) != me]
     if not tracks and qualified:
-        names = [f"{s}/{t}" for s, t in ctx.tasks]
+        names = [f"{s}/{t}" for s, t in ctx.tasks if (s, t) != me]
         close = closest(f"{sprint}/{ref}", names)
         return f"did you mean '{close}'?" if close else "write it as '<sprint>/<track>'"
     close = closest(ref, tracks)
@@ -190,7 +195,7 @@ def _edges(ctx: Context) -> tuple[dict[Node, list[Node]], list[Finding]]:
                 line, col = doc.key_position(("depends_on", i, "task"))
                 findings.append(doc.finding(
                     line, col, "PM404", f"'depends_on[{i}].task': no track '{ref}'",
-                    _task_hint(ctx, node[0], ref),
+                    _task_hint(ctx, node[0], ref, me=node),
                 ))
             elif target not in graph[node]:
                 graph[node].append(target)
