@@ -148,8 +148,10 @@ def _scalar_text(key: str, value: Any) -> str:
     return first[len(key) + 1:].lstrip(" ")
 
 
-def _styled(old: Any, value: str) -> Any:
+def _styled(old: Any, value: Any) -> Any:
     # Keep the user's quoting: 'review' stays single-quoted, "review" double-quoted.
+    if not isinstance(value, str):
+        return value
     if isinstance(old, SingleQuotedScalarString):
         return SingleQuotedScalarString(value)
     if isinstance(old, DoubleQuotedScalarString):
@@ -194,7 +196,7 @@ def set_value(
         if len(loc) > 1:
             raise PmgenError(f"{source.rel}: '{name}' is missing; add it by hand")
         row = _insert_row(source, after_key)
-        newline = _newline(source)
+        newline = newline_of(source)
         ending = newline
         if row > 0 and not _ending(lines[row - 1]):
             # the new key follows a last line without a newline: it becomes the last one
@@ -243,7 +245,7 @@ def _ordered(data: Any) -> Any:
     return data
 
 
-def _newline(source: Source) -> str:
+def newline_of(source: Source) -> str:
     for line in source.lines:
         if _ending(line):
             return _ending(line)
