@@ -348,12 +348,14 @@ def _missing(
 
 
 def _unexpected(expected: Sequence[Expected], a: Heading) -> Drift:
-    free = [e.show() for e in expected if e.free and e.level < a.level]
-    if free:
-        names = ", ".join(f'"{name}"' for name in free[:3])
-        hint = f"the template has no such section; move it under a section marked free ({names})" \
-            " or rename it"
+    above = [f'"{e.show()}"' for e in expected if e.free and e.level < a.level][:3]
+    free = [f'"{e.show()}"' for e in expected if e.free][:3]
+    if above:
+        hint = ("not in the template; rename it, or move it under a section marked free ("
+                + ", ".join(above) + ")")
+    elif free:
+        hint = ("not in the template; rename it, or make it a sub-section of one marked free ("
+                + ", ".join(free) + ")")
     else:
-        hint = ("the template has no such section here; rename it or fold its text into "
-                "another section")
+        hint = "not in the template; rename it, or move its text into another section"
     return Drift("PM302", a.line, f'unexpected section "{show(a.level, a.text)}"', hint, actual=a)

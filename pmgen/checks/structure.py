@@ -62,10 +62,10 @@ def _render_error(doc: Document, name: str, exc: Exception) -> Finding:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(base)]
         line = frames[-1].lineno if frames else None
     where = f" (line {line})" if line else ""
-    hint = "fix the template; the structure of this document is not checked until it renders"
+    hint = "fix the template; until it renders, this document's structure is not checked"
     if isinstance(exc, UndefinedError):
-        hint = ("a template can use the document's front matter keys (and `tracks` in a "
-                "sprint template); " + hint)
+        hint = ("a template can use only the document's front matter keys (and `tracks` in "
+                "a sprint template)\n" + hint)
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return doc.finding(
         1, 1, "PM306", f"template {name} cannot be rendered{where}: {message}", hint
