@@ -52,6 +52,7 @@ def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("GIT_PAGER", "cat")
     env["LC_ALL"] = env.get("LC_ALL", "C")
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # a read must not take index.lock (pre-commit runs us)
     return env
 
 

@@ -10,19 +10,20 @@ from typing import Any
 from pmgen import gitlog
 from pmgen.errors import PmgenError, UsageError
 from pmgen.history import HISTORY_PATHS, History, load
+from pmgen.repo import Repo
 
 _ENTITY_RE = re.compile(r"^(S|T|A|ADR|BUG|TPL|FILE):(.+)$", re.I)
 
 
-def parse_entity(text: str) -> str:
-    """Normalise ``S:sprint-2.33`` / ``t:sprint-2.33/track-a`` / ``adr:0001``; else UsageError."""
+def parse_entity(text: str, repo: Repo | None = None) -> str:
+    """``S:sprint-2.33``, ``t:sprint-2.33/track-a``, a bare id (looked up in ``repo``),
+    ``TPL:<template>`` or ``FILE:<path>`` -> the event subject; else UsageError."""
     match = _ENTITY_RE.match(text.strip())
-    if not match:
-        raise UsageError(
-            f"{text!r} is not an entity",
-            "write S:<sprint>, T:<sprint>/<track>, A:<agent>, ADR:<id> or BUG:<id>",
-        )
-    return f"{match.group(1).upper()}:{match.group(2)}"
+    if match and match.group(1).upper() in ("TPL", "FILE"):
+        return f"{match.group(1).upper()}:{match.group(2)}"
+    from pmgen.entities import parse_entity as parse
+
+    return str(parse(text, repo))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import click
 
 from pmgen import gitlog
 from pmgen.errors import PmgenError, UsageError
+from pmgen.repo import Repo
 
 _ROOT = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path),
@@ -81,8 +82,8 @@ def history(entity: str, revs: str | None, root: Path | None) -> int:
     from pmgen.history_format import table
     from pmgen.history_query import parse_entity, versions
 
-    subject = parse_entity(entity)
     folder = _root(root)
+    subject = parse_entity(entity, Repo(folder))
     loaded = hist.load(folder)
     commits = None
     if revs is not None:
@@ -101,13 +102,13 @@ def history(entity: str, revs: str | None, root: Path | None) -> int:
     return 0
 
 
-def _split_ref(ref: str) -> tuple[str, str]:
+def _split_ref(ref: str, folder: Path) -> tuple[str, str]:
     from pmgen.history_query import parse_entity
 
     entity, sep, wanted = ref.rpartition("@")
     if not sep or not entity or not wanted:
         raise UsageError(f"{ref!r}: expected ENTITY@HASH", "e.g. S:sprint-2.33@3f2a1b2c9d0e")
-    return parse_entity(entity), wanted
+    return parse_entity(entity, Repo(folder)), wanted
 
 
 @click.command()
@@ -118,8 +119,8 @@ def show(ref: str, root: Path | None) -> int:
     from pmgen import history as hist
     from pmgen.history_query import find_version, read_blob
 
-    subject, wanted = _split_ref(ref)
     folder = _root(root)
+    subject, wanted = _split_ref(ref, folder)
     row = find_version(hist.load(folder), subject, wanted)
     assert row.oid is not None
     sys.stdout.flush()
@@ -138,8 +139,8 @@ def restore(ref: str, force: bool, root: Path | None) -> int:
     from pmgen.history_query import find_version, read_blob
     from pmgen.yamlio import atomic_write
 
-    subject, wanted = _split_ref(ref)
     folder = _root(root)
+    subject, wanted = _split_ref(ref, folder)
     loaded = hist.load(folder)
     row = find_version(loaded, subject, wanted)
     assert row.oid is not None

@@ -1,0 +1,286 @@
+"""History from real git repositories: exact events, determinism, cache, replay == parse."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pmgen import history, history_docs, yamlio
+from pmgen.documents import kind_for, parse
+from pmgen.history_format import RENDERERS
+from pmgen.history_query import state
+from pmgen.repo import Repo
+from tests.conftest import ROOT, GitRepo
+
+SPRINT = "delegation/sprints/sprint-1/SPRINT.md"
+TASK = "delegation/sprints/sprint-1/track-a/TASK.md"
+
+
+def sprint_text(status: str = "planning", ticks: tuple[bool, bool] = (False, False),
+                title: str = "First") -> str:
+    box = ["x" if t else " " for t in ticks]
+    return (
+        f"---\nid: sprint-1\ntitle: {title}\nstatus: {status}\nperiod:\n  start: 2026-01-05\n"
+        f"---\n# Sprint 1\n\n## Success Criteria\n\n- [{box[0]}] tests pass\n"
+        f"- [{box[1]}] docs written\n"
+    )
+
+
+def task_text(status: str = "pending", agent: str = "backend-developer") -> str:
+    return (
+        f"---\nid: track-a\nsprint: sprint-1\nlabel: Track A\ntitle: Scheduler\n"
+        f"status: {status}\nagent: {agent}\n---\n# Track A\n"
+    )
+
+
+def summary(events: list[history.Event], shas: dict[str, str]) -> list[tuple]:
+    names = {sha: name for name, sha in shas.items()}
+    return [(names.get(e.commit, e.commit), e.type, e.subject, e.path, e.data) for e in events]
+
+
+def test_exact_events_of_a_small_history(git_repo: GitRepo) -> None:
+    shas = {}
+    git_repo.write(SPRINT, sprint_text())
+    shas["create"] = git_repo.commit("Create sprint 1", "2026-01-11T09:00:00+00:00")
+    git_repo.write(SPRINT, sprint_text("active", (True, False)))
+    git_repo.write(TASK, task_text())
+    shas["start"] = git_repo.commit("Start sprint 1", "2026-01-12T09:00:00+01:00")
+    git_repo.write(TASK, task_text("in_progress", "architect"))
+    git_repo.write(SPRINT, sprint_text("active", (True, False), title="Renamed"))
+    shas["work"] = git_repo.commit("Work\n\nTask: sprint-1/track-a", "2026-01-13T09:00:00+00:00")
+    git_repo.git("mv", "delegation/sprints/sprint-1", "delegation/sprints/sprint-2")
+    shas["rename"] = git_repo.commit("Rename", "2026-01-14T09:00:00+00:00")
+    git_repo.git("rm", "-q", "delegation/sprints/sprint-2/track-a/TASK.md")
+    shas["delete"] = git_repo.commit("Drop track", "2026-01-15T09:00:00+00:00")
+
+    events = history.load_events(Repo(git_repo.path))
+    s2 = "delegation/sprints/sprint-2/SPRINT.md"
+    t2 = "delegation/sprints/sprint-2/track-a/TASK.md"
+    assert summary(events, shas) == [
+        ("create", "sprint.created", "S:sprint-1", SPRINT, {"title": "First", "status": "planning"}),
+        ("start", "sprint.status_changed", "S:sprint-1", SPRINT, {"from": "planning", "to": "active"}),
+        ("start", "criterion.checked", "S:sprint-1", SPRINT, {"text": "tests pass"}),
+        ("start", "task.created", "T:sprint-1/track-a", TASK, {"title": "Scheduler", "status": "pending"}),
+        ("work", "sprint.updated", "S:sprint-1", SPRINT, {"fields": ["title"]}),
+        ("work", "task.status_updated", "T:sprint-1/track-a", TASK, {"from": "pending", "to": "in_progress"}),
+        ("work", "task.assigned", "T:sprint-1/track-a", TASK, {"from": "backend-developer", "to": "architect"}),
+        ("work", "task.commit", "T:sprint-1/track-a", "", {"message": "Work"}),
+        ("rename", "sprint.renamed", "S:sprint-2", s2, {"from": "S:sprint-1", "to": "S:sprint-2", "from_path": SPRINT}),
+        ("rename", "task.renamed", "T:sprint-2/track-a", t2, {"from": "T:sprint-1/track-a", "to": "T:sprint-2/track-a", "from_path": TASK}),
+        ("delete", "task.deleted", "T:sprint-2/track-a", t2, {}),
+    ]  # fmt: skip
+    first, second = events[0], events[1]
+    assert first.before is None and first.after == history.sha256_hex(sprint_text().encode())
+    assert second.before == first.after
+    assert second.time == "2026-01-12T09:00:00+01:00"
+    assert second.author == "Ada Author <ada@example.com>"
+    assert events[-1].after is None
+
+
+def test_unparsable_version_is_an_event_not_a_crash(git_repo: GitRepo) -> None:
+    git_repo.write(SPRINT, sprint_text())
+    git_repo.commit("Create", "2026-01-11T09:00:00+00:00")
+    git_repo.write(SPRINT, "---\nid: sprint-1\ntitle: [unclosed\n---\n")
+    git_repo.commit("Break", "2026-01-12T09:00:00+00:00")
+    git_repo.write(SPRINT, sprint_text("active"))
+    git_repo.commit("Fix", "2026-01-13T09:00:00+00:00")
+    events = history.load(git_repo.path).events()
+    assert [(e.type, e.data.get("change")) for e in events] == [
+        ("sprint.created", None), ("sprint.parse_error", None), ("file.synced", "parses again"),
+    ]
+    assert events[1].data == {"errors": ["4:1 PM103 expected ',' or ']', but got '<stream end>'"]}
+
+
+def test_merge_emits_only_its_own_changes(git_repo: GitRepo) -> None:
+    git_repo.write(SPRINT, sprint_text())
+    git_repo.commit("Create", "2026-01-11T09:00:00+00:00")
+    git_repo.git("checkout", "-q", "-b", "side")
+    git_repo.write(SPRINT, sprint_text("active"))
+    git_repo.commit("Activate on a branch", "2026-01-12T09:00:00+00:00")
+    git_repo.git("checkout", "-q", "main")
+    git_repo.write("README", "other work\n")
+    git_repo.commit("Unrelated", "2026-01-12T10:00:00+00:00")
+    git_repo.git("merge", "-q", "--no-ff", "-m", "Merge side", "side",
+                 env={"GIT_AUTHOR_DATE": "2026-01-13T09:00:00+00:00",
+                      "GIT_COMMITTER_DATE": "2026-01-13T09:00:00+00:00"})
+    loaded = history.load(git_repo.path)
+    assert [(e.type, e.data) for e in loaded.events()] == [
+        ("sprint.created", {"title": "First", "status": "planning"}),
+        ("sprint.status_changed", {"from": "planning", "to": "active"}),
+    ]
+    assert [row["data"]["status"] for row in state(git_repo.path)] == ["active"]
+    assert [row["data"]["status"] for row in state(git_repo.path, "HEAD^1")] == ["planning"]
+
+
+def test_file_names_with_spaces_unicode_and_newlines(git_repo: GitRepo) -> None:
+    odd = "delegation/backlog/bug ü\nnew.md"
+    git_repo.write(odd, "---\nid: x\ntitle: Odd\npriority: P1\nstatus: open\nreported: 2026-01-02\n---\n")
+    git_repo.commit("Odd name", "2026-01-11T09:00:00+00:00")
+    git_repo.write(odd, "---\nid: x\ntitle: Odd\npriority: P1\nstatus: closed\nreported: 2026-01-02\n---\n")
+    git_repo.commit("Close", "2026-01-12T09:00:00+00:00")
+    events = history.load(git_repo.path).events()
+    assert [(e.type, e.subject, e.path) for e in events] == [
+        ("bug.reported", "BUG:bug ü\nnew", odd),
+        ("bug.closed", "BUG:bug ü\nnew", odd),
+    ]
+    assert [row["path"] for row in state(git_repo.path)] == [odd]
+
+
+def test_two_runs_give_identical_bytes_and_cold_equals_warm(git_repo: GitRepo) -> None:
+    git_repo.write(SPRINT, sprint_text())
+    git_repo.commit("Create", "2026-01-11T09:00:00+00:00")
+    cold = RENDERERS["jsonl"](history.load(git_repo.path).events())
+    warm = RENDERERS["jsonl"](history.load(git_repo.path).events())
+    git_repo.write(SPRINT, sprint_text("active"))
+    git_repo.commit("Activate", "2026-01-12T09:00:00+00:00")
+    incremental = RENDERERS["cloudevents"](history.load(git_repo.path).events())
+    shutil.rmtree(git_repo.path / ".git" / "pmgen")
+    rebuilt = RENDERERS["cloudevents"](history.load(git_repo.path).events())
+    assert cold == warm
+    assert incremental == rebuilt
+    assert json.loads(cold.splitlines()[0])["id"] == history.event_id(
+        git_repo.git("rev-parse", "HEAD~1").strip(), SPRINT, "sprint.created", "S:sprint-1", 0
+    )
+
+
+def test_a_new_commit_costs_only_its_own_reading(git_repo: GitRepo) -> None:
+    for day in range(1, 6):
+        git_repo.write(SPRINT, sprint_text(title=f"Version {day}"))
+        git_repo.commit(f"Edit {day}", f"2026-01-1{day}T09:00:00+00:00")
+    assert history.load(git_repo.path).stats["commits_read"] == 5
+    assert history.load(git_repo.path).stats == {"commits_read": 0, "objects_read": 0,
+                                                   "rebuilt": 0}
+    git_repo.write(SPRINT, sprint_text("active", title="Version 5"))
+    git_repo.commit("Activate", "2026-01-19T09:00:00+00:00")
+    loaded = history.load(git_repo.path)
+    assert loaded.stats == {"commits_read": 1, "objects_read": 2, "rebuilt": 0}
+    assert [e.type for e in loaded.events()][-1] == "sprint.status_changed"
+    lines = (git_repo.path / ".git/pmgen/events-cache.v1.jsonl").read_text().splitlines()
+    assert len(lines) == 1 + 6
+
+
+def test_rewritten_history_is_detected_and_rebuilt(git_repo: GitRepo) -> None:
+    git_repo.write(SPRINT, sprint_text())
+    git_repo.commit("Create", "2026-01-11T09:00:00+00:00")
+    git_repo.write(SPRINT, sprint_text("active"))
+    git_repo.commit("Activate", "2026-01-12T09:00:00+00:00")
+    assert [e.data.get("to") for e in history.load(git_repo.path).events()] == [None, "active"]
+    git_repo.write(SPRINT, sprint_text("ready"))
+    git_repo.git("commit", "-q", "--amend", "-a", "-m", "Ready, not active")
+    loaded = history.load(git_repo.path)
+    assert loaded.stats == {"commits_read": 1, "objects_read": 2, "rebuilt": 1}
+    assert [e.data.get("to") for e in loaded.events()] == [None, "ready"]
+
+
+def test_no_commits_yet(git_repo: GitRepo) -> None:
+    assert history.load(git_repo.path).events() == []
+    assert state(git_repo.path) == []
+
+
+# --- replay == parse -------------------------------------------------------------------
+
+def git_bytes(repo: GitRepo, *args: str) -> bytes:
+    return subprocess.run(["git", *args], cwd=repo.path, env=repo.env, check=True,
+                          capture_output=True).stdout
+
+
+def parsed_at(repo: GitRepo, rev: str) -> list[dict]:
+    """The expected state: every plan file at ``rev`` parsed by pmgen.documents.parse."""
+    names = repo.git("ls-tree", "-r", "-z", "--name-only", rev, "--",
+                     "delegation", "schema/templates").split("\0")
+    out = []
+    for name in sorted(n for n in names if n):
+        raw = git_bytes(repo, "show", f"{rev}:{name}")
+        if name.startswith("schema/"):
+            kind = "template"
+        else:
+            found = kind_for(name[len("delegation/"):])
+            kind = found[0] if found else "file"
+        entry = {"path": name, "kind": kind, "sha256": history.sha256_hex(raw)}
+        if kind not in ("template", "file"):
+            assert found is not None
+            doc = parse(Path(name), name, raw, kind, found[1])
+            entry["data"] = None if doc.data is None else history_docs.jsonable(
+                yamlio.to_plain(doc.front_matter))
+            entry["checklist"] = [{"text": t, "checked": c}
+                                  for t, c in history_docs.checklist(doc.body)]
+        out.append(entry)
+    return out
+
+
+def replayed_at(repo: GitRepo, rev: str) -> list[dict]:
+    rows = state(repo.path, rev)
+    for row in rows:
+        del row["subject"], row["errors"]
+        if row["kind"] in ("template", "file"):
+            del row["data"], row["checklist"]
+    return rows
+
+
+def test_replay_equals_parse_on_the_example_plans(example_repo: GitRepo) -> None:
+    if not (ROOT / "delegation").is_dir():
+        pytest.skip("no example plans yet")
+    assert replayed_at(example_repo, "HEAD") == parsed_at(example_repo, "HEAD")
+
+
+def test_replay_equals_parse_on_a_generated_history(example_repo: GitRepo) -> None:
+    rng = random.Random(20260110)
+    plans = sorted(
+        p.relative_to(example_repo.path).as_posix()
+        for p in (example_repo.path / "delegation").rglob("*.md")
+        if p.name in ("SPRINT.md", "TASK.md")
+    )
+    if not plans:
+        pytest.skip("no example plans yet")
+    statuses = {"SPRINT.md": ["planning", "active", "review"],
+                "TASK.md": ["pending", "in_progress", "review", "blocked"]}
+    checkpoints = []
+    for number in range(30):
+        rel = rng.choice(plans)
+        path = example_repo.path / rel
+        text = path.read_text(encoding="utf-8")
+        if rng.random() < 0.5 and ("- [ ]" in text or "- [x]" in text):
+            text = text.replace("- [ ]", "- [x]", 1) if "- [ ]" in text else text.replace(
+                "- [x]", "- [ ]", 1)
+        else:
+            new = rng.choice(statuses[path.name])
+            text = "\n".join(
+                f"status: {new}" if line.startswith("status:") else line
+                for line in text.split("\n")
+            )
+        path.write_text(text, encoding="utf-8")
+        sha = example_repo.commit(f"Change {number}", f"2026-02-{1 + number % 28:02d}T09:00:00+00:00")
+        if number % 10 == 9:
+            checkpoints.append(sha)
+    for sha in checkpoints:
+        assert replayed_at(example_repo, sha) == parsed_at(example_repo, sha)
+    events = history.load(example_repo.path).events()
+    assert len({e.id for e in events}) == len(events)
+    assert {e.type for e in events} >= {"criterion.checked", "sprint.created", "task.created"}
+
+
+# --- the fast YAML loader agrees with pmgen.documents.parse ----------------------------
+
+AGREEMENT_CASES = [
+    "a: yes\nb: no\nc: on\n", "n: 010\nm: 0o17\nk: 1_000\nx: 0x1f\n", "v: 2.10\nw: 1e3\n",
+    "d: 2026-01-02\n", "bad: 2026-02-30\n", "t: ~\nu: null\nv:\n", "s: '#3771c8'\n",
+    "dup: 1\ndup: 2\n", "anchor: &a [1]\nalias: *a\n", "m: {<<: {a: 1}}\n", "l: [a, b, {c: d}]\n",
+    "tag: !!str 12\n", "- a\n- b\n", "plain\n", "k: 'it''s'\n", "k: \"\\u00e9\"\n", "x: .inf\n",
+    "date_time: 2026-01-02T10:00:00Z\n", "neg: -12\n", "big: 123456789012345678901234567890\n",
+    "key with spaces: value\n", "nested:\n  deep:\n    deeper: [1, 2]\n", "1: one\n",
+]
+
+
+@pytest.mark.parametrize("yaml_text", AGREEMENT_CASES)
+def test_fast_loader_agrees_with_documents_parse(yaml_text: str) -> None:
+    raw = ("---\n" + yaml_text + "---\nbody\n").encode()
+    version = history_docs.parse_version("delegation/backlog/x.md", raw)
+    doc = parse(Path("x.md"), "x.md", raw, "bug", {"id": "x"})
+    assert version is not None
+    expected = None if doc.data is None else history_docs.jsonable(doc.data)
+    assert version.data == expected
