@@ -182,6 +182,8 @@ def fix(doc: Document, ctx: Context) -> Fix | None:
     if _utf16_like(raw):
         return None
     changes: list[str] = []
+    nuls = raw.count(0)
+    raw = raw.replace(b"\x00", b"")  # first: a NUL may hide a BOM or split a line ending
     if raw.startswith(BOM):
         while raw.startswith(BOM):
             raw = raw[len(BOM):]
@@ -191,13 +193,11 @@ def fix(doc: Document, ctx: Context) -> Fix | None:
         count = sum(1 for _, end in lines if end == ending)
         if count:
             changes.append(f"converted {count} {name} line ending{'s' if count > 1 else ''} to LF")
-    nuls = raw.count(0)
     if nuls:
         changes.append(f"removed {_plural(nuls, 'NUL byte')}")
     repaired = 0
     out: list[bytes] = []
     for content, end in lines:
-        content = content.replace(b"\x00", b"")
         try:
             result = mojibake.repair(content.decode("utf-8"))
         except UnicodeDecodeError:
