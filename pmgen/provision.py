@@ -1,0 +1,200 @@
+"""`pmgen provision S:<sprint>`: the Dockmaster's provisioning (or teardown) bash script.
+
+Rendered from templates (pmgen/templates/provision/, overridden by a repository's
+schema/templates/provision/) in Jinja's sandbox. Every value reaches the script through
+the ``q`` filter (shlex.quote) or ``comment``; a template that prints a value any other
+way is refused, so a team's own template cannot forget the quoting. Before anything is
+rendered, the tracks' ports, worktrees, branches, data dirs and container prefixes are
+checked for collisions: a script that would make two tracks share one is not printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+from collections import defaultdict
+from typing import Any
+
+from jinja2 import TemplateError
+
+from pmgen.errors import PmgenError
+from pmgen.models import Sprint, Task
+from pmgen.repo import Repo
+
+TEMPLATES = {
+    "provision": "provision/provision.sh.j2",
+    "teardown": "provision/teardown.sh.j2",
+    "override": "provision/docker-compose.override.yml.j2",
+}
+_ENV_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_COMPOSE_KEY = "COMPOSE_PROJECT_NAME"
+
+
+class Quoted(str):
+    """Text that is safe to print into a shell script as it is."""
+
+
+def _q(value: Any) -> Quoted:
+    return Quoted(shlex.quote(str(value)))
+
+
+def _qargs(values: Any) -> Quoted:
+    return Quoted(" ".join(shlex.quote(str(v)) for v in values))
+
+
+def _comment(value: Any) -> Quoted:
+    return Quoted(" ".join(str(value).split()))
+
+
+def _only_quoted(value: Any) -> Any:
+    if value is None or isinstance(value, Quoted):
+        return value
+    raise PmgenError(
+        f"a provisioning template prints {str(value)[:60]!r} without shell quoting",
+        "write {{ value | q }} (or | comment inside a # comment) in the template",
+    )
+
+
+def _environment(repo: Repo, shell: bool) -> Any:
+    from pmgen.templates import environment
+
+    env = environment(repo.schema)
+    env.filters.update({"q": _q, "qargs": _qargs, "comment": _comment})
+    if shell:
+        env.finalize = _only_quoted
+    return env
+
+
+def _render(repo: Repo, name: str, shell: bool, **context: Any) -> str:
+    try:
+        template = _environment(repo, shell).get_template(TEMPLATES[name])
+        return template.render(**context)
+    except TemplateError as exc:
+        raise PmgenError(
+            f"provisioning template {TEMPLATES[name]}: {exc}",
+            "fix schema/templates/" + TEMPLATES[name] + " (or remove it to use pmgen's own)",
+        ) from None
+
+
+def _safe(task: Task, key: str, value: Any, problems: list[str]) -> None:
+    text = str(value)
+    if any(ord(c) < 32 for c in text):
+        problems.append(f"T:{task.sprint}/{task.id}: {key} contains a line break or control "
+                        "character")
+    elif key in ("worktree", "branch", "data_dir") and text.startswith("-"):
+        problems.append(f"T:{task.sprint}/{task.id}: {key} {text!r} starts with '-' "
+                        "(it would be read as an option)")
+
+
+def _track(repo: Repo, task: Task, problems: list[str]) -> dict[str, Any]:
+    for key in ("worktree", "branch", "data_dir", "container_prefix"):
+        value = getattr(task, key)
+        if value is not None:
+            _safe(task, key, value, problems)
+    env: dict[str, str] = {}
+    if task.container_prefix:
+        env[_COMPOSE_KEY] = task.container_prefix
+    for key, value in task.env.items():
+        if not _ENV_KEY_RE.match(key):
+            problems.append(f"T:{task.sprint}/{task.id}: env key {key!r} is not a variable name")
+        _safe(task, f"env {key}", value, problems)
+        env[key] = str(value)
+    settings = None
+    if task.colour:
+        settings = json.dumps({"workbench.colorCustomizations": {
+            "titleBar.activeBackground": task.colour, "titleBar.activeForeground": "#ffffff",
+        }}, separators=(",", ":"))
+    override = None
+    if task.port is not None:
+        override = _render(repo, "override", False, track=task.model_dump(mode="json"))
+    return {
+        **task.model_dump(mode="json"),
+        "env_lines": [f"{k}={v}" for k, v in env.items()],
+        "env_filter": "^(" + "|".join(sorted(env)) + ")=" if env else "^$",
+        "settings": settings,
+        "override": override,
+    }
+
+
+def _norm(path: str) -> str:
+    return os.path.normpath(path)
+
+
+def collisions(tasks: list[Task]) -> list[str]:
+    """One line per value two tracks share: port, worktree, branch, data dir, prefix."""
+    used: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for task in tasks:
+        name = f"T:{task.sprint}/{task.id}"
+        if task.port is not None:
+            used[("port", str(task.port))].append(name)
+        for key, value in task.env.items():  # a host port in .env is a port too
+            if key.endswith("_PORT") and str(value).isdigit():
+                used[("port", str(value))].append(f"{name} ({key})")
+        for key in ("worktree", "data_dir"):
+            value = getattr(task, key)
+            if value:
+                used[("path", _norm(value))].append(f"{name} ({key})")
+        if task.branch:
+            used[("branch", task.branch)].append(name)
+        if task.container_prefix:
+            used[("container prefix", task.container_prefix)].append(name)
+    return [f"{kind} {value}: " + ", ".join(names)
+            for (kind, value), names in sorted(used.items()) if len(names) > 1]
+
+
+def _tasks(ctx: Any, sprint_id: str) -> list[Task]:
+    tasks = []
+    for doc in ctx.tasks_of(sprint_id):
+        if not isinstance(doc.model, Task):
+            raise PmgenError(f"{doc.rel}: the track has errors in its front matter",
+                             f"run: pmgen validate {doc.rel}")
+        tasks.append(doc.model)
+    return tasks
+
+
+def render(repo: Repo, entity: str, teardown: bool = False) -> str:
+    """The provisioning (or teardown) script of a sprint's tracks that have a worktree."""
+    from pmgen.bundle_entity import parse
+    from pmgen.errors import UsageError
+    from pmgen.validate import context
+
+    ctx = context(repo)
+    resolved = parse(entity, ctx)
+    if resolved.track is not None:
+        raise UsageError(f"provision takes a sprint (S:{resolved.sprint}), not a track")
+    sprint = ctx.sprints[resolved.sprint].model
+    if not isinstance(sprint, Sprint):
+        rel = ctx.sprints[resolved.sprint].rel
+        raise PmgenError(f"{rel}: the sprint has errors in its front matter",
+                         f"run: pmgen validate {rel}")
+    tasks = _tasks(ctx, sprint.id)
+    wanted = [t for t in tasks if t.worktree]
+    # Tracks of other active sprints run at the same time: they may not share either.
+    others = [t for sid, doc in sorted(ctx.sprints.items()) if sid != sprint.id
+              and getattr(doc.model, "status", None) == "active"
+              for t in _tasks(ctx, sid) if t.worktree]
+    problems: list[str] = []
+    tracks = [_track(repo, t, problems) for t in wanted]
+    problems += [c for c in collisions(wanted + others)
+                 if any(f"T:{sprint.id}/" in part for part in c.split(": ", 1)[1:])]
+    if problems:
+        raise PmgenError(
+            f"refusing to provision S:{sprint.id}:\n" + "\n".join(f"  {p}" for p in problems),
+            "give each track its own port, worktree, branch, data dir and container prefix "
+            "in its TASK.md front matter",
+        )
+    data_parents: list[str] = []
+    for t in wanted:
+        parent = os.path.dirname(_norm(t.data_dir)) if t.data_dir else ""
+        if parent and parent not in data_parents:
+            data_parents.append(parent)
+    return _render(
+        repo, "teardown" if teardown else "provision", True,
+        sprint=sprint.model_dump(mode="json"),
+        project_root=sprint.project.root if sprint.project else ".",
+        tracks=tracks,
+        skipped=[t.model_dump(mode="json") for t in tasks if not t.worktree],
+        data_parents=data_parents,
+    )
