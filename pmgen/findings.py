@@ -27,6 +27,7 @@ FAMILIES = {
     "4": "cross-document",
     "5": "encoding",
     "6": "consistency",
+    "7": "history",
     "9": "internal",
 }
 
@@ -84,6 +85,8 @@ _TABLE = [
     ("PM604", "text names another sprint as if it were this one", "warning"),
     ("PM605", "status moves backwards"),
     ("PM606", "text contradicts the front matter", "warning"),
+    # history
+    ("PM701", "Task trailer names a task that does not exist"),
     # internal
     ("PM901", "internal error (a bug in pmgen)"),
 ]
