@@ -142,7 +142,8 @@ def md_profile(data: dict[str, Any]) -> str:
 
 def _track_name(summary: dict[str, Any]) -> str:
     if summary.get("label"):
-        return f"**{summary['label']}: {summary['title']}** (`{summary['id']}`, {summary['status']})"
+        name = f"**{summary['label']}: {summary['title']}**"
+        return f"{name} (`{summary['id']}`, {summary['status']})"
     return f"`{summary['id']}` (no such track)"
 
 

@@ -54,13 +54,13 @@ def summary(event: Any) -> str:
 def memory(root: Path, repo: Any, entity: Entity) -> dict[str, Any]:
     """The latest events of the entity (newest first) or why there are none."""
     if not is_git(root):
-        note = "Session memory unavailable: the repository is not a git repository."
-        return {"available": False, "note": note, "events": [], "total": 0}
+        why = "Session memory unavailable: the repository is not a git repository."
+        return {"available": False, "note": why, "events": [], "total": 0}
     try:
         from pmgen.history import load_events
     except ImportError:
-        note = "Session memory unavailable: this pmgen has no event history (pmgen.history)."
-        return {"available": False, "note": note, "events": [], "total": 0}
+        why = "Session memory unavailable: this pmgen has no event history (pmgen.history)."
+        return {"available": False, "note": why, "events": [], "total": 0}
     mine = [e for e in load_events(repo) if subjects_match(entity, str(e.subject))]
     latest = mine[-MEMORY_LIMIT:][::-1]
     events = [{
@@ -73,7 +73,7 @@ def memory(root: Path, repo: Any, entity: Entity) -> dict[str, Any]:
         "path": str(getattr(e, "path", "") or ""),
         "summary": summary(e),
     } for e in latest]
-    note = None
+    note: str | None = None
     if len(mine) > len(latest):
         note = f"The latest {len(latest)} of {len(mine)} events, newest first."
     elif events:
@@ -100,7 +100,8 @@ def changes(root: Path, rev: str, doc: Document, paths: list[str]) -> dict[str, 
     """What changed in ``doc`` (status, criteria) and which commits touched ``paths`` since
     ``rev``: the first thing an agent taking over needs."""
     if not is_git(root):
-        raise PmgenError("--since needs a git repository", "run pmgen init inside the plans' checkout")
+        raise PmgenError("--since needs a git repository",
+                         "run pmgen init inside the plans' checkout")
     out = git(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
     if not out:
         raise PmgenError(f"unknown revision {rev!r}", "give a commit, tag or branch, e.g. HEAD~3")

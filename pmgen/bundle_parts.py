@@ -146,7 +146,7 @@ def critical_path(ctx: Context, sprint: Sprint, track: str | None) -> list[dict[
 
 
 def tracks_table(ctx: Context, sprint_id: str) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for doc in ctx.tasks_of(sprint_id):
         model = doc.model
         if not isinstance(model, Task):

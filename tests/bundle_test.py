@@ -1,4 +1,5 @@
 """`pmgen init`: agent context bundles (Markdown, JSON), footer, --verify, budget, --since."""
+# ruff: noqa: E501  (the hand-written prompts of seed 000 are quoted verbatim)
 
 from __future__ import annotations
 
@@ -364,7 +365,7 @@ def test_max_tokens_trims_references_then_history(tiny: GitRepo) -> None:
     budget = bundle.tokens(len(full)) - 10
     text = bundle.render(repo, "T:sprint-9/track-a", max_tokens=budget)
     assert bundle.tokens(len(text)) <= budget
-    assert "- **Budget**: %d tokens (approximate: characters / 4, rounded up)" % budget in text
+    assert f"- **Budget**: {budget} tokens (approximate: characters / 4, rounded up)" in text
     # The last reference goes first; the missing one has no text to drop.
     assert re.search(r"^- reference docs/GUIDE\.md \(\d+ characters, ~\d+ tokens\)$", text, re.M)
     assert "_Dropped to fit the token budget; read it at `project/docs/GUIDE.md`._" in text
