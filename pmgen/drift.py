@@ -263,7 +263,7 @@ def compare(
         unexpected.add(j)
         if any(k in unexpected for k in _parents(actual, j)):
             continue  # one finding per unexpected section, not one per sub-heading
-        drifts.append(_unexpected(expected, actual[j]))
+        drifts.append(_unexpected(expected, set(everything), actual[j]))
     return sorted(drifts, key=lambda d: (d.line, d.code))
 
 
@@ -347,9 +347,13 @@ def _missing(
     return found
 
 
-def _unexpected(expected: Sequence[Expected], a: Heading) -> Drift:
-    above = [f'"{e.show()}"' for e in expected if e.free and e.level < a.level][:3]
-    free = [f'"{e.show()}"' for e in expected if e.free][:3]
+def _unexpected(expected: Sequence[Expected], present: set[int], a: Heading) -> Drift:
+    # Name free sections the document has first: those are the ones it can use right away.
+    order = sorted(range(len(expected)), key=lambda i: i not in present)
+    free = [f'"{expected[i].show()}"' for i in order if expected[i].free]
+    above = [f'"{expected[i].show()}"' for i in order
+             if expected[i].free and expected[i].level < a.level][:3]
+    free = free[:3]
     if above:
         hint = ("not in the template; rename it, or move it under a section marked free ("
                 + ", ".join(above) + ")")
