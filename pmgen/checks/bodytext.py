@@ -31,7 +31,7 @@ _REFERENCE_BEFORE = frozenset(
     "previous prior last past earlier next following see per into through by with over "
     "about than since within compared vs. upcoming later".split()
 )
-_ARTICLES = frozenset("the a an our".split())
+_ARTICLES = frozenset("the a an our also and or".split())
 # ... and so is a sprint followed by one of these.
 _REFERENCE_AFTER_RE = re.compile(
     r"^(?:'s\b|’s\b|\s+(?:learnings?|lessons?|retrospective|retro|results?|review|"
