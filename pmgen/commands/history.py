@@ -46,7 +46,7 @@ def _write(text: str, output: Path | None) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE instead of standard output.")
 @click.option("--sqlite", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write (or update) a SQLite database with the orchestration tables.")
+              help="Write (or update) a SQLite database with the orchestration tables instead.")
 @_ROOT
 def events(
     since: str | None, fmt: str, output: Path | None, sqlite: Path | None, root: Path | None
@@ -66,9 +66,11 @@ def events(
     if sqlite is not None:
         from pmgen import history_sqlite
 
-        history_sqlite.write(sqlite, loaded)
-    if sqlite is None or output is not None:
-        _write(RENDERERS[fmt](found), output)
+        sprints, tasks, total = history_sqlite.write(sqlite, loaded)
+        click.echo(f"{sqlite}: {sprints} sprints, {tasks} tasks, {total} events", err=True)
+        if output is None:
+            return 0
+    _write(RENDERERS[fmt](found), output)
     return 0
 
 
