@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, GitRepo
 from fixture_cases import cases, expected
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmgen import validate
 from pmgen.checks import structure
@@ -262,3 +265,23 @@ def test_agents_and_invalid_front_matter_are_not_checked(git_repo: GitRepo) -> N
     assert structure.check(repo.document(path), ctx) == []
     assert structure.check(repo.document(agent), ctx) == []
     assert structure.fix(repo.document(path), ctx) is None
+
+
+CLEAN_SECTIONS = (HERE / "clean.md").read_text().split("\n# ")[1].split("\n## ")
+
+
+@settings(max_examples=25, deadline=None)
+@given(keep=st.lists(st.booleans(), min_size=len(CLEAN_SECTIONS),
+                     max_size=len(CLEAN_SECTIONS)))
+def test_fix_after_any_dropped_sections_validates_clean(keep: list[bool]) -> None:
+    head = (HERE / "clean.md").read_text().split("\n# ")[0] + "\n"
+    parts = [("# " if i == 0 else "## ") + text
+             for i, (text, k) in enumerate(zip(CLEAN_SECTIONS, keep, strict=True)) if k]
+    original = head + "\n".join(parts)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "plan.md"
+        path.write_text(original)
+        validate.fix(Repo(Path(tmp)), [path])
+        new = path.read_text()
+        assert _is_subsequence(original.split("\n"), new.split("\n"))
+        assert validate.run(Repo(Path(tmp)), [path]) == []

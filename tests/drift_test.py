@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pmgen.drift import (
     Expected,
@@ -195,3 +197,27 @@ def test_template_outline_reads_markers() -> None:
 def test_document_outline_ignores_code_blocks_and_reads_setext() -> None:
     body = "Title\n=====\n\n```markdown\n## Mission\n```\n\n    ## Indented code\n\nPlan\n----\n"
     assert document_outline(body) == [Heading(1, "Title", 1), Heading(2, "Plan", 10)]
+
+
+# Property: whatever sections are dropped and whatever unrelated ones are added, each is
+# exactly one finding, and nothing else is reported (no cascade).
+SECTIONS = ["Mission", "Objectives", "Constraints", "Budget", "Timeline", "Glossary",
+            "Appendix", "Rollout"]
+EXTRAS = ["Weather Report", "Lunch Menu", "Parking"]
+
+
+@given(keep=st.lists(st.booleans(), min_size=len(SECTIONS), max_size=len(SECTIONS)),
+       extras=st.lists(st.tuples(st.sampled_from(EXTRAS), st.integers(0, len(SECTIONS))),
+                       max_size=3, unique_by=lambda pair: pair[0]))
+def test_each_dropped_or_added_section_is_exactly_one_finding(
+    keep: list[bool], extras: list[tuple[str, int]]
+) -> None:
+    expected = [Expected(2, name) for name in SECTIONS]
+    items: list[tuple[int, str]] = [(2, n) for n, k in zip(SECTIONS, keep, strict=True) if k]
+    for name, at in extras:
+        items.insert(min(at, len(items)), (2, name))
+    drifts = compare(expected, outline(*items), 999)
+    assert sorted(d.message for d in drifts) == sorted(
+        [f'missing section "## {n}"' for n, k in zip(SECTIONS, keep, strict=True) if not k]
+        + [f'unexpected section "## {name}"' for name, _ in extras]
+    )
