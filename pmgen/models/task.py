@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, field_validator
 
 from pmgen.models.common import (
     PRIORITIES,
@@ -84,6 +84,15 @@ class Task(PlanModel):
         default_factory=list, description="Documents the agent must read first."
     )
     tags: list[str] = Field(default_factory=list, description="Free labels.")
+
+    @field_validator("colour", mode="before")
+    @classmethod
+    def _colour_given_empty(cls, value: Any) -> Any:
+        # `colour: #3771c8` unquoted is a YAML comment, so the key is there but empty; the
+        # Optional would accept that None silently (PM207 must say so).
+        if value is None:
+            raise ValueError("is empty: an unquoted colour #rrggbb starts a YAML comment")
+        return value
 
 
 Track = Task
