@@ -37,6 +37,8 @@ class Outline:
     expected: list[drift.Expected]
     actual: list[Heading]
     drifts: list[drift.Drift]
+    context: dict[str, Any]  # what the template was rendered with
+    tracks: list[Document]  # a sprint's track documents behind context["tracks"]
 
 
 def _template_name(doc: Document, ctx: Context) -> str:
@@ -82,7 +84,7 @@ def analyse(doc: Document, ctx: Context) -> Outline | Finding | None:
     if doc.model is None or doc.kind not in KINDS or not doc.is_markdown:
         return None
     name = _template_name(doc, ctx)
-    context, _ = _context(doc, ctx)
+    context, tracks = _context(doc, ctx)
     try:
         rendered = templates.render(ctx.repo.schema, doc.kind, context, mark_data=True)
     except Exception as exc:  # noqa: BLE001 - a template is user input: any error is PM306
@@ -91,7 +93,8 @@ def analyse(doc: Document, ctx: Context) -> Outline | Finding | None:
     expected = drift.template_outline(body)
     actual = drift.document_outline(doc.body)
     end = _last_line(doc) - doc.body_line + 1
-    return Outline(name, body, expected, actual, drift.compare(expected, actual, end))
+    drifts = drift.compare(expected, actual, end)
+    return Outline(name, body, expected, actual, drifts, context, tracks)
 
 
 def _last_line(doc: Document) -> int:
@@ -106,8 +109,7 @@ def check(doc: Document, ctx: Context) -> list[Finding]:
         return []
     if isinstance(result, Finding):
         return [result]
-    context, tracks = _context(doc, ctx)
-    sources = _sources(context, tracks)
+    sources = _sources(result.context, result.tracks)
     last = _last_line(doc)
     findings = []
     for item in result.drifts:
@@ -115,7 +117,7 @@ def check(doc: Document, ctx: Context) -> list[Finding]:
         if item.code == "PM305" and item.changed:
             hint = _data_hint(item, sources) or hint
         elif item.code == "PM302" and doc.kind == "sprint" and item.actual is not None:
-            hint = _track_hint(doc, ctx, context, item.actual) or hint
+            hint = _track_hint(doc, ctx, result.context, item.actual) or hint
         line = min(max(1, item.line + doc.body_line - 1), last)
         findings.append(doc.finding(line, 1, item.code, item.message, hint,
                                     fixable=item.code == "PM301"))
