@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from pmgen import validate
 from pmgen.checks import schema
 from pmgen.documents import Document, section_text
 from pmgen.models import ADR, AgentProfile, Bug, Sprint, Task
@@ -88,6 +89,16 @@ def test_kinds_and_counts() -> None:
     assert kinds.count("agent") == 8
     assert kinds.count("adr") == 1
     assert kinds.count("bug") == 1
+
+
+def test_pmgen_validate_finds_nothing_but_the_missing_project_checkout() -> None:
+    # The project the sprints work on (../oh-my-coins) is not checked out next to this
+    # repository, so its references cannot be checked (PM412, a warning). Nothing else.
+    findings = validate.run(Repo(ROOT))
+    assert sorted((f.path, f.code) for f in findings) == [
+        ("delegation/sprints/sprint-2.33/SPRINT.md", "PM412"),
+        ("delegation/sprints/sprint-2.6/SPRINT.md", "PM412"),
+    ]
 
 
 MOJIBAKE = ("ðŸ", "â€", "â†", "âœ", "âš", "Ã", "Â", "ï¸", "\ufffd")
