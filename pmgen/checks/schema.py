@@ -70,10 +70,30 @@ def _source_token(doc: Document, line: int, col: int) -> str:
     return ""
 
 
+def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``loc`` without the parts that are not data keys.
+
+    Before-validators on a list item add the item's type name to loc ("ReferenceItem");
+    a capitalised key the user wrote ("A") is data and stays.
+    """
+    kept: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(part, str) and part[:1].isupper():
+            continue
+        else:
+            node = None
+        kept.append(part)
+    return tuple(kept)
+
+
 def _finding(doc: Document, model: type[BaseModel], error: Any) -> Finding:
     loc = tuple(error["loc"])
-    # Before-validators on a list item add the item's type name to loc: drop non-data parts.
-    data_loc = tuple(p for p in loc if isinstance(p, int) or not str(p)[:1].isupper())
+    data_loc = _data_loc(doc.data, loc)
     key = _loc_text(data_loc) or "front matter"
     kind = error["type"]
     if kind == "extra_forbidden":
