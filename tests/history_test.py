@@ -62,16 +62,16 @@ def test_exact_events_of_a_small_history(git_repo: GitRepo) -> None:
     s2 = "delegation/sprints/sprint-2/SPRINT.md"
     t2 = "delegation/sprints/sprint-2/track-a/TASK.md"
     assert summary(events, shas) == [
-        ("create", "sprint.created", "S:sprint-1", SPRINT, {"title": "First", "status": "planning"}),
-        ("start", "sprint.status_changed", "S:sprint-1", SPRINT, {"from": "planning", "to": "active"}),
+        ("create", "sprint.created", "S:sprint-1", SPRINT, {"title": "First", "status": "planning"}),  # noqa: E501
+        ("start", "sprint.status_changed", "S:sprint-1", SPRINT, {"from": "planning", "to": "active"}),  # noqa: E501
         ("start", "criterion.checked", "S:sprint-1", SPRINT, {"text": "tests pass"}),
-        ("start", "task.created", "T:sprint-1/track-a", TASK, {"title": "Scheduler", "status": "pending"}),
+        ("start", "task.created", "T:sprint-1/track-a", TASK, {"title": "Scheduler", "status": "pending"}),  # noqa: E501
         ("work", "sprint.updated", "S:sprint-1", SPRINT, {"fields": ["title"]}),
-        ("work", "task.status_updated", "T:sprint-1/track-a", TASK, {"from": "pending", "to": "in_progress"}),
-        ("work", "task.assigned", "T:sprint-1/track-a", TASK, {"from": "backend-developer", "to": "architect"}),
+        ("work", "task.status_updated", "T:sprint-1/track-a", TASK, {"from": "pending", "to": "in_progress"}),  # noqa: E501
+        ("work", "task.assigned", "T:sprint-1/track-a", TASK, {"from": "backend-developer", "to": "architect"}),  # noqa: E501
         ("work", "task.commit", "T:sprint-1/track-a", "", {"message": "Work"}),
-        ("rename", "sprint.renamed", "S:sprint-2", s2, {"from": "S:sprint-1", "to": "S:sprint-2", "from_path": SPRINT}),
-        ("rename", "task.renamed", "T:sprint-2/track-a", t2, {"from": "T:sprint-1/track-a", "to": "T:sprint-2/track-a", "from_path": TASK}),
+        ("rename", "sprint.renamed", "S:sprint-2", s2, {"from": "S:sprint-1", "to": "S:sprint-2", "from_path": SPRINT}),  # noqa: E501
+        ("rename", "task.renamed", "T:sprint-2/track-a", t2, {"from": "T:sprint-1/track-a", "to": "T:sprint-2/track-a", "from_path": TASK}),  # noqa: E501
         ("delete", "task.deleted", "T:sprint-2/track-a", t2, {}),
     ]  # fmt: skip
     first, second = events[0], events[1]
@@ -119,9 +119,9 @@ def test_merge_emits_only_its_own_changes(git_repo: GitRepo) -> None:
 
 def test_file_names_with_spaces_unicode_and_newlines(git_repo: GitRepo) -> None:
     odd = "delegation/backlog/bug ü\nnew.md"
-    git_repo.write(odd, "---\nid: x\ntitle: Odd\npriority: P1\nstatus: open\nreported: 2026-01-02\n---\n")
+    git_repo.write(odd, "---\nid: x\ntitle: Odd\npriority: P1\nstatus: open\nreported: 2026-01-02\n---\n")  # noqa: E501
     git_repo.commit("Odd name", "2026-01-11T09:00:00+00:00")
-    git_repo.write(odd, "---\nid: x\ntitle: Odd\npriority: P1\nstatus: closed\nreported: 2026-01-02\n---\n")
+    git_repo.write(odd, "---\nid: x\ntitle: Odd\npriority: P1\nstatus: closed\nreported: 2026-01-02\n---\n")  # noqa: E501
     git_repo.commit("Close", "2026-01-12T09:00:00+00:00")
     events = history.load(git_repo.path).events()
     assert [(e.type, e.subject, e.path) for e in events] == [
@@ -254,7 +254,7 @@ def test_replay_equals_parse_on_a_generated_history(example_repo: GitRepo) -> No
                 for line in text.split("\n")
             )
         path.write_text(text, encoding="utf-8")
-        sha = example_repo.commit(f"Change {number}", f"2026-02-{1 + number % 28:02d}T09:00:00+00:00")
+        sha = example_repo.commit(f"Change {number}", f"2026-02-{1 + number % 28:02d}T09:00:00+00:00")  # noqa: E501
         if number % 10 == 9:
             checkpoints.append(sha)
     for sha in checkpoints:
