@@ -285,3 +285,29 @@ def test_fix_after_any_dropped_sections_validates_clean(keep: list[bool]) -> Non
         new = path.read_text()
         assert _is_subsequence(original.split("\n"), new.split("\n"))
         assert validate.run(Repo(Path(tmp)), [path]) == []
+
+
+def test_track_with_invalid_front_matter_is_named_in_the_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    shutil.copytree(HERE / "sprint-loop-repeated" / "delegation", repo.path / "delegation")
+    task = repo.path / "delegation/sprints/sprint-9.1/track-c/TASK.md"
+    task.write_text(task.read_text().replace("status: pending", "status: nope"))
+    monkeypatch.chdir(repo.path)
+    rel = "delegation/sprints/sprint-9.1/SPRINT.md"
+    _, lines = run(["validate", rel], capsys)
+    assert lines[2:] == [
+        f'{rel}:32:1: PM302 unexpected section "### Track C: Infrastructure"',
+        "  hint: a track heading comes from a track's TASK.md (its label and title); none "
+        "under delegation/sprints/sprint-9.1/ gives this one: add <track>/TASK.md or remove "
+        "the heading",
+        "        delegation/sprints/sprint-9.1/track-c/TASK.md not counted: front matter has "
+        "errors",
+        f'{rel}:40:1: PM302 unexpected section "### Track D: Reporting"',
+        "  hint: a track heading comes from a track's TASK.md (its label and title); none "
+        "under delegation/sprints/sprint-9.1/ gives this one: add <track>/TASK.md or remove "
+        "the heading",
+        "        delegation/sprints/sprint-9.1/track-c/TASK.md not counted: front matter has "
+        "errors",
+    ]
