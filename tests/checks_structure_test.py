@@ -135,6 +135,9 @@ def test_any_template_error_is_pm306_not_a_traceback(
     assert lines[0].startswith("TASK.md:1:1: PM306 template schema/templates/TASK.md.j2 "
                                "cannot be rendered")
     assert [triple[2] for triple in triples("\n".join(lines))] == ["PM306"]
+    if "include" in template:
+        assert lines[0].endswith(": no template named 'missing.j2' (in schema/templates/ or "
+                                 "packaged)")
 
 
 def test_template_override_is_used(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
 
 from pmgen import drift, templates
 from pmgen.checks.context import Context
@@ -69,6 +69,8 @@ def _render_error(doc: Document, name: str, exc: Exception) -> Finding:
         hint = ("a template can use only the document's front matter keys (and `tracks` in "
                 "a sprint template)\n" + hint)
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, TemplateNotFound):
+        message = f"no template named {exc.name!r} (in schema/templates/ or packaged)"
     return doc.finding(
         1, 1, "PM306", f"template {name} cannot be rendered{where}: {message}", hint
     )
