@@ -10,6 +10,7 @@ carries data) and which is fixed text.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,15 @@ def environment(schema_dir: Path | None, mark_data: bool = False) -> SandboxedEn
         lstrip_blocks=True,
         finalize=_mark if mark_data else None,
     )
+    # `tojson` writes YAML scalars in the front matter: plain JSON (a YAML subset). Jinja's
+    # own escapes <>&' as \u003c... (for HTML) and writes a non-BMP character as a
+    # surrogate pair, which YAML reads as two invalid characters (issue 6).
+    env.filters["tojson"] = _tojson
     return env
+
+
+def _tojson(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def source_path(schema_dir: Path | None, kind: str) -> str:
