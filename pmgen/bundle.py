@@ -46,12 +46,11 @@ def build(
     repo: Repo, entity: str, max_tokens: int | None = None, since: str | None = None
 ) -> Bundle:
     """Load the plans and assemble the bundle of ``entity`` (not yet trimmed)."""
-    from pmgen import bundle_build, bundle_entity, bundle_memory
+    from pmgen import bundle_build, bundle_memory
+    from pmgen.bundle_load import load
     from pmgen.bundle_refs import head_commit
-    from pmgen.validate import context
 
-    ctx = context(repo)
-    resolved = bundle_entity.parse(entity, ctx)
+    ctx, resolved = load(repo, entity)
     content = bundle_build.content(ctx, resolved)
     parts = content.parts
     memory = bundle_memory.memory(repo.root, repo, resolved)
@@ -215,13 +214,12 @@ def verify(repo: Repo, text: str) -> tuple[str, list[tuple[str, str]]]:
 
     Each change is (``changed`` | ``added`` | ``removed``, path).
     """
-    from pmgen import bundle_build, bundle_entity
-    from pmgen.validate import context
+    from pmgen import bundle_build
+    from pmgen.bundle_load import load
 
     entity, saved = saved_inputs(text)
-    ctx = context(repo)
     try:
-        now = bundle_build.content(ctx, bundle_entity.parse(entity, ctx)).inputs
+        now = bundle_build.content(*load(repo, entity)).inputs
     except PmgenError:
         return entity, [("removed", entity)]
     found = [("changed", p) for p in sorted(saved) if p in now and now[p] != saved[p]]

@@ -8,12 +8,24 @@ PmgenError (exit 1) listing the closest ids, so a typo costs one look.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Protocol
 
-from pmgen.checks.context import Context
 from pmgen.errors import PmgenError, UsageError
 
 EXAMPLES = "S:sprint-2.33, T:sprint-2.33/track-a, or a bare id such as track-a"
+
+
+class Plans(Protocol):
+    """What entity resolution needs: the sprint ids and (sprint, track) pairs that exist.
+    A checks Context is one; so is the index built from file paths alone (bundle_load)."""
+
+    @property
+    def sprints(self) -> Collection[str]: ...
+
+    @property
+    def tasks(self) -> Collection[tuple[str, str]]: ...
 
 
 @dataclass(frozen=True)
@@ -28,14 +40,14 @@ class Entity:
         return f"T:{self.sprint}/{self.track}" if self.track else f"S:{self.sprint}"
 
 
-def known(ctx: Context) -> list[str]:
+def known(ctx: Plans) -> list[str]:
     """Every entity id a bundle can be built for, sorted."""
     ids = [f"S:{sprint}" for sprint in ctx.sprints]
     ids += [f"T:{sprint}/{track}" for sprint, track in ctx.tasks]
     return sorted(ids)
 
 
-def _unknown(what: str, value: str, ctx: Context) -> PmgenError:
+def _unknown(what: str, value: str, ctx: Plans) -> PmgenError:
     candidates = known(ctx)
     if value[:2] in ("S:", "T:"):  # the kind is known: suggest only that kind
         candidates = [c for c in candidates if c[:2] == value[:2]]
@@ -62,7 +74,7 @@ def _unknown(what: str, value: str, ctx: Context) -> PmgenError:
     return PmgenError(f"unknown {what} {value!r}", hint)
 
 
-def parse(text: str, ctx: Context) -> Entity:
+def parse(text: str, ctx: Plans) -> Entity:
     """Resolve ``text`` to an Entity of ``ctx``; raises UsageError or PmgenError.
 
     The syntax (and the safety of every id part) is pmgen.entities' job; this resolves the
@@ -88,7 +100,7 @@ def parse(text: str, ctx: Context) -> Entity:
     raise UsageError(f"{value!r}: bundles are built for sprints and tracks; use {EXAMPLES}")
 
 
-def _bare(value: str, ctx: Context) -> Entity:
+def _bare(value: str, ctx: Plans) -> Entity:
     matches: list[Entity] = []
     if value in ctx.sprints:
         matches.append(Entity(value))

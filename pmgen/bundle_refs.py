@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ def git(root: Path, *args: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
+@lru_cache(maxsize=8)
 def is_git(root: Path) -> bool:
     return git(root, "rev-parse", "--git-dir") is not None
 

@@ -321,8 +321,8 @@ def test_entity_errors(
 
 
 def test_ambiguous_bare_id(tiny: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
-    shutil.copytree(tiny.path / "delegation/sprints/sprint-9/track-a",
-                    tiny.path / "delegation/sprints/sprint-10/track-a")
+    shutil.copytree(tiny.path / "delegation/sprints/sprint-9",
+                    tiny.path / "delegation/sprints/sprint-10")
     assert main(run(tiny.path, "init", "track-a")) == 1
     assert capsys.readouterr().err == (
         "pmgen: 'track-a' is ambiguous: it names 2 plans\n"
