@@ -237,6 +237,7 @@ def new_sprint(
     """Create delegation/sprints/<ID>/SPRINT.md (and, with --from, its tracks)."""
     repo = Repo.discover(root)
     sprint_id = check_id(sprint_id, "sprint id")
+    title = _title(title, "--title") if title is not None else None
     if previous is not None:
         previous = check_id(previous.removeprefix("S:"), "sprint id")
         plan = scaffold.new_sprint_from(
@@ -265,7 +266,8 @@ def new_task(
     target = parse_entity(entity if ":" in entity or "/" in entity else f"T:{entity}")
     if target.kind != "task":
         raise PmgenError(f"{entity!r}: give a track as T:<sprint>/<track>")
-    plan = scaffold.new_task(repo, target, label, title, agent)
+    label = _title(label, "--label") if label is not None else None
+    plan = scaffold.new_task(repo, target, label, _title(title, "--title"), agent)
     return _finish(plan, "new task", str(target), dry_run, fmt)
 
 
@@ -283,15 +285,17 @@ def new_agent(
     """Create the agent profile delegation/agents/<AGENT_ID>.yml."""
     repo = Repo.discover(root)
     agent_id = check_id(agent_id.removeprefix("A:"), "agent id")
-    plan = scaffold.new_agent(repo, agent_id, name, role, kind)
+    name = _title(name, "--name") if name is not None else None
+    plan = scaffold.new_agent(repo, agent_id, name, _title(role, "--role"), kind)
     return _finish(plan, "new agent", f"A:{agent_id}", dry_run, fmt)
 
 
-def _title(title: str) -> str:
+def _title(title: str, what: str = "the title") -> str:
+    """A one-line text value from the command line (titles, names, roles)."""
     if not title.strip():
-        raise PmgenError("the title is empty")
-    if len(title) > 200 or any(ord(c) < 32 for c in title):
-        raise PmgenError("the title must be one line of at most 200 characters")
+        raise PmgenError(f"{what} is empty")
+    if len(title) > 200 or not title.isprintable():
+        raise PmgenError(f"{what} must be one line of at most 200 printable characters")
     return title.strip()
 
 
