@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,22 @@ def _construct_timestamp(constructor: Any, node: Any) -> Any:
 
 
 _YAML.constructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+# Plain strings that YAML 1.1 readers (PyYAML: python-frontmatter, MkDocs) would read as
+# booleans or sexagesimal numbers; ruamel.yaml (YAML 1.2) would write them unquoted.
+_YAML11_NOT_TEXT = re.compile(
+    r"^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$"
+)
+
+
+def _represent_str(representer: Any, data: str) -> Any:
+    if _YAML11_NOT_TEXT.match(data):
+        return representer.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+    return representer.represent_str(data)
+
+
+_YAML.representer.add_representer(str, _represent_str)
 
 
 @dataclass(frozen=True)
