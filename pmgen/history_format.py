@@ -13,8 +13,12 @@ if TYPE_CHECKING:
 CLOUDEVENTS_TYPE_PREFIX = "dev.pmgen."
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _jsonl(events: Sequence[Event]) -> str:
-    return "".join(json.dumps(e.as_dict(), ensure_ascii=False) + "\n" for e in events)
+    encode = _ENCODER.encode
+    return "".join(encode(e.as_dict()) + "\n" for e in events)
 
 
 def cloudevent(event: Event) -> dict[str, Any]:
@@ -36,7 +40,8 @@ def cloudevent(event: Event) -> dict[str, Any]:
 
 
 def _cloudevents(events: Sequence[Event]) -> str:
-    return "".join(json.dumps(cloudevent(e), ensure_ascii=False) + "\n" for e in events)
+    encode = _ENCODER.encode
+    return "".join(encode(cloudevent(e)) + "\n" for e in events)
 
 
 def table(rows: list[list[str]]) -> str:

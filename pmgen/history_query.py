@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmgen import gitlog
 from pmgen.errors import PmgenError, UsageError
 from pmgen.history import HISTORY_PATHS, History, load
-from pmgen.repo import Repo
+
+if TYPE_CHECKING:
+    from pmgen.repo import Repo
 
 _ENTITY_RE = re.compile(r"^(S|T|A|ADR|BUG|TPL|FILE):(.+)$", re.I)
 

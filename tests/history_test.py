@@ -273,6 +273,11 @@ AGREEMENT_CASES = [
     "tag: !!str 12\n", "- a\n- b\n", "plain\n", "k: 'it''s'\n", "k: \"\\u00e9\"\n", "x: .inf\n",
     "date_time: 2026-01-02T10:00:00Z\n", "neg: -12\n", "big: 123456789012345678901234567890\n",
     "key with spaces: value\n", "nested:\n  deep:\n    deeper: [1, 2]\n", "1: one\n",
+    "true: yes\n1.5: x\n", "~: x\n", "b: |\n  line 1\n  line 2\nf: >\n  folded\n  text\n",
+    "'quoted key': \"v # not a comment\"  # comment\n", "u: café 🎯\n", "e: ''\n",
+    "l:\n  - {a: 1, b: [x, y]}\n  - - nested\n", "x: 1\n1: y\n'1': z\n", "k: -.inf\nn: .Inf\n",
+    "o: 0b101\np: +12\nq: 1e3\nr: .5\ns: 1_0.5\n", "t: 2026-1-2\n", "v: 12:30\n",
+    "[a, b]\n", "a: b: c\n", "a:\n\tb: 1\n", "",
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,7 +11,6 @@ import click
 
 from pmgen import gitlog
 from pmgen.errors import PmgenError, UsageError
-from pmgen.repo import Repo
 
 _ROOT = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path),
@@ -19,11 +19,15 @@ _ROOT = click.option(
 
 
 def _root(root: Path | None) -> Path:
-    from pmgen.repo import find_root
+    """The top of the git checkout holding ``root`` (or PMGEN_ROOT, or the current folder).
 
-    found = find_root(root)
-    gitlog.git_dir(found)  # exit 2 with a clear message outside a git repository
-    return found
+    History paths are relative to the checkout's top, like git's. pmgen.repo is not
+    imported here: it loads the YAML and pydantic stacks, which a warm `pmgen events`
+    never needs.
+    """
+    start = root or Path(os.environ.get("PMGEN_ROOT") or Path.cwd())
+    gitlog.git_dir(start)  # exit 2 with a clear message outside a git repository
+    return Path(gitlog.git_text(start, "rev-parse", "--show-toplevel"))
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -83,6 +87,7 @@ def history(entity: str, revs: str | None, root: Path | None) -> int:
     from pmgen import history as hist
     from pmgen.history_format import table
     from pmgen.history_query import parse_entity, versions
+    from pmgen.repo import Repo
 
     folder = _root(root)
     subject = parse_entity(entity, Repo(folder))
@@ -106,6 +111,7 @@ def history(entity: str, revs: str | None, root: Path | None) -> int:
 
 def _split_ref(ref: str, folder: Path) -> tuple[str, str]:
     from pmgen.history_query import parse_entity
+    from pmgen.repo import Repo
 
     entity, sep, wanted = ref.rpartition("@")
     if not sep or not entity or not wanted:
