@@ -69,7 +69,7 @@ def _task(sprint: str, number: int, status: str, checked: int) -> str:
         f"agent: agent-{number % 5}\nbranch: feat/t{number:02d}\n"
         f"worktree: ../{sprint}/track-{number:02d}\nport: {8000 + number}\n"
         f"container_prefix: t{number:02d}\n"
-        + ("depends_on:\n  - task: track-%02d\n    artifact: \"API\"\n" % (number - 1)
+        + (f"depends_on:\n  - task: track-{number - 1:02d}\n    artifact: \"API\"\n"
            if number > 1 else "")
         + f"---\n# Track {number}: Work {number}\n\n## Mission\n\nDeliver part {number}.\n\n"
         "## Objectives\n\n1. Build it.\n\n## Constraints\n\n- Stay in scope.\n\n"
@@ -143,6 +143,7 @@ def main() -> int:
         repo = example_repo(tmp)
         timed([*PMGEN, "init", "S:sprint-2.33"], repo, 1)  # writes the bytecode cache
         base, base_med = timed([sys.executable, "-c", "pass"], repo, args.runs)
+        print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
         print(f"python -c pass                     best {base:7.1f} ms  median {base_med:7.1f} ms")
         cases = [
             ("pmgen --version", [*PMGEN, "--version"]),

@@ -45,13 +45,28 @@ def git(root: Path, *args: str) -> str | None:
 
 
 @lru_cache(maxsize=8)
+def _state(root: Path) -> tuple[bool, str | None]:
+    """(inside a git work tree, HEAD commit or None) from one git process: start-up time
+    is what a bundle's speed budget is spent on."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree", "--verify", "-q", "HEAD"],
+            cwd=root, capture_output=True, text=True, check=False,
+        )
+    except OSError:
+        return False, None
+    lines = result.stdout.split()
+    inside = bool(lines) and lines[0] == "true"
+    head = lines[1] if result.returncode == 0 and len(lines) > 1 else None
+    return inside, head
+
+
 def is_git(root: Path) -> bool:
-    return git(root, "rev-parse", "--git-dir") is not None
+    return _state(root)[0]
 
 
 def head_commit(root: Path) -> str | None:
-    out = git(root, "rev-parse", "--verify", "-q", "HEAD")
-    return out.strip() if out else None
+    return _state(root)[1]
 
 
 def _line_range(lines: str | None, text: str) -> str:
