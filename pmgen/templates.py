@@ -11,6 +11,7 @@ carries data) and which is fixed text.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +75,46 @@ def source_path(schema_dir: Path | None, kind: str) -> str:
 
 
 def render(
-    schema_dir: Path | None, kind: str, context: dict[str, Any], mark_data: bool = False
+    schema_dir: Path | None, kind: str, context: dict[str, Any], mark_data: bool = False,
+    version: int | None = None,
 ) -> str:
-    """Render the template of ``kind``. Raises jinja2 errors; callers turn them into PM306."""
+    """Render the template of ``kind`` (of ``version``, when given: see ``template_name``).
+    Raises jinja2 errors; callers turn them into PM306."""
     env = environment(schema_dir, mark_data)
-    return env.get_template(TEMPLATE_NAMES[kind]).render(**context)
+    return env.get_template(template_name(schema_dir, kind, version)).render(**context)
+
+
+# Template versions (issue 6). The current template of a kind is TEMPLATE_NAMES[kind]; its
+# front matter says which version it is (`template: N`). When a template changes, the
+# old file is kept as versions/<NAME>.v<N>.<ext>.j2 (e.g. versions/TASK.v1.md.j2), in
+# schema/templates/ or packaged, and the current one's `template:` goes up by one. A
+# document is judged against the version it records; `pmgen migrate` moves it forward.
+VERSIONS_DIR = "versions"
+_VERSION_RE = re.compile(r"^template:\s*(\d+)\s*$", re.M)
+
+
+def versioned_name(kind: str, version: int) -> str:
+    """'task', 1 -> 'versions/TASK.v1.md.j2'."""
+    stem, rest = TEMPLATE_NAMES[kind].split(".", 1)
+    return f"{VERSIONS_DIR}/{stem}.v{version}.{rest}"
+
+
+def current_version(schema_dir: Path | None, kind: str) -> int:
+    """The version the current template of ``kind`` declares (1 when it declares none)."""
+    env = environment(schema_dir)
+    assert env.loader is not None
+    source = env.loader.get_source(env, TEMPLATE_NAMES[kind])[0]
+    match = _VERSION_RE.search(source)
+    return int(match.group(1)) if match else 1
+
+
+def template_name(schema_dir: Path | None, kind: str, version: int | None = None) -> str:
+    """Loader name of the template ``kind`` at ``version``: the current file when
+    ``version`` is None or not older than the current one, else its versioned file (which
+    must exist: jinja2.TemplateNotFound otherwise)."""
+    if version is None or version >= current_version(schema_dir, kind):
+        return TEMPLATE_NAMES[kind]
+    return versioned_name(kind, version)
 
 
 def strip_marks(text: str) -> str:
