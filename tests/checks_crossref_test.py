@@ -247,12 +247,26 @@ def test_values_of_the_wrong_type_do_not_crash(
     root = plans.write(tmp_path)
     code, out = validate(root, capsys)
     assert code == 1
+    assert "internal error" not in out
     codes = {line.split(": ")[1].split()[0] for line in out.splitlines() if ": PM" in line}
     assert codes <= {"PM202", "PM203", "PM204", "PM206"}, out
 
 
 FIXTURE_REPOS = sorted(p for p in (Path(__file__).parent / "fixtures/crossref").iterdir()
                        if (p / "delegation").is_dir())
+
+
+def test_paths_the_os_refuses_are_missing_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plans = Plans()
+    plans.sprint["references"] = ["a\x00b.md", "x" * 5000]
+    code, out = validate(plans.write(tmp_path), capsys)
+    assert code == 1
+    assert [line.split(": ", 1)[1][:36] for line in out.splitlines()[::2]] == [
+        "PM411 referenced file 'a\\x00b.md' do",  # control characters are shown escaped
+        "PM411 referenced file 'xxxxxxxxxxxxx",
+    ]
 
 
 @pytest.mark.parametrize("repo", FIXTURE_REPOS, ids=[p.name for p in FIXTURE_REPOS])

@@ -22,8 +22,8 @@ NUMBER = r"(\d+(?:\.\d+)*)"
 _MENTION_RE = re.compile(r"\bsprint[ \t]+" + NUMBER + r"(?![\w-])", re.I)
 _IDENT_RE = re.compile(r"(?<![A-Za-z0-9])sprint[-_]" + NUMBER + r"(?![0-9])", re.I)
 _ID_NUMBER_RE = re.compile(r"^sprint[-_ ]?" + NUMBER + r"$", re.I)
+_BOLD_LINE_RE = re.compile(r"^\s*\*\*[^*]+\*\*:?\s*$")  # a pseudo-heading
 _LINK_RE = re.compile(r"\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
-_WORD_BEFORE_RE = re.compile(r"([A-Za-z'-]+)[^A-Za-z]*$")
 
 # A sprint named after one of these words is a reference to another sprint.
 _REFERENCE_BEFORE = frozenset(
@@ -31,6 +31,7 @@ _REFERENCE_BEFORE = frozenset(
     "previous prior last past earlier next following see per into through by with over "
     "about than since within compared vs. upcoming later".split()
 )
+_LONGEST_LINE = 2000  # longer lines are data (tables of hashes, minified text), not prose
 _ARTICLES = frozenset("the a an our also and or".split())
 # ... and so is a sprint followed by one of these.
 _REFERENCE_AFTER_RE = re.compile(
@@ -157,8 +158,10 @@ def _stale_body(doc: Document, this: _This) -> list[Finding]:
     heading_lines = {h.line for h in headings(doc.body)}
     findings = []
     for index, line in enumerate(doc.body.split("\n")):
+        if len(line) > _LONGEST_LINE or "sprint" not in line.lower():
+            continue
         links = [m.span() for m in _LINK_RE.finditer(line)]
-        is_heading = index + 1 in heading_lines or bool(re.match(r"^\s*\*\*[^*]+\*\*:?\s*$", line))
+        is_heading = index + 1 in heading_lines or bool(_BOLD_LINE_RE.match(line))
         for match in _MENTION_RE.finditer(line):
             number = match[1]
             if number in this.numbers or _in_spans(line, match.start(), links):
@@ -236,6 +239,8 @@ def _baseline(doc: Document, ctx: Context) -> tuple[Baseline, str] | None:
 def _stale_counts(doc: Document, base: Baseline, source: str) -> list[Finding]:
     findings = []
     for index, line in enumerate(doc.body.split("\n")):
+        if len(line) > _LONGEST_LINE:
+            continue
         cue = _CUE_RE.search(line)
         if cue is None:
             continue

@@ -128,6 +128,14 @@ def _reference_paths(doc: Document) -> list[tuple[int, str]]:
     return found
 
 
+def _exists(path: Path, directory: bool = False) -> bool:
+    """Like Path.exists(), but a name the OS refuses (NUL byte, too long) does not exist."""
+    try:
+        return path.is_dir() if directory else path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def _references(
     ctx: Context, sprint_doc: Document | None, tasks: list[Document]
 ) -> list[Finding]:
@@ -137,7 +145,7 @@ def _references(
         return []
     root_text, root_loc = _project_root(sprint_doc)
     root = Path(ctx.repo.root, root_text)
-    if not root.is_dir():
+    if not _exists(root, directory=True):
         if sprint_doc is None or root_loc is None:
             return []
         line, col = sprint_doc.key_position(root_loc)
@@ -150,11 +158,11 @@ def _references(
     findings = []
     for doc, i, path in refs:
         file_part = path.split("#", 1)[0]
-        if not file_part or (root / file_part).exists():
+        if not file_part or _exists(root / file_part):
             continue
         line, col = doc.key_position(("references", i))
         findings.append(doc.finding(
-            line, col, "PM411", f"referenced file '{file_part}' does not exist",
+            line, col, "PM411", f"referenced file {file_part!r} does not exist",
             f"paths are relative to the project root '{root_text}'",
         ))
     return findings
