@@ -354,4 +354,47 @@ def bug_new(
     return _finish(plan, "bug new", f"BUG:{bug_id}", dry_run, fmt, {"id": bug_id})
 
 
-__all__ = ["adr", "assign", "bug", "check", "new", "status"]
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@common_options
+def migrate(paths: tuple[Path, ...], dry_run: bool, fmt: str, root: Path | None) -> int:
+    """Upgrade documents (every plan when no PATH is given) to the current version of
+    their template: stub sections added, renamed sections renamed, nothing deleted.
+    Prints the diff."""
+    from pmgen import migrate as migration
+    from pmgen.repo import PLAN_SUFFIXES
+
+    repo = Repo.discover(root)
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES))
+        else:
+            files.append(path)
+    results = migration.migrate_paths(repo, files or None)
+    if not dry_run:
+        for result in results:
+            if result.change is not None:
+                result.change.write()
+    if fmt == "json":
+        click.echo(json.dumps({
+            "command": "migrate", "documents": [r.as_dict() for r in results],
+            "written": not dry_run, "dry_run": dry_run,
+        }, indent=2, ensure_ascii=False, default=str))
+        return 0
+    for result in results:
+        if result.change is not None:
+            click.echo(result.change.diff(), nl=False)
+    for result in results:
+        verb = "would migrate" if dry_run else "migrated"
+        if result.change is None:
+            verb = "not migrated"
+        click.echo(f"{verb} {result.rel}: template {result.version} -> {result.target}")
+        for note in result.notes:
+            click.echo(f"  {note}")
+    if not results:
+        click.echo("every document follows the current version of its template")
+    return 0
+
+
+__all__ = ["adr", "assign", "bug", "check", "migrate", "new", "status"]
