@@ -218,6 +218,12 @@ def atomic_write(
     ``create``: the file must not exist; it is linked into place, so a file that appears
     meanwhile is never overwritten (FileChanged).
     """
+    if path.exists() and not path.is_file() and not create:
+        # /dev/null, a FIFO, a terminal: write through; a rename would replace the device
+        # with a regular file (as root, /dev/null for the whole machine).
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
