@@ -146,12 +146,15 @@ def _drop_one(bundle: Bundle, fmt: str) -> bool:
     for part in bundle.parts:
         if part.name != "references":
             continue
-        kept = [d for d in part.data["documents"] if d.get("text") is not None]
-        if kept:
-            victim = kept[-1]
-            before = len(_part_text(part, fmt))
+        for victim in reversed(part.data["documents"]):
+            if victim.get("text") is None or victim.get("dropped") is False:
+                continue
+            before, text = len(_part_text(part, fmt)), victim["text"]
             victim["text"], victim["dropped"] = None, True
             size = before - len(_part_text(part, fmt))
+            if size <= 0:  # shorter than the note that replaces it: keep it
+                victim["text"], victim["dropped"] = text, False
+                continue
             bundle.dropped.append({"what": f"reference {victim['path']}", "characters": size,
                                    "tokens": tokens(size)})
             return True

@@ -197,8 +197,8 @@ def md_memory(data: dict[str, Any]) -> str:
     for event in events:
         lines.append(f"- {event['time']} `{event['type']}` {event['subject']}"
                      + (f": {event['summary']}" if event.get("summary") else "")
-                     + (f" ({event['commit'][:7]}, {event['author']})" if event.get("commit")
-                        else ""))
+                     + (f" ({event['commit'][:7]}, {event['author'].split(' <')[0]})"
+                        if event.get("commit") else ""))
     return "\n".join(lines)
 
 

@@ -38,7 +38,18 @@ def _scalar(value: Any) -> str | None:
 
 
 def summary(event: Any) -> str:
-    """One line on what an event changed: ``before → after`` and its scalar data."""
+    """One line on what an event changed, worded as `pmgen history` words it."""
+    try:
+        from pmgen.history_events import describe
+    except ImportError:
+        return _fallback_summary(event)
+    try:
+        return describe(str(event.type), dict(getattr(event, "data", None) or {}))
+    except (KeyError, TypeError, ValueError, IndexError):
+        return _fallback_summary(event)
+
+
+def _fallback_summary(event: Any) -> str:
     parts = []
     before, after = _scalar(getattr(event, "before", None)), _scalar(getattr(event, "after", None))
     if before is not None or after is not None:

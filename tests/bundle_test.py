@@ -374,7 +374,8 @@ def test_max_tokens_trims_references_then_history(tiny: GitRepo) -> None:
     for kept in ("Build the API.", "- **Tests**: in the container.", "- [ ] Endpoint returns 200."):
         assert kept in tiny_budget
     assert "Over budget: ~" in tiny_budget
-    assert "- reference docs/API.md" in tiny_budget
+    assert "- reference docs/GUIDE.md" in tiny_budget
+    assert "- reference docs/API.md" not in tiny_budget  # shorter than its stub: kept
 
 
 def test_since_puts_changes_first(tiny: GitRepo) -> None:
@@ -562,3 +563,46 @@ def test_facts_parser() -> None:
         """))
     assert got == [(None, "Sprint 1 - Track A: X"), ("Workspace anchor", "../a"),
                    ("Constraints", "- **Env**: docker.")]
+
+
+def _progress(tiny: GitRepo) -> None:
+    task = tiny.path / "delegation/sprints/sprint-9/track-a/TASK.md"
+    task.write_text(task.read_text().replace("status: in_progress", "status: review"))
+    tiny.commit("Track A in review", "2026-01-11T10:00:00+00:00")
+    task.write_text(task.read_text().replace("- [ ] Endpoint", "- [x] Endpoint"))
+    tiny.commit("Track A: endpoint works", "2026-01-12T10:00:00+00:00")
+
+
+def test_session_memory_lists_the_latest_events(tiny: GitRepo) -> None:
+    _progress(tiny)
+    text = bundle.render(Repo(tiny.path), "T:sprint-9/track-a")
+    memory = text.split("## Session memory\n\n", 1)[1].split("\n## ", 1)[0]
+    lines = memory.splitlines()
+    assert lines[0] == "4 events, newest first."
+    assert lines[2].startswith("- 2026-01-12T10:00:00+00:00 `criterion.checked` "
+                               "T:sprint-9/track-a: checked \"Endpoint returns 200.\" (")
+    assert lines[2].endswith(", Ada Author)")
+    assert lines[3].startswith("- 2026-01-11T10:00:00+00:00 `task.status_updated` "
+                               "T:sprint-9/track-a: status in_progress -> review (")
+    # Events of the sibling track are not this track's memory; the sprint's are.
+    assert "T:sprint-9/track-b" not in memory
+    assert "`sprint.created` S:sprint-9" in memory
+
+
+def test_budget_drops_older_history_after_references(tiny: GitRepo) -> None:
+    _progress(tiny)
+    repo = Repo(tiny.path)
+    full = bundle.render(repo, "T:sprint-9/track-a")
+    refs_dropped = bundle.render(repo, "T:sprint-9/track-a",
+                                 max_tokens=bundle.tokens(len(full)) - 1)
+    assert "- session memory" not in refs_dropped
+    text = bundle.render(repo, "T:sprint-9/track-a",
+                         max_tokens=bundle.tokens(len(refs_dropped)) - 5)
+    dropped = text.split("Dropped to fit --max-tokens", 1)[1].split("\n\n", 2)[1].splitlines()
+    assert len(dropped) == 2
+    assert re.fullmatch(r"- reference docs/GUIDE\.md \(\d+ characters, ~\d+ tokens\)", dropped[0])
+    assert re.fullmatch(r"- session memory: 1 older events \(\d+ characters, ~\d+ tokens\)",
+                        dropped[1])
+    assert "line 2\nline 3" in text  # a reference shorter than its stub is kept
+    assert "`criterion.checked`" in text  # the newest event stays
+    assert "`sprint.created`" not in text  # the oldest went
