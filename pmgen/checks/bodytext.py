@@ -37,7 +37,9 @@ _ARTICLES = frozenset("the a an our also and or".split())
 _REFERENCE_AFTER_RE = re.compile(
     r"^(?:'s\b|’s\b|\s+(?:learnings?|lessons?|retrospective|retro|results?|review|"
     r"carry[- ]?over|follow[- ]?ups?|items|outcomes?|reports?|notes|debt|findings|"
-    r"leftovers?|history|archive)\b)", re.I,
+    r"leftovers?|history|archive|recap|summary|wrap[- ]?up|post[- ]?mortem|hand[- ]?off|"
+    r"vs\.?|versus|compared|comparison)\b"
+    r"|\s*\((?:next|previous|prior|last|done|completed|closed)\b)", re.I,
 )
 # Phrases that say "this sprint" in running text.
 _SELF_BEFORE_RE = re.compile(
