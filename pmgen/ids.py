@@ -52,19 +52,21 @@ def make_id(
 
 
 def author(root: Path) -> str:
-    """Who is creating the record: PMGEN_AUTHOR, git's user.email or user.name, $USER."""
+    """Who is creating the record: PMGEN_AUTHOR, else git's author email (as git would
+    record it: GIT_AUTHOR_EMAIL or user.email), else $USER."""
     pinned = os.environ.get("PMGEN_AUTHOR")
     if pinned:
         return pinned
-    for key in ("user.email", "user.name"):
-        try:
-            value = subprocess.run(
-                ["git", "config", key], cwd=root, capture_output=True, text=True, check=False
-            ).stdout.strip()
-        except OSError:
-            value = ""
-        if value:
-            return value
+    try:
+        ident = subprocess.run(
+            ["git", "var", "GIT_AUTHOR_IDENT"], cwd=root, capture_output=True, text=True,
+            check=False,
+        ).stdout
+    except OSError:
+        ident = ""
+    match = re.search(r"<([^>]*)>", ident)
+    if match and match.group(1):
+        return match.group(1)
     return os.environ.get("USER", "unknown")
 
 
