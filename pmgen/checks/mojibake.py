@@ -39,7 +39,8 @@ def _table(codec: str) -> dict[str, int]:
 
 
 TABLES = {"cp1252": _table("cp1252"), "mac_roman": _table("mac_roman")}
-_LATIN_LEADS = {"cp1252": range(0xC2, 0xC6), "mac_roman": range(0xC2, 0xC6)}
+# Lead bytes of U+0080-U+017F (Latin-1 Supplement, Latin Extended-A): Â Ã Ä Å / ¬ √ ƒ ≈.
+_LATIN_LEADS = range(0xC2, 0xC6)
 _SYMBOLS = ((0x2000, 0x2BFF), (0x3000, 0x303F), (0xFE00, 0xFE0F), (0x1E00, 0x1EFF),
             (0x1F000, 0x1FAFF))
 _EMOJI = ((0x1F300, 0x1F6FF), (0x1F900, 0x1FAFF), (0x2600, 0x27BF))
@@ -138,11 +139,11 @@ def _lost_apple(line: str, i: int) -> _Seq | None:
     return _Seq(i, i + 3, char, 4, 0xF0, guessed=True) if char and _in(char, _EMOJI) else None
 
 
-def _alone_ok(seq: _Seq, codec: str) -> bool:
+def _alone_ok(seq: _Seq) -> bool:
     if seq.needs_next:
         return False
     if seq.size == 2:
-        return seq.lead in _LATIN_LEADS[codec] and not seq.guessed
+        return seq.lead in _LATIN_LEADS and not seq.guessed
     return _in(seq.char, _SYMBOLS)
 
 
@@ -167,7 +168,7 @@ def sequences(line: str, codec: str) -> list[_Seq]:
             continue
         if len(cluster) > 1:
             accepted.extend(s for s in cluster if not (s.needs_next and s is cluster[-1]))
-        elif cluster and _alone_ok(cluster[0], codec):
+        elif cluster and _alone_ok(cluster[0]):
             accepted.append(cluster[0])
         cluster = [seq] if seq is not None else []
     return accepted
