@@ -132,7 +132,7 @@ def sprint(ctx: Context, entity: Entity) -> Content:
         text_part("goal", "Primary goal", sdoc, "Primary Goal"),
         criteria_part(sdoc),
         Part("tracks", "Tracks", {"tracks": tracks_table(ctx, entity.sprint)}),
-        profile_part(ctx, model.owner, inputs),
+        profile_part(ctx, model.owner, inputs, "owner"),
         Part("sprint", "Sprint context", sprint_ctx),
         _references_part(ctx, model, [model.references], inputs),
     ]

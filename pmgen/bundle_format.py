@@ -23,7 +23,8 @@ def _code(value: Any) -> str:
 
 
 def _cell(value: Any) -> str:
-    return _v(value).replace("|", "\\|").replace("\n", " ")
+    text = "-" if value is None or value == "" else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _missing_section(data: dict[str, Any]) -> str:
@@ -124,6 +125,8 @@ def md_criteria(data: dict[str, Any]) -> str:
 
 def md_profile(data: dict[str, Any]) -> str:
     if data.get("missing"):
+        if data.get("id") is None:
+            return f"_No profile: {data['missing']}._"
         return f"_Profile of {_code(data.get('id'))} unavailable: {data['missing']}._"
     pairs = [("Name", data["name"]), ("Id", f"`{data['id']}`"), ("Role", data["role"]),
              ("Type", data["type"])]

@@ -94,11 +94,14 @@ def _track_summary(ctx: Context, sprint: str, ref: str) -> dict[str, Any]:
     }
 
 
-def profile_part(ctx: Context, agent: str | None, inputs: dict[str, str]) -> Part:
+def profile_part(
+    ctx: Context, agent: str | None, inputs: dict[str, str], key: str = "agent"
+) -> Part:
     from pmgen.bundle_refs import sha256_file
 
     if agent is None:
-        return Part("profile", "Agent profile", {"id": None, "missing": "no agent assigned"})
+        missing = f"no agent assigned (no `{key}` in the front matter)"
+        return Part("profile", "Agent profile", {"id": None, "missing": missing})
     doc = ctx.agents.get(agent)
     if doc is None:
         missing = f"delegation/agents/{agent}.yml not found"
