@@ -37,6 +37,7 @@ _SHELL_CHARS = set("$`;&|<>()*?[]{}!~'\"#%^=,\\ \t")
 
 PREFIXES: dict[str, str] = {"s": "sprint", "t": "task", "a": "agent", "adr": "adr", "bug": "bug"}
 PREFIX_OF: dict[str, str] = {"sprint": "S", "task": "T", "agent": "A", "adr": "ADR", "bug": "BUG"}
+_NOUNS = {"sprint": "sprint", "task": "track", "agent": "agent", "adr": "ADR", "bug": "bug"}
 _FORMS = "S:<sprint>, T:<sprint>/<track>, A:<agent>, ADR:<id> or BUG:<id>"
 
 
@@ -201,7 +202,7 @@ def existing_path(repo: Repo, entity: Entity) -> Path:
     path = entity_path(repo, entity)
     if not path.is_file():
         raise PmgenError(
-            f"{entity}: no such plan ({repo.rel(path)} does not exist)",
+            f"{entity}: no such {_NOUNS[entity.kind]} ({repo.rel(path)} does not exist)",
             {
                 "sprint": f"create it with: pmgen new sprint --id {entity.id}",
                 "task": f"create it with: pmgen new task {entity}",

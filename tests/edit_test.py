@@ -158,7 +158,7 @@ def test_assign(plans: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     captured = capsys.readouterr()
     assert captured.out == f"T:sprint-1/track-a: agent (none) -> dev ({TASK_REL})\n"
     assert captured.err == (
-        "pmgen: A:ghost: no such plan (delegation/agents/ghost.yml does not exist)\n"
+        "pmgen: A:ghost: no such agent (delegation/agents/ghost.yml does not exist)\n"
         "  hint: create it with: pmgen new agent ghost\n"
     )
     # the new key goes right after `status`
