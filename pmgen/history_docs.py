@@ -213,6 +213,32 @@ def checklist(body: str) -> list[tuple[str, bool]]:
     return [(m.group(2), m.group(1) != " ") for m in _CHECK_RE.finditer(body)]
 
 
+# Most commits change either the front matter or the body of a file, not both: parsed
+# parts are memoised by their text (the results are shared, never mutated).
+_FRONT_MATTER_MEMO: dict[str, dict[str, Any] | None] = {}
+_CHECKLIST_MEMO: dict[str, list[tuple[str, bool]]] = {}
+_MEMO_LIMIT = 100_000
+
+
+def _memo_front_matter(yaml_text: str) -> dict[str, Any] | None:
+    if yaml_text not in _FRONT_MATTER_MEMO:
+        if len(_FRONT_MATTER_MEMO) > _MEMO_LIMIT:
+            _FRONT_MATTER_MEMO.clear()
+        try:
+            _FRONT_MATTER_MEMO[yaml_text] = fast_load(yaml_text)
+        except _Unsure:
+            _FRONT_MATTER_MEMO[yaml_text] = None
+    return _FRONT_MATTER_MEMO[yaml_text]
+
+
+def _memo_checklist(body: str) -> list[tuple[str, bool]]:
+    if body not in _CHECKLIST_MEMO:
+        if len(_CHECKLIST_MEMO) > _MEMO_LIMIT:
+            _CHECKLIST_MEMO.clear()
+        _CHECKLIST_MEMO[body] = checklist(body)
+    return _CHECKLIST_MEMO[body]
+
+
 def parse_version(path: str, raw: bytes) -> Version | None:
     """Parse one version; never raises on bad content (errors go into ``errors``)."""
     found = classify(path)
@@ -224,16 +250,13 @@ def parse_version(path: str, raw: bytes) -> Version | None:
         version.subject = subject_for(path, kind, parts, None)
         return version
     text = decode(raw)
-    is_yaml = PurePosixPath(path).suffix in (".yml", ".yaml")
+    is_yaml = path.endswith((".yml", ".yaml"))
     split = (text, 0, "", 1) if is_yaml else split_front_matter(text)
     data: dict[str, Any] | None = None
     if not isinstance(split, str):
-        try:
-            data = fast_load(split[0])
-        except _Unsure:
-            data = None
+        data = _memo_front_matter(split[0])
         if data is not None:
-            version.checks = checklist(split[2])
+            version.checks = _memo_checklist(split[2])
     if data is None:
         data = _slow_parse(version, path, raw, kind, parts)
     version.data = data

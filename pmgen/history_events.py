@@ -72,6 +72,8 @@ def _criteria(before: Version, after: Version) -> list[RawEvent]:
             seen[text] += 1
         return out
 
+    if before.checks == after.checks:
+        return []
     old, new = keyed(before.checks), keyed(after.checks)
     events: list[RawEvent] = []
     for key, checked in new.items():
@@ -93,6 +95,19 @@ def _modified(before: Version, after: Version) -> list[RawEvent]:
     if before.data is None:
         return [("file.synced", subject, {"change": "parses again"})]
     old, new = before.data, after.data
+    if old is new or old == new:  # a body-only change (parsed front matter is shared)
+        events = []
+    else:
+        events = _changed_fields(kind, subject, old, new)
+    events.extend(_criteria(before, after))
+    if not events and before.sha256 != after.sha256:
+        events.append(("file.synced", subject, {"change": "modified"}))
+    return events
+
+
+def _changed_fields(
+    kind: str, subject: str, old: dict[str, Any], new: dict[str, Any]
+) -> list[RawEvent]:
     events = _status_events(kind, subject, old.get("status"), new.get("status"))
     if kind == "task" and old.get("agent") != new.get("agent"):
         change = {"from": old.get("agent"), "to": new.get("agent")}
@@ -103,9 +118,6 @@ def _modified(before: Version, after: Version) -> list[RawEvent]:
     )
     if fields:
         events.append((_UPDATED.get(kind, f"{kind}.updated"), subject, {"fields": fields}))
-    events.extend(_criteria(before, after))
-    if not events and before.sha256 != after.sha256:
-        events.append(("file.synced", subject, {"change": "modified"}))
     return events
 
 
