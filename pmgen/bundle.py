@@ -162,6 +162,7 @@ def _drop_one(bundle: Bundle, fmt: str) -> bool:
         if part.name == "memory" and part.data["events"]:
             before = len(_part_text(part, fmt))
             part.data["events"].pop()
+            part.data["dropped"] = part.data.get("dropped", 0) + 1
             size = before - len(_part_text(part, fmt))
             last = bundle.dropped[-1] if bundle.dropped else None
             if last is not None and last.get("events"):

@@ -193,10 +193,15 @@ def md_sprint(data: dict[str, Any]) -> str:
 def md_memory(data: dict[str, Any]) -> str:
     if not data["available"]:
         return f"_{data['note']}_"
-    events = data["events"]
-    if not events:
+    events, total, dropped = data["events"], data.get("total", 0), data.get("dropped", 0)
+    if not total:
         return "_No events yet._"
-    lines = [data["note"], ""] if data.get("note") else []
+    shown = f"The latest {len(events)} of {total} events" if len(events) < total else (
+        f"{total} events")
+    lines = [f"{shown}, newest first." if events else "No events shown."]
+    if dropped:
+        lines[0] += f" {dropped} older events dropped to fit the token budget."
+    lines.append("")
     for event in events:
         lines.append(f"- {event['time']} `{event['type']}` {event['subject']}"
                      + (f": {event['summary']}" if event.get("summary") else "")

@@ -84,12 +84,8 @@ def memory(root: Path, repo: Any, entity: Entity) -> dict[str, Any]:
         "path": str(getattr(e, "path", "") or ""),
         "summary": summary(e),
     } for e in latest]
-    note: str | None = None
-    if len(mine) > len(latest):
-        note = f"The latest {len(latest)} of {len(mine)} events, newest first."
-    elif events:
-        note = f"{len(events)} events, newest first."
-    return {"available": True, "note": note, "events": events, "total": len(mine)}
+    return {"available": True, "note": None, "events": events, "total": len(mine),
+            "dropped": 0}
 
 
 def _old(root: Path, commit: str, doc: Document) -> Document | None:
