@@ -59,10 +59,14 @@ def _unknown(what: str, value: str, ctx: Plans) -> PmgenError:
         for form in (full, body, body.rpartition("/")[2]):
             forms.setdefault(form, set()).add(full)
     typed = value.partition(":")[2] if value[:2] in ("S:", "T:") else value
-    close: list[str] = []
-    for form in difflib.get_close_matches(typed, sorted(forms), n=5, cutoff=0.6):
-        close += sorted(forms[form] - set(close))
-    close = sorted(close[:5])
+    scores: dict[str, float] = {}
+    for form, fulls in forms.items():
+        ratio = difflib.SequenceMatcher(None, typed, form).ratio()
+        for full in fulls:
+            scores[full] = max(scores.get(full, 0.0), ratio)
+    best = max(scores.values(), default=0.0)
+    # The nearest ids only: "trak-b" means track-b, not every track-<letter>.
+    close = sorted(f for f, r in scores.items() if r >= 0.6 and r >= best - 0.05)[:5]
     if close:
         hint = "did you mean " + ", ".join(close) + "?"
     elif candidates:
