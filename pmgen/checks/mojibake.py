@@ -203,24 +203,23 @@ def repair(line: str) -> Repair | None:
     guessed = False
     text = line
     for _ in range(3):
-        changed = False
-        for codec in TABLES:
-            found = sequences(text, codec)
-            if not found:
-                continue
-            if first is None:
-                cluster = [found[0]]
-                for seq in found[1:]:
-                    if seq.start != cluster[-1].end:
-                        break
-                    cluster.append(seq)
-                first = (codec, cluster)
-            guessed = guessed or any(s.guessed for s in found)
-            text = _apply(text, found)
-            changed = True
+        # The code page that explains more of the line wins (a Mac Roman line can hold a
+        # pair that also looks like cp1252 mojibake); cp1252 on a tie.
+        codec, found = max(
+            ((name, sequences(text, name)) for name in TABLES),
+            key=lambda pair: sum(s.end - s.start for s in pair[1]),
+        )
+        if not found:
             break
-        if not changed:
-            break
+        if first is None:
+            cluster = [found[0]]
+            for seq in found[1:]:
+                if seq.start != cluster[-1].end:
+                    break
+                cluster.append(seq)
+            first = (codec, cluster)
+        guessed = guessed or any(s.guessed for s in found)
+        text = _apply(text, found)
     if first is None:
         return None
     codec, cluster = first
