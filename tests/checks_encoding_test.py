@@ -92,6 +92,7 @@ REPAIRS = [
     ("‚Üí next", "→ next"),
     ("## üéØ Goal", "## 🎯 Goal"),  # Mac Roman's Apple logo (F0) lost
     ("## \uf8ffüéØ Goal", "## 🎯 Goal"),
+    ("–ö—ñ—Ä–∞–≤–∞—Ü—å", "Кіраваць"),  # Mac Roman, though "Ä–" alone looks like cp1252
 ]
 
 
@@ -112,6 +113,7 @@ LEGITIMATE = [
     "┌──────────┐ │ Track A │ ──▶ └────┬─────┘ ▼ ✅ ⚠️ 🎯 📝 🏗️",
     "Straße “quoted” ‘single’ — dash … ellipsis • bullet ™ © ®",
     "Ελληνικά, русский текст, עברית, العربية",
+    "Română: Navigație, școală; Azərbaycan: Növbəti; Polski: Hasło, źdźbło",
 ]
 
 
