@@ -62,7 +62,6 @@ class Plan:
             raise PmgenError(
                 "the new document would not pass pmgen validate; nothing was written:\n"
                 + report.render(findings).rstrip("\n"),
-                "fix the values given on the command line (or the template)",
             )
 
     def write(self) -> None:
