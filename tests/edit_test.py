@@ -228,3 +228,21 @@ def test_every_example_task_status_edit_is_surgical(example_repo: GitRepo) -> No
         new_lines = change.after.splitlines(keepends=True)
         assert len(old_lines) == len(new_lines)
         assert sum(a != b for a, b in zip(old_lines, new_lines, strict=True)) <= 1
+
+
+def test_json_refusal(plans: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "T:sprint-1/track-a", "pending", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out) == {
+        "error": "T:sprint-1/track-a: cannot go from in_progress to pending",
+        "hint": "allowed from in_progress: blocked, review, done, cancelled",
+        "exit_code": 1,
+    }
+
+
+def test_new_file_never_replaces_one_that_appears(tmp_path: Path) -> None:
+    path = tmp_path / "new.md"
+    path.write_text("someone else's\n")
+    with pytest.raises(yamlio.FileChanged):
+        yamlio.atomic_write(path, b"mine\n", create=True)
+    assert path.read_text() == "someone else's\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["new.md"]

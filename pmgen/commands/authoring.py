@@ -8,6 +8,7 @@ stdout, for agents).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 from collections.abc import Callable
@@ -25,8 +26,28 @@ from pmgen.repo import Repo
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _json_errors(func: F) -> F:
+    """Under --format json a refusal is a JSON object on stdout too (same exit code)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PmgenError as exc:
+            if kwargs.get("fmt") != "json":
+                raise
+            click.echo(json.dumps(
+                {"error": exc.message, "hint": exc.hint, "exit_code": exc.exit_code},
+                indent=2, ensure_ascii=False,
+            ))
+            return exc.exit_code
+
+    return wrapper  # type: ignore[return-value]
+
+
 def common_options(func: F) -> F:
     """--dry-run, --format and --root, shared by every authoring command."""
+    func = _json_errors(func)
     func = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
                         help="Repository root (default: found from the current folder).")(func)
     func = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
