@@ -34,7 +34,7 @@ class VersionRow:
     time: str
     author: str
     path: str
-    sha256: str | None  # None: the entity was deleted in this commit
+    sha256: str | None  # None: deleted in this commit, or (no path) only a task.commit
     oid: str | None
     what: str
 

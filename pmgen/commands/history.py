@@ -104,9 +104,15 @@ def history(entity: str, revs: str | None, root: Path | None) -> int:
     if not rows and commits is None:
         raise PmgenError(f"{subject} has no history", "check the id: pmgen events --format table")
     click.echo(table([
-        [r.commit[:7], r.time, r.author, (r.sha256 or "(deleted)")[:12], r.what] for r in rows
+        [r.commit[:7], r.time, r.author, _hash_cell(r.path, r.sha256), r.what] for r in rows
     ]), nl=False)
     return 0
+
+
+def _hash_cell(path: str, sha256: str | None) -> str:
+    if sha256:
+        return sha256[:12]
+    return "(deleted)" if path else "-"  # no path: a commit that only names the task
 
 
 def _split_ref(ref: str, folder: Path) -> tuple[str, str]:
