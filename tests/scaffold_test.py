@@ -161,3 +161,42 @@ def test_helpers() -> None:
     assert clean("# A\n\n## B <!-- pmgen: optional -->\n\n## C <!-- pmgen: free -->\n") == (
         "# A\n\n## C\n"
     )
+
+
+def test_new_sprint_from_exact(empty: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    empty.write("delegation/agents/dev.yml", "kind: agent\nid: dev\nname: Dev\nrole: Dev\n")
+    empty.write("delegation/sprints/sprint-1.9/SPRINT.md", (
+        "---\nkind: sprint\nid: sprint-1.9\nnumber: \"1.9\"  # quoted\ntitle: \"Nine\"\n"
+        "status: active\nperiod:\n  start: 2026-03-02\n  end: 2026-03-13\nteam: [dev]\n---\n"
+        "# Sprint 1.9: Nine\n\n## Sprint Objectives\n\n### Primary Goal\n\n"
+        "Sprint 1.9 ships v1.9.1 and keeps sprint-1.90 apart.\n\n"
+        "### Success Criteria\n\n- [x] Shipped.\n- [ ] Not yet.\n\n"
+        "## Tracks\n\n### Track A: Api\n\nSee [track-a/TASK.md](track-a/TASK.md).\n"
+    ))
+    empty.write("delegation/sprints/sprint-1.9/track-a/TASK.md", (
+        "---\nkind: task\nid: track-a\nsprint: sprint-1.9\nlabel: \"Track A\"\n"
+        "title: \"Api\"\nstatus: done\nagent: dev\nworktree: ../sprint-1.9/track-a\n---\n"
+        "# Track A: Api\n\n## Mission\n\nM.\n\n## Objectives\n\n1. O.\n\n"
+        "## Constraints\n\n- C.\n\n## Success Criteria\n\n- [X] Done in sprint-1.9.\n"
+    ))
+    empty.commit("sprint 1.9")
+    assert main(["new", "sprint", "--id", "sprint-1.10", "--from", "S:sprint-1.9",
+                 "--title", "Ten"]) == 0
+    base = empty.path / "delegation/sprints/sprint-1.10"
+    assert (base / "SPRINT.md").read_text() == (
+        "---\nkind: sprint\nid: sprint-1.10\nnumber: \"1.10\"  # quoted\ntitle: \"Ten\"\n"
+        "status: planning\nperiod:\n  start: 2026-03-14\n  end: 2026-03-25\nteam: [dev]\n---\n"
+        "# Sprint 1.10: Ten\n\n## Sprint Objectives\n\n### Primary Goal\n\n"
+        "Sprint 1.10 ships v1.9.1 and keeps sprint-1.90 apart.\n\n"
+        "### Success Criteria\n\n- [ ] Shipped.\n- [ ] Not yet.\n\n"
+        "## Tracks\n\n### Track A: Api\n\nSee [track-a/TASK.md](track-a/TASK.md).\n"
+    )
+    assert (base / "track-a/TASK.md").read_text() == (
+        "---\nkind: task\nid: track-a\nsprint: sprint-1.10\nlabel: \"Track A\"\n"
+        "title: \"Api\"\nstatus: pending\nagent: dev\nworktree: ../sprint-1.10/track-a\n---\n"
+        "# Track A: Api\n\n## Mission\n\nM.\n\n## Objectives\n\n1. O.\n\n"
+        "## Constraints\n\n- C.\n\n## Success Criteria\n\n- [ ] Done in sprint-1.10.\n"
+    )
+    findings = validate.run(Repo(empty.path), sorted(base.rglob("*.md")))
+    # the one finding is about this test's own text ("sprint-1.90"), a warning
+    assert [(f.code, f.severity) for f in findings] == [("PM604", "warning")]
