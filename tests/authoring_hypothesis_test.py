@@ -122,3 +122,23 @@ def test_new_then_validate_is_clean(
             make().write()
         findings = validate.run(Repo(Path(folder)))
         assert [f for f in findings if f.severity == "error"] == []
+
+
+@FAST
+@given(
+    items=st.lists(st.tuples(st.booleans(), words), min_size=1, max_size=6),
+    pick=st.integers(0, 5),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_tick_changes_one_character(
+    items: list[tuple[bool, str]], pick: int, newline: str
+) -> None:
+    body = newline.join(f"- [{'x' if done else ' '}] {text}" for done, text in items)
+    raw = f"---{newline}id: a{newline}---{newline}## List{newline}{newline}{body}".encode()
+    source = edit.source_from_bytes(Path("x.md"), "x.md", raw)
+    found = edit.checklist(source)
+    assert len(found) == len(items)
+    item = found[pick % len(found)]
+    change = edit.tick(source, item, checked=not item.checked)
+    assert len(change.after) == len(raw)
+    assert sum(a != b for a, b in zip(raw, change.after, strict=True)) == 1
