@@ -59,7 +59,9 @@ def build(
         doc = ctx.tasks[(resolved.sprint, resolved.track)] if resolved.track else (
             ctx.sprints[resolved.sprint])
         paths = [doc.rel] if resolved.track else [doc.rel.rsplit("/", 1)[0]]
-        changes = bundle_memory.changes(repo.root, since, doc, paths)
+        subjects = {resolved.id} if resolved.track else {resolved.id} | {
+            f"T:{resolved.sprint}/{t}" for s, t in ctx.tasks if s == resolved.sprint}
+        changes = bundle_memory.changes(repo.root, since, doc, paths, subjects)
         parts.insert(0, Part("changes", f"What changed since {since}", changes))
     return Bundle(resolved.id, content.heading, parts, dict(sorted(content.inputs.items())),
                   head_commit(repo.root), max_tokens, since)

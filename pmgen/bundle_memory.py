@@ -103,7 +103,28 @@ def _criteria(doc: Document | None) -> dict[str, bool]:
     return {i.text: i.checked for i in checklist(section(doc, "Success Criteria") or "")}
 
 
-def changes(root: Path, rev: str, doc: Document, paths: list[str]) -> dict[str, Any]:
+def _task_commits(root: Path, since: str, subjects: set[str], seen: set[str]
+                  ) -> list[dict[str, str]]:
+    """Commits since ``since`` whose ``Task:`` trailer names one of ``subjects`` (work on
+    the task's code, which touches no plan file), from the event history when it exists."""
+    try:
+        from pmgen.history import load_events
+        from pmgen.repo import Repo
+    except ImportError:
+        return []
+    found = []
+    for event in load_events(Repo(root), since=since):
+        if event.type == "task.commit" and event.subject in subjects and (
+                event.commit not in seen):
+            seen.add(event.commit)
+            found.append({"commit": event.commit, "date": str(event.time),
+                          "author": str(event.author).split(" <")[0],
+                          "subject": str((event.data or {}).get("message", ""))})
+    return found
+
+
+def changes(root: Path, rev: str, doc: Document, paths: list[str], subjects: set[str]
+            ) -> dict[str, Any]:
     """What changed in ``doc`` (status, criteria) and which commits touched ``paths`` since
     ``rev``: the first thing an agent taking over needs."""
     if not is_git(root):
@@ -122,6 +143,8 @@ def changes(root: Path, rev: str, doc: Document, paths: list[str]) -> dict[str, 
     for line in (log or "").splitlines():
         sha, date, author, subject = line.split("\x1f", 3)
         commits.append({"commit": sha, "date": date, "author": author, "subject": subject})
+    commits += _task_commits(root, commit, subjects, {c["commit"] for c in commits})
+    commits.sort(key=lambda c: c["date"], reverse=True)
     return {
         "rev": rev,
         "commit": commit,

@@ -394,6 +394,13 @@ def test_since_puts_changes_first(tiny: GitRepo) -> None:
     assert "- **Criteria added**: Docs written." in head
     assert f"  - {commit[:7]} 2026-01-11T10:00:00+00:00 Ada Author: Track A: endpoint done" in head
     assert f"- **Since**: `{start}`" in out
+    (tiny.path / "src.py").write_text("print('run')\n")
+    work = tiny.commit("Add the run endpoint\n\nTask: sprint-9/track-a",
+                       "2026-01-12T10:00:00+00:00")
+    out = bundle.render(Repo(tiny.path), "T:sprint-9/track-a", since=start)
+    assert "- **Commits** (2):\n" \
+        f"  - {work[:7]} 2026-01-12T10:00:00+00:00 Ada Author: Add the run endpoint\n" \
+        f"  - {commit[:7]} 2026-01-11T10:00:00+00:00 Ada Author: Track A: endpoint done\n" in out
     same = bundle.render(Repo(tiny.path), "T:sprint-9/track-a", since="HEAD")
     assert "Nothing changed since `HEAD`." in same
 
