@@ -72,7 +72,12 @@ def memory(root: Path, repo: Any, entity: Entity) -> dict[str, Any]:
     except ImportError:
         why = "Session memory unavailable: this pmgen has no event history (pmgen.history)."
         return {"available": False, "note": why, "events": [], "total": 0}
-    mine = [e for e in load_events(repo) if subjects_match(entity, str(e.subject))]
+    try:
+        events_all = load_events(repo)
+    except (PmgenError, OSError) as exc:  # git trouble costs the memory, not the bundle
+        why = f"Session memory unavailable: {getattr(exc, 'message', None) or exc}"
+        return {"available": False, "note": why, "events": [], "total": 0}
+    mine = [e for e in events_all if subjects_match(entity, str(e.subject))]
     latest = mine[-MEMORY_LIMIT:][::-1]
     events = [{
         "id": str(getattr(e, "id", "")),
@@ -113,7 +118,11 @@ def _task_commits(root: Path, since: str, subjects: set[str], seen: set[str]
     except ImportError:
         return []
     found = []
-    for event in load_events(Repo(root), since=since):
+    try:
+        events = load_events(Repo(root), since=since)
+    except (PmgenError, OSError):
+        return []  # the plan files' own commits are listed all the same
+    for event in events:
         if event.type == "task.commit" and event.subject in subjects and (
                 event.commit not in seen):
             seen.add(event.commit)

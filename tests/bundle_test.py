@@ -613,3 +613,18 @@ def test_budget_drops_older_history_after_references(tiny: GitRepo) -> None:
     assert "line 2\nline 3" in text  # a reference shorter than its stub is kept
     assert "`criterion.checked`" in text  # the newest event stays
     assert "`sprint.created`" not in text  # the oldest went
+
+
+def test_history_trouble_costs_only_the_memory(
+    tiny: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pmgen.history
+    from pmgen.errors import PmgenError
+
+    def broken(repo: Repo, since: str | None = None) -> list[object]:
+        raise PmgenError("git log failed: fatal: bad object")
+
+    monkeypatch.setattr(pmgen.history, "load_events", broken)
+    text = bundle.render(Repo(tiny.path), "T:sprint-9/track-a")
+    assert "_Session memory unavailable: git log failed: fatal: bad object_" in text
+    assert "Build the API." in text
