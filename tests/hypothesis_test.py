@@ -17,6 +17,7 @@ import frontmatter
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from plan_factory import write_plans
 
 from pmgen import yamlio
 from pmgen.cli import main
@@ -156,6 +157,44 @@ def test_validate_survives_plan_shaped_fragments(
     text = "".join(parts)
     data = text.encode("utf-8").replace(b"\xc3\xa9", b"\xe9")  # a raw latin-1 byte too
     _write(tmp_path, (data, data, data))
+    _validate(tmp_path, capsys)
+
+
+_LINES = st.one_of(
+    HEADINGS.map("\n".join),
+    st.sampled_from([
+        "# Sprint 1: First Steps", "## Sprint Objectives", "### Primary Goal", "## Tracks",
+        "### Track A: Backend", "### Track B: Frontend", "## Mission", "## Objectives",
+        "## Constraints", "## Success Criteria", "- [ ] todo", "- [x] done", "```", "",
+        "status: completed", "status: blocked", "port: 8001", "port: 99999", "agent: nobody",
+        "depends_on: [track-a]", "depends_on: [track-z]", "sprint: sprint-2", "id: track-b",
+        "  end: 2026-01-01", "number: 1.10", "colour: #fff", "team: [ghost]", "---",
+        "Baseline: 10 passing, 2 failing (15 total)", "**Sprint Status:** COMPLETE",
+    ]),
+)
+_EDITS = st.lists(
+    st.tuples(st.sampled_from(["sprint", "task"]), st.integers(0, 40),
+              st.sampled_from(["insert", "replace", "delete"]), _LINES),
+    max_size=6,
+)
+
+
+@SETTINGS
+@given(_EDITS)
+def test_validate_survives_edits_of_valid_plans(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    edits: list[tuple[str, int, str, str]],
+) -> None:
+    # Valid plans go past the schema into structure, consistency and cross-document rules.
+    paths = write_plans(tmp_path)
+    for role, index, op, line in edits:
+        lines = paths[role].read_text(encoding="utf-8").split("\n")
+        at = index % (len(lines) + 1)
+        if op == "insert":
+            lines.insert(at, line)
+        elif at < len(lines):
+            lines[at:at + 1] = [line] if op == "replace" else []
+        paths[role].write_text("\n".join(lines), encoding="utf-8")
     _validate(tmp_path, capsys)
 
 
