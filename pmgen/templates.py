@@ -66,9 +66,9 @@ def _tojson(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def source_path(schema_dir: Path | None, kind: str) -> str:
-    """Where the template for ``kind`` comes from (repository file or packaged)."""
-    name = TEMPLATE_NAMES[kind]
+def source_path(schema_dir: Path | None, kind: str, version: int | None = None) -> str:
+    """Where the template for ``kind`` (at ``version``) comes from: repository or packaged."""
+    name = template_name(schema_dir, kind, version) if version is not None else TEMPLATE_NAMES[kind]
     if schema_dir is not None and (schema_dir / "templates" / name).is_file():
         return str(schema_dir / "templates" / name)
     return f"pmgen/templates/{name}"

@@ -41,8 +41,17 @@ class Outline:
     tracks: list[Document]  # a sprint's track documents behind context["tracks"]
 
 
+def _version(doc: Document) -> int | None:
+    """The template version the document says it follows (judged against that one)."""
+    version = getattr(doc.model, "template", None)
+    return version if isinstance(version, int) else None
+
+
 def _template_name(doc: Document, ctx: Context) -> str:
-    source = templates.source_path(ctx.repo.schema, doc.kind or "")
+    try:
+        source = templates.source_path(ctx.repo.schema, doc.kind or "", _version(doc))
+    except Exception:  # noqa: BLE001 - a broken template is reported by render (PM306)
+        source = templates.source_path(ctx.repo.schema, doc.kind or "")
     return ctx.repo.rel(Path(source)) if Path(source).is_absolute() else source
 
 
@@ -88,7 +97,9 @@ def analyse(doc: Document, ctx: Context) -> Outline | Finding | None:
     name = _template_name(doc, ctx)
     context, tracks = _context(doc, ctx)
     try:
-        rendered = templates.render(ctx.repo.schema, doc.kind, context, mark_data=True)
+        rendered = templates.render(
+            ctx.repo.schema, doc.kind, context, mark_data=True, version=_version(doc)
+        )
     except Exception as exc:  # noqa: BLE001 - a template is user input: any error is PM306
         return _render_error(doc, name, exc)
     body = _body(rendered)

@@ -1,0 +1,50 @@
+"""A changed template does not break documents written for the old one (DESIGN.md, "One
+template, two jobs"): each document is judged against the version it records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from plan_factory import write_plans
+from pmgen.cli import main
+
+PACKAGED = (ROOT / "pmgen/templates/TASK.md.j2").read_text()
+
+
+@pytest.fixture
+def repo_v2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    paths = write_plans(tmp_path)
+    templates = tmp_path / "schema/templates"
+    (templates / "versions").mkdir(parents=True)
+    (templates / "versions/TASK.v1.md.j2").write_text(PACKAGED)
+    v2 = PACKAGED.replace("template: 1", "template: 2").replace(
+        "## Success Criteria\n", "## Risks\n\n- TODO: what could go wrong.\n\n## Success Criteria\n"
+    )
+    assert v2 != PACKAGED
+    (templates / "TASK.md.j2").write_text(v2)
+    return paths
+
+
+def test_document_of_the_old_version_is_judged_against_it(repo_v2, capsys) -> None:
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_document_claiming_the_new_version_must_follow_it(repo_v2, capsys) -> None:
+    task = repo_v2["task"]
+    task.write_text(task.read_text().replace("status: in_progress", "status: in_progress\ntemplate: 2"))
+    assert main(["validate", str(task)]) == 1
+    out = capsys.readouterr().out
+    assert 'PM301 missing section "## Risks"' in out
+
+
+def test_unknown_old_version_is_a_template_finding(repo_v2, capsys) -> None:
+    (Path.cwd() / "schema/templates/versions/TASK.v1.md.j2").unlink()
+    assert main(["validate", str(repo_v2["task"])]) == 1
+    out = capsys.readouterr().out
+    assert "PM306" in out and "versions/TASK.v1.md.j2" in out
