@@ -70,6 +70,15 @@ def test_invalid_utf8_hint_reads_the_line_as_cp1252() -> None:
     )
 
 
+def test_hints_of_long_lines_show_a_window_around_the_problem() -> None:
+    raw = ("word " * 40 + "ðŸŽ¯ target " + "tail " * 40 + "\n").encode()
+    (finding,) = encoding.check(parse(Path("p.md"), "p.md", raw, None, {}), CTX)
+    assert (finding.line, finding.col) == (1, 201)
+    hint = finding.hint or ""
+    assert hint.startswith('did you mean: "…rd word ') and hint.endswith(' tai…"?')
+    assert "word 🎯 target tail" in hint and len(hint) == len('did you mean: "…"?') + 101
+
+
 # ---- mojibake detection ----------------------------------------------------------------
 
 REPAIRS = [

@@ -87,12 +87,7 @@ def _as_cp1252(content: bytes, start: int, bad: bytes) -> str | None:
     text = content.decode("utf-8", errors="pmgen-cp1252")
     if not text.isprintable():
         return None
-    if len(text) > 60:
-        # A window around the first bad byte, so the hint stays one short line.
-        at = len(content[:start].decode("utf-8"))
-        left = max(0, min(at - 30, len(text) - 60))
-        text = ("…" if left else "") + text[left:left + 60] + ("…" if left + 60 < len(text) else "")
-    return text
+    return _window(text, len(content[:start].decode("utf-8")))
 
 
 def _invalid(doc: Document, number: int, content: bytes) -> Finding | None:
@@ -110,6 +105,16 @@ def _invalid(doc: Document, number: int, content: bytes) -> Finding | None:
     )
 
 
+def _window(text: str, at: int, width: int = 100) -> str:
+    """``text`` cut to about ``width`` characters around index ``at``, for a one-line hint."""
+    if len(text) <= width:
+        return text
+    left = max(0, min(at - width // 3, len(text) - width))
+    return ("…" if left else "") + text[left:left + width] + (
+        "…" if left + width < len(text) else ""
+    )
+
+
 def _mojibake(doc: Document, number: int, content: bytes) -> Finding | None:
     try:
         text = content.decode("utf-8")
@@ -120,7 +125,7 @@ def _mojibake(doc: Document, number: int, content: bytes) -> Finding | None:
         return None
     code = "PM505" if result.codec == "cp1252" else "PM506"
     name = "cp1252" if result.codec == "cp1252" else "Mac Roman"
-    hint = f'did you mean: "{mojibake.shown(result.text)}"?'
+    hint = f'did you mean: "{mojibake.shown(_window(result.text, result.col - 1))}"?'
     if result.guessed:
         hint += " (a byte was lost; the character is a best guess)"
     return doc.finding(
