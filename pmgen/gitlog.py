@@ -127,32 +127,62 @@ def rev_list(root: Path, *args: str, paths: Sequence[str] = ()) -> list[str]:
 
 
 def log(root: Path, revs: Sequence[str], paths: Sequence[str]) -> Iterator[Commit]:
-    """Commits of ``revs`` touching ``paths``, parents first, with their raw changes.
+    """Commits of ``revs`` touching ``paths`` with their raw changes, streamed as git
+    prints them (newest first; callers order them by ``rev_list``).
 
     Merges are diffed against their first parent (``--diff-merges=first-parent``), so that
     folding the changes along the first-parent chain gives exactly the tree at a commit.
+    Streaming lets the caller fetch and parse blobs while git is still walking.
     """
     args = [
-        "log", "-z", "--raw", "--no-abbrev", "-M",
-        "--reverse", "--topo-order", "--full-history", "--diff-merges=first-parent",
-        "--no-color", "--no-ext-diff", f"--format={LOG_FORMAT}", *revs, "--", *paths,
+        "git", "-c", "core.quotePath=false", "log", "-z", "--raw", "--no-abbrev", "-M",
+        "--full-history", "--diff-merges=first-parent", "--no-color", "--no-ext-diff",
+        f"--format={LOG_FORMAT}", *revs, "--", *paths,
     ]
-    result = git(root, *args)
-    yield from parse_log(result.stdout)
+    proc = subprocess.Popen(args, cwd=root, env=_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    pending = b""
+    try:
+        while True:
+            block = proc.stdout.read1(1 << 16)  # type: ignore[attr-defined]
+            if not block:
+                break
+            chunks = (pending + block).split(b"\x01")
+            pending = chunks.pop()  # may be cut short: wait for the next block
+            for chunk in chunks:
+                if chunk:
+                    yield _commit(chunk)
+        if pending:
+            yield _commit(pending)
+        error = proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+    if proc.returncode != 0:
+        lines = error.decode("utf-8", "replace").strip().splitlines()
+        raise PmgenError(f"git log failed: {lines[-1] if lines else 'error'}")
 
 
 def parse_log(out: bytes) -> Iterator[Commit]:
     """Parse the output of ``git log -z --raw --format=LOG_FORMAT``."""
     for chunk in out.split(b"\x01")[1:]:
-        fields = chunk.split(b"\x00", 6)
-        sha, parents, author, time, subject, trailers = (
-            f.decode("utf-8", "replace") for f in fields[:6]
-        )
-        rest = fields[6] if len(fields) > 6 else b""
-        tasks = [t.strip() for t in trailers.split("\x1f") if t.strip()]
-        commit = Commit(sha, parents.split(), author, time, subject, tasks)
-        commit.changes = list(_parse_raw(rest))
-        yield commit
+        yield _commit(chunk)
+
+
+def _commit(chunk: bytes) -> Commit:
+    fields = chunk.split(b"\x00", 6)
+    sha, parents, author, time, subject, trailers = (
+        f.decode("utf-8", "replace") for f in fields[:6]
+    )
+    rest = fields[6] if len(fields) > 6 else b""
+    tasks = [t.strip() for t in trailers.split("\x1f") if t.strip()]
+    commit = Commit(sha, parents.split(), author, time, subject, tasks)
+    commit.changes = list(_parse_raw(rest))
+    return commit
 
 
 def _parse_raw(data: bytes) -> Iterator[Change]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import queue
+import subprocess
+import threading
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,75 +44,152 @@ class Record:
                    data["x"], data["e"])
 
 
-def _wanted(commits: list[gitlog.Commit]) -> tuple[list[str], list[str]]:
-    blobs: set[str] = set()
-    other_parent: list[str] = []
-    for commit in commits:
-        for ch in commit.changes:
-            for oid in (ch.old_oid, ch.new_oid):
-                if oid:
-                    blobs.add(oid)
-            # A merge's first-parent diff also holds what the other branch already did;
-            # only files that differ from every parent are the merge's own change.
-            if len(commit.parents) > 1 and ch.new_path and "\n" not in ch.new_path:
-                other_parent.extend(f"{p}:{ch.new_path}" for p in commit.parents[1:])
-    return sorted(blobs), other_parent
+class _Blobs:
+    """One ``git cat-file --batch -z``, fed while the log is still streaming; a thread
+    reads each blob and parses it meanwhile, so git and Python work at the same time."""
 
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.versions: dict[tuple[str, str], Version | None] = {}
+        self.oids: dict[str, str | None] = {}  # "rev:path" -> oid (None: not there)
+        self.requested = 0
+        self._seen: set[tuple[str, str | None]] = set()
+        self._keys: queue.SimpleQueue[tuple[str, str | None] | None] = queue.SimpleQueue()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
 
-def build(root: Path, commits: list[gitlog.Commit]) -> tuple[list[Record], int]:
-    """Records for ``commits`` and the number of objects read from git."""
-    # local imports: a warm run that finds nothing new never loads the YAML parsers
-    from pmgen.history import event_id
-    from pmgen.history_docs import classify, parse_version
-    from pmgen.history_events import diff
+    def want(self, name: str, path: str | None) -> None:
+        """Read object ``name``; parse it as ``path`` (None: only note its oid)."""
+        key = (name, path)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        if self._proc is None:
+            self._proc = subprocess.Popen(
+                ["git", "cat-file", "--batch", "-z"], cwd=self.root, env=gitlog._env(),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            )
+            self._thread = threading.Thread(target=self._read, daemon=True)
+            self._thread.start()
+        assert self._proc.stdin is not None
+        self.requested += 1
+        self._keys.put(key)
+        self._proc.stdin.write(name.encode("utf-8", "surrogateescape") + b"\x00")
 
-    blob_names, parent_names = _wanted(commits)
-    with gitlog.CatFile(root) as cat:
-        contents = dict(zip(blob_names, cat.read_many(blob_names), strict=True))
-        in_parents = {
-            name: (found[0] if found else None)
-            for name, found in zip(parent_names, cat.read_many(parent_names), strict=True)
-        }
-        read = cat.objects_read
-    versions: dict[tuple[str, str], Version | None] = {}
+    def flush(self) -> None:
+        if self._proc is not None and self._proc.stdin is not None:
+            self._proc.stdin.flush()
 
-    def version(oid: str | None, path: str | None) -> Version | None:
+    def _read(self) -> None:
+        from pmgen.history_docs import parse_version
+
+        assert self._proc is not None and self._proc.stdout is not None
+        out = self._proc.stdout
+        try:
+            while (key := self._keys.get()) is not None:
+                header = out.readline().rstrip(b"\n").split(b" ")
+                content = b""
+                found = len(header) == 3 and header[-1] not in (b"missing", b"ambiguous")
+                if found:
+                    content = out.read(int(header[2]))
+                    out.read(1)
+                name, path = key
+                if path is None:
+                    self.oids[name] = header[0].decode() if found else None
+                else:
+                    self.versions[(name, path)] = parse_version(path, content)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in finish()
+            self._error = exc
+            while self._keys.get() is not None:  # let finish() end
+                pass
+
+    def finish(self) -> None:
+        if self._proc is None:
+            return
+        self._keys.put(None)
+        try:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        assert self._thread is not None
+        self._thread.join()
+        self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+        if self._error is not None:
+            raise self._error
+
+    def version(self, oid: str | None, path: str | None) -> Version | None:
         if oid is None or path is None:
             return None
-        key = (oid, path)
-        if key not in versions:
-            found = contents.get(oid)
-            versions[key] = parse_version(path, found[1] if found else b"")
-        return versions[key]
+        return self.versions.get((oid, path))
 
-    records = []
-    for commit in commits:
-        record = Record(commit.sha, commit.parents, commit.time, commit.author,
-                        commit.subject, commit.tasks)
-        raw_events: list[tuple[str, str, str, str | None, str | None, dict[str, Any]]] = []
-        for ch in commit.changes:
-            if classify(ch.new_path or ch.old_path or "") is None:
+
+def build(
+    root: Path, commits: Iterable[gitlog.Commit], reuse: Container[str]
+) -> tuple[list[gitlog.Commit], list[Record], int]:
+    """(every commit seen, records of those not in ``reuse``, objects read from git)."""
+    # local imports: a warm run that finds nothing new never loads the YAML parsers
+    from pmgen.history_docs import classify
+
+    seen: list[gitlog.Commit] = []
+    fresh: list[gitlog.Commit] = []
+    blobs = _Blobs(root)
+    try:
+        for commit in commits:
+            seen.append(commit)
+            if commit.sha in reuse:
                 continue
-            before, after = version(ch.old_oid, ch.old_path), version(ch.new_oid, ch.new_path)
-            record.changes.append([
-                ch.status, ch.old_path, ch.new_path, ch.old_oid, ch.new_oid,
-                before.sha256 if before else None, after.sha256 if after else None,
-            ])
-            if len(commit.parents) > 1 and ch.new_path and any(
-                in_parents.get(f"{p}:{ch.new_path}") == ch.new_oid for p in commit.parents[1:]
-            ):
-                continue  # the merge only brought in a branch's change: no event of its own
-            path = (after or before).path  # type: ignore[union-attr]
-            for type_, subject, data in diff(ch.status, before, after):
-                raw_events.append((type_, subject, path, before.sha256 if before else None,
-                                   after.sha256 if after else None, data))
-        for task in commit.tasks:
-            raw_events.append(("task.commit", f"T:{task}", "", None, None,
-                               {"message": commit.subject}))
-        for index, (type_, subject, path, b, a, data) in enumerate(raw_events):
-            record.events.append(
-                [event_id(commit.sha, path, type_, subject, index), type_, subject, path,
-                 b, a, data]
-            )
-        records.append(record)
-    return records, read
+            fresh.append(commit)
+            commit.changes = [
+                ch for ch in commit.changes
+                if classify(ch.new_path or ch.old_path or "") is not None
+            ]
+            for ch in commit.changes:
+                blobs.want(ch.old_oid, ch.old_path) if ch.old_oid and ch.old_path else None
+                blobs.want(ch.new_oid, ch.new_path) if ch.new_oid and ch.new_path else None
+                # A merge's first-parent diff also holds what the other branch already
+                # did; only files that differ from every parent are the merge's own.
+                if len(commit.parents) > 1 and ch.new_path and "\n" not in ch.new_path:
+                    for parent in commit.parents[1:]:
+                        blobs.want(f"{parent}:{ch.new_path}", None)
+            blobs.flush()
+    finally:
+        blobs.finish()
+    return seen, [_record(commit, blobs) for commit in fresh], blobs.requested
+
+
+def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
+    from pmgen.history import event_id
+    from pmgen.history_events import diff
+
+    record = Record(commit.sha, commit.parents, commit.time, commit.author,
+                    commit.subject, commit.tasks)
+    raw_events: list[tuple[str, str, str, str | None, str | None, dict[str, Any]]] = []
+    for ch in commit.changes:
+        before = blobs.version(ch.old_oid, ch.old_path)
+        after = blobs.version(ch.new_oid, ch.new_path)
+        record.changes.append([
+            ch.status, ch.old_path, ch.new_path, ch.old_oid, ch.new_oid,
+            before.sha256 if before else None, after.sha256 if after else None,
+        ])
+        if len(commit.parents) > 1 and ch.new_path and any(
+            blobs.oids.get(f"{p}:{ch.new_path}") == ch.new_oid for p in commit.parents[1:]
+        ):
+            continue  # the merge only brought in a branch's change: no event of its own
+        if before is None and after is None:
+            continue
+        path = (after or before).path  # type: ignore[union-attr]
+        for type_, subject, data in diff(ch.status, before, after):
+            raw_events.append((type_, subject, path, before.sha256 if before else None,
+                               after.sha256 if after else None, data))
+    for task in commit.tasks:
+        raw_events.append(("task.commit", f"T:{task}", "", None, None,
+                           {"message": commit.subject}))
+    for index, (type_, subject, path, b, a, data) in enumerate(raw_events):
+        record.events.append(
+            [event_id(commit.sha, path, type_, subject, index), type_, subject, path, b, a, data]
+        )
+    return record

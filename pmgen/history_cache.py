@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pmgen import gitlog
 from pmgen.history_build import Record, build
@@ -76,21 +78,37 @@ class Cache:
     def _traverse(
         self, root: Path, revs: list[str], reuse: dict[str, Record]
     ) -> tuple[list[Record], dict[str, int]]:
-        order = {sha: i for i, sha in enumerate(
-            gitlog.rev_list(root, "--reverse", "--topo-order", *revs))}
-        plan = {c.sha: c for c in gitlog.log(root, revs, self.paths)}
-        # Commits with a Task: trailer usually change code, not plans: a second, diff-free
-        # walk finds them (git applies the trailer rules; --grep only narrows it down).
-        for commit in gitlog.log(root, [*revs, "--regexp-ignore-case", "--grep=^task:"], []):
-            if commit.tasks and commit.sha not in plan:
-                commit.changes = []
-                plan[commit.sha] = commit
-        fresh = [c for sha, c in plan.items() if sha not in reuse]
-        built, read = build(root, sorted(fresh, key=lambda c: order.get(c.sha, 0)))
-        by_sha = {r.sha: r for r in built}
-        by_sha.update({sha: reuse[sha] for sha in plan if sha in reuse})
+        side: dict[str, Any] = {}
+
+        def side_walks() -> None:
+            # git works on its own while this thread waits: the commit order, and the
+            # commits with a Task: trailer, which usually change code, not plans (git
+            # applies the trailer rules; --grep only narrows the walk down).
+            try:
+                side["order"] = gitlog.rev_list(root, "--reverse", "--topo-order", *revs)
+                side["named"] = [c for c in gitlog.log(
+                    root, [*revs, "--regexp-ignore-case", "--grep=^task:", "-s"], []
+                ) if c.tasks]
+            except BaseException as exc:  # noqa: BLE001 - re-raised below
+                side["error"] = exc
+
+        walker = threading.Thread(target=side_walks, daemon=True)
+        walker.start()
+        seen, built, read = build(root, gitlog.log(root, revs, self.paths), reuse)
+        walker.join()
+        if "error" in side:
+            raise side["error"]
+        order = {sha: i for i, sha in enumerate(side["order"])}
+        plan = {c.sha for c in seen}
+        named = [c for c in side["named"] if c.sha not in plan]
+        for commit in named:
+            commit.changes = []
+        seen_named, built_named, _ = build(root, named, reuse)
+        by_sha = {r.sha: r for r in built + built_named}
+        by_sha.update({c.sha: reuse[c.sha] for c in seen + seen_named if c.sha in reuse})
         records = sorted(by_sha.values(), key=lambda r: order.get(r.sha, 0))
-        return records, {"commits_read": len(fresh), "objects_read": read, "rebuilt": 0}
+        return records, {"commits_read": len(built) + len(built_named), "objects_read": read,
+                         "rebuilt": 0}
 
     def _append(self, new: list[Record], count: int, tip: str) -> None:
         if not self.data_file.exists():

@@ -46,9 +46,9 @@ def test_log_of_a_real_repository(git_repo: GitRepo) -> None:
     git_repo.git("mv", "delegation/a b.md", "delegation/ü.md")
     second = git_repo.commit("Two\n\nTask: s/t", "2026-01-12T09:00:00+00:00")
     commits = list(gitlog.log(git_repo.path, ["HEAD"], ["delegation"]))
-    assert [(c.sha, c.subject, c.tasks) for c in commits] == [
-        (first, "One", []), (second, "Two", ["s/t"])]
-    assert [(ch.status, ch.old_path, ch.new_path) for ch in commits[1].changes] == [
+    assert [(c.sha, c.subject, c.tasks) for c in commits] == [  # streamed newest first
+        (second, "Two", ["s/t"]), (first, "One", [])]
+    assert [(ch.status, ch.old_path, ch.new_path) for ch in commits[0].changes] == [
         ("R", "delegation/a b.md", "delegation/ü.md")]
 
 
