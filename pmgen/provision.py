@@ -172,9 +172,9 @@ def render(repo: Repo, entity: str, teardown: bool = False) -> str:
     tasks = _tasks(ctx, sprint.id)
     wanted = [t for t in tasks if t.worktree]
     # Tracks of other active sprints run at the same time: they may not share either.
-    others = [t for sid, doc in sorted(ctx.sprints.items()) if sid != sprint.id
+    others = [d.model for sid, doc in sorted(ctx.sprints.items()) if sid != sprint.id
               and getattr(doc.model, "status", None) == "active"
-              for t in _tasks(ctx, sid) if t.worktree]
+              for d in ctx.tasks_of(sid) if isinstance(d.model, Task) and d.model.worktree]
     problems: list[str] = []
     tracks = [_track(repo, t, problems) for t in wanted]
     problems += [c for c in collisions(wanted + others)

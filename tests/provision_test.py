@@ -101,7 +101,9 @@ def test_example_script_has_what_the_dockmaster_typed() -> None:
     lines = provision.render(Repo(ROOT), "S:sprint-2.33").splitlines()
     for expected in [
         "mkdir -p -- ../sprint-2.33/data",
-        "git worktree add ../sprint-2.33/track-a -b feat/SCHEDULER-DB",
+        "if git show-ref --verify --quiet refs/heads/feat/SCHEDULER-DB; then",
+        "  git worktree add ../sprint-2.33/track-a feat/SCHEDULER-DB",
+        "  git worktree add ../sprint-2.33/track-a -b feat/SCHEDULER-DB",
         "  printf '%s\\n' COMPOSE_PROJECT_NAME=track-a POSTGRES_PORT=5433 REDIS_PORT=6380 "
         "DOCKER_IMAGE_BACKEND=backend TAG=latest",
         "printf '%s\\n' '{\"workbench.colorCustomizations\":{\"titleBar.activeBackground\":"
@@ -109,7 +111,7 @@ def test_example_script_has_what_the_dockmaster_typed() -> None:
         "../sprint-2.33/track-a/.vscode/settings.json",
         "      - \"8001:80\"",
         "code --user-data-dir ../sprint-2.33/data/agent-a --new-window ../sprint-2.33/track-a",
-        "git worktree add ../sprint-2.33/track-b -b feat/UI-SCHEDULER",
+        "  git worktree add ../sprint-2.33/track-b -b feat/UI-SCHEDULER",
         "code --user-data-dir ../sprint-2.33/data/agent-b --new-window ../sprint-2.33/track-b",
     ]:
         assert expected in lines, expected
@@ -158,11 +160,15 @@ def test_provision_then_teardown_in_a_real_repository(
         "docker ps -q --filter label=com.docker.compose.project=track-b\n"
         "docker ps -aq --filter label=com.docker.compose.project=track-b\n"
     )
+    # Provisioning again after a teardown reuses the tracks' branches (the work is there).
+    result = bash(script, checkout)
+    assert result.returncode == 0, result.stderr
+    assert checkout.git("-C", str(track_a), "branch", "--show-current").strip() == "feat/api"
 
 
 def test_values_are_shell_quoted(plans: Path) -> None:
     script = provision.render(Repo(plans), "S:sprint-9")
-    assert "git worktree add '../sprint 9/track-b' -b 'feat/ui$(touch${IFS}pwned)'\n" in script
+    assert "  git worktree add '../sprint 9/track-b' -b 'feat/ui$(touch${IFS}pwned)'\n" in script
     assert "'NOTE=it'\"'\"'s; touch pwned'" in script
 
 
