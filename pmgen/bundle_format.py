@@ -228,7 +228,9 @@ def md_references(data: dict[str, Any]) -> str:
         if doc.get("note"):
             meta.append(doc["note"])
         if doc.get("missing"):
-            meta.append(f"**MISSING**: {doc['missing']}")
+            label = "**MISSING**" if doc["sha256"] == "missing" else (
+                f"sha256 `{doc['sha256']}`; **not inlined**")
+            meta.append(f"{label}: {doc['missing']}")
             blocks.append(head + "\n\n" + "\n\n".join(meta))
             continue
         meta.append(f"sha256 `{doc['sha256']}`")

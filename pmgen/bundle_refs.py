@@ -82,10 +82,19 @@ def _line_range(lines: str | None, text: str) -> str:
     return "\n".join(text.split("\n")[start - 1 : end])
 
 
+def _inside(path: Path, base: Path) -> bool:
+    try:
+        path.resolve().relative_to(base.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
 def reference(repo_root: Path, project_root: str, ref: Reference) -> dict[str, Any]:
     """One reference document as bundle data: path, lines, note, sha256, text or why not."""
     file_part = ref.path.split("#", 1)[0]
-    path = Path(os.path.normpath(repo_root / project_root / file_part))
+    base = Path(os.path.normpath(repo_root / project_root))
+    path = Path(os.path.normpath(base / file_part))
     item: dict[str, Any] = {
         "path": ref.path,
         "file": rel_to(repo_root, path),
@@ -95,6 +104,11 @@ def reference(repo_root: Path, project_root: str, ref: Reference) -> dict[str, A
         "missing": None,
         "text": None,
     }
+    # A plan may only make an agent read the project's own files: not ~/.ssh/id_rsa
+    # through an absolute path, a '..' or a symbolic link.
+    if not _inside(path, base):
+        item["missing"] = "outside the project root: not read"
+        return item
     if path.is_dir():
         item["missing"] = "is a folder, not a file"
         return item
@@ -104,6 +118,9 @@ def reference(repo_root: Path, project_root: str, ref: Reference) -> dict[str, A
         item["missing"] = f"not found at {item['file']} (project root {project_root!r})"
         return item
     item["sha256"] = hashlib.sha256(raw).hexdigest()
+    if b"\x00" in raw[:8192]:
+        item["missing"] = "a binary file"
+        return item
     text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n")
     item["text"] = _line_range(ref.lines, text).rstrip("\n")
     return item

@@ -628,3 +628,20 @@ def test_history_trouble_costs_only_the_memory(
     text = bundle.render(Repo(tiny.path), "T:sprint-9/track-a")
     assert "_Session memory unavailable: git log failed: fatal: bad object_" in text
     assert "Build the API." in text
+
+
+def test_references_stay_inside_the_project(tiny: GitRepo) -> None:
+    secret = tiny.path / "secret.txt"
+    secret.write_text("do not read\n")
+    (tiny.path / "project/docs/link.md").symlink_to(secret)
+    (tiny.path / "project/docs/logo.png").write_bytes(b"\x89PNG\x00\x00binary")
+    task = tiny.path / "delegation/sprints/sprint-9/track-b/TASK.md"
+    task.write_text(task.read_text().replace("depends_on:", (
+        "references:\n  - ../secret.txt\n  - " + str(secret) + "\n  - docs/link.md\n"
+        "  - docs/logo.png\ndepends_on:")))
+    text = bundle.render(Repo(tiny.path), "T:sprint-9/track-b")
+    assert "do not read" not in text
+    refs = text.split("## Reference documents\n", 1)[1]
+    assert refs.count("**MISSING**: outside the project root: not read") == 3
+    logo = hashlib.sha256(b"\x89PNG\x00\x00binary").hexdigest()
+    assert f"### `docs/logo.png`\n\nsha256 `{logo}`; **not inlined**: a binary file" in refs
