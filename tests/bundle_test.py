@@ -15,6 +15,7 @@ from conftest import ROOT, GitRepo
 
 from pmgen import bundle
 from pmgen.cli import main
+from pmgen.errors import PmgenError
 from pmgen.repo import Repo
 
 SEED = Path("/work/shared/seeds/000_0f14b26708bc81cd.txt")
@@ -645,3 +646,28 @@ def test_references_stay_inside_the_project(tiny: GitRepo) -> None:
     assert refs.count("**MISSING**: outside the project root: not read") == 3
     logo = hashlib.sha256(b"\x89PNG\x00\x00binary").hexdigest()
     assert f"### `docs/logo.png`\n\nsha256 `{logo}`; **not inlined**: a binary file" in refs
+
+
+def test_since_on_a_sprint_and_outside_git(
+    tiny: GitRepo, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    start = tiny.git("rev-parse", "HEAD").strip()
+    task = tiny.path / "delegation/sprints/sprint-9/track-b/TASK.md"
+    task.write_text(task.read_text().replace("status: pending", "status: ready"))
+    commit = tiny.commit("Track B ready", "2026-01-11T10:00:00+00:00")
+    out = bundle.render(Repo(tiny.path), "S:sprint-9", since=start)
+    assert out.split("\n## Context\n", 1)[0].endswith(
+        f"## What changed since {start}\n\n- **Commits** (1):\n"
+        f"  - {commit[:7]} 2026-01-11T10:00:00+00:00 Ada Author: Track B ready\n")
+    plain = tmp_path_factory.mktemp("plain")  # not inside the git repository of `tiny`
+    write_plans(plain)
+    with pytest.raises(PmgenError, match="--since needs a git repository"):
+        bundle.render(Repo(plain), "S:sprint-9", since="HEAD")
+
+
+def test_verify_takes_no_entity(tiny: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(run(tiny.path, "init", "S:sprint-9", "--verify", "x.md")) == 2
+    assert capsys.readouterr().err == "pmgen: --verify takes the bundle file only, not an entity\n"
+    assert main(run(tiny.path, "init")) == 2
+    assert capsys.readouterr().err == (
+        "pmgen: missing ENTITY: give S:<sprint>, T:<sprint>/<track> or --verify FILE\n")
