@@ -36,6 +36,8 @@ def _fix(raw: bytes) -> Any:
 CHECK_CASES = [
     (b"---\nid: a\n---\nclean\n", []),
     (b"\xef\xbb\xbf---\n", [(1, 1, "PM502", "byte order mark at the start of the file")]),
+    (b"a\nb \xef\xbb\xbf---\n", [(2, 3, "PM502", "byte order mark inside the text (were files "
+                                               "joined?)")]),
     (b"a\r\nb\r\nc\n", [(1, 2, "PM503", "CRLF line endings on 2 lines of 3")]),
     (b"a\nbb\rc\r", [(2, 3, "PM503", "CR line endings on 2 lines of 3")]),
     (b"ab\x00cdefgh\n\x00\x00ijklmnop\n",
@@ -192,6 +194,15 @@ def test_fix_everything_at_once() -> None:
     ]
 
 
+def test_fix_removes_byte_order_marks_inside_the_text() -> None:
+    result = _fix("\ufeffone\n\ufefftwo\n".encode())
+    assert result is not None
+    assert result.data == b"one\ntwo\n"
+    assert result.changes == [
+        "removed byte order mark", "removed 1 byte order mark inside the text"
+    ]
+
+
 def test_fix_keeps_lines_with_invalid_utf8_and_a_missing_final_newline() -> None:
     raw = b"caf\xe9 \xc3\xa2\xe2\x82\xac\xe2\x84\xa2\r\nlast"
     result = _fix(raw)
@@ -222,12 +233,13 @@ def test_fix_changes_only_what_the_check_reports(text: str) -> None:
     for number, ((old, _), (new, end)) in enumerate(zip(before, after, strict=True), start=1):
         assert end in (b"\n", b"")
         if number not in reported:
-            assert new == old.replace(b"\x00", b"")
+            assert new == old.replace(b"\x00", b"").replace(encoding.BOM, b"")
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(
-    ["ðŸŽ¯", "â†’", "Ã©", "café", "→", " ", "x", "\r\n", "\n", "\ufeff", "√©", "€", "\x00"]
+    ["ðŸŽ¯", "â†’", "Ã©", "café", "→", " ", "x", "\r\n", "\n", "\r", "\ufeff", "√©", "€",
+     "\x00", "\xef\xbb", "ï¸", "âš"]
 ), max_size=30))
 def test_fix_is_idempotent(parts: list[str]) -> None:
     result = _fix("".join(parts).encode())

@@ -165,6 +165,12 @@ def check(doc: Document, ctx: Context) -> list[Finding]:
                 fixable=True,
             ))
     for number, (content, _) in enumerate(lines, start=1):
+        if BOM in content:  # files joined with cat: the second one's BOM is now inside
+            findings.append(doc.finding(
+                number, _col(content, content.index(BOM)), "PM502",
+                "byte order mark inside the text (were files joined?)",
+                "it is an invisible character here; run pmgen validate --fix", fixable=True,
+            ))
         if b"\x00" in content:
             count = content.count(0)
             findings.append(doc.finding(
@@ -180,7 +186,7 @@ def check(doc: Document, ctx: Context) -> list[Finding]:
 
 
 def fix(doc: Document, ctx: Context) -> Fix | None:
-    """Remove a BOM and NUL bytes, make line endings LF, repair mojibake. Nothing else."""
+    """Remove BOMs and NUL bytes, make line endings LF, repair mojibake. Nothing else."""
     from pmgen.validate import Fix  # local: validate imports this module
 
     raw = doc.raw
@@ -193,6 +199,10 @@ def fix(doc: Document, ctx: Context) -> Fix | None:
         while raw.startswith(BOM):
             raw = raw[len(BOM):]
         changes.append("removed byte order mark")
+    inside = raw.count(BOM)
+    if inside:
+        raw = raw.replace(BOM, b"")
+        changes.append(f"removed {_plural(inside, 'byte order mark')} inside the text")
     lines = _lines(raw)
     for ending, name in ((b"\r\n", "CRLF"), (b"\r", "CR")):
         count = sum(1 for _, end in lines if end == ending)

@@ -72,7 +72,8 @@ def _decode(data: list[int]) -> str | None:
         text = bytes(data).decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return text if len(text) == 1 else None
+    # A C1 control is never what the author typed: such a "repair" is a coincidence.
+    return text if len(text) == 1 and not 0x80 <= ord(text) <= 0x9F else None
 
 
 def _score(char: str) -> tuple[int, int]:
@@ -195,14 +196,14 @@ class Repair:
 def repair(line: str) -> Repair | None:
     """The repaired line, or None when it holds no mojibake.
 
-    Repairs repeat (at most three rounds) for text garbled twice: ``Ã¢â‚¬â„¢`` -> ’.
+    Repairs repeat until nothing changes, for text garbled twice: ``Ã¢â‚¬â„¢`` -> ’.
     """
     if line.isascii():
         return None
     first: tuple[str, list[_Seq]] | None = None
     guessed = False
     text = line
-    for _ in range(3):
+    while True:  # each round makes the text shorter, so this ends
         # The code page that explains more of the line wins (a Mac Roman line can hold a
         # pair that also looks like cp1252 mojibake); cp1252 on a tie.
         codec, found = max(
