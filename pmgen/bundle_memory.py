@@ -74,7 +74,7 @@ def memory(root: Path, repo: Any, entity: Entity) -> dict[str, Any]:
         return {"available": False, "note": why, "events": [], "total": 0}
     try:
         events_all = load_events(repo)
-    except (PmgenError, OSError) as exc:  # git trouble costs the memory, not the bundle
+    except (PmgenError, OSError, ImportError) as exc:  # costs the memory, not the bundle
         why = f"Session memory unavailable: {getattr(exc, 'message', None) or exc}"
         return {"available": False, "note": why, "events": [], "total": 0}
     mine = [e for e in events_all if subjects_match(entity, str(e.subject))]
@@ -120,7 +120,7 @@ def _task_commits(root: Path, since: str, subjects: set[str], seen: set[str]
     found = []
     try:
         events = load_events(Repo(root), since=since)
-    except (PmgenError, OSError):
+    except (PmgenError, OSError, ImportError):
         return []  # the plan files' own commits are listed all the same
     for event in events:
         if event.type == "task.commit" and event.subject in subjects and (
