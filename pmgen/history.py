@@ -57,15 +57,28 @@ def event_id(commit: str, path: str, type_: str, subject: str, index: int) -> st
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
+def record_events(record: Record) -> list[Event]:
+    return [Event(e[0], e[1], e[2], record.time, record.author, record.sha, e[3], e[4], e[5],
+                  e[6]) for e in record.events]
+
+
 @dataclass
 class History:
     """Every record (one per commit that touched plans or names a task), in commit order."""
 
     root: Path
     tip: str | None
-    records: list[Record]
+    _records: list[Record] | None
     stats: dict[str, int] = field(default_factory=dict)
     shallow: bool = False
+    cache: Cache | None = None
+
+    @property
+    def records(self) -> list[Record]:
+        if self._records is None:
+            assert self.cache is not None
+            self._records = self.cache.read()[1]
+        return self._records
 
     def events(self, since: str | None = None) -> list[Event]:
         records = self.records
@@ -77,11 +90,17 @@ class History:
                 raise UsageError(f"--since {since}: not a commit in this repository")
             wanted = set(gitlog.rev_list(self.root, self.tip, "^" + sha))
             records = [r for r in records if r.sha in wanted]
-        return [
-            Event(e[0], e[1], e[2], r.time, r.author, r.sha, e[3], e[4], e[5], e[6])
-            for r in records
-            for e in r.events
-        ]
+        return [event for record in records for event in record_events(record)]
+
+    def jsonl(self) -> str:
+        """Every event as JSON lines (what `pmgen events` prints), from the cache when whole."""
+        if self._records is None and self.cache is not None:
+            text = self.cache.jsonl()
+            if text is not None:
+                return text
+        from pmgen.history_format import RENDERERS
+
+        return RENDERERS["jsonl"](self.events())
 
     def record(self, sha: str) -> Record | None:
         for record in self.records:
@@ -90,8 +109,12 @@ class History:
         return None
 
 
-def load(repo: Repo | Path, rev: str = "HEAD", quiet: bool = False) -> History:
-    """The history of ``rev`` (HEAD by default), from the cache plus any new commits."""
+def load(
+    repo: Repo | Path, rev: str = "HEAD", quiet: bool = False, lazy: bool = False
+) -> History:
+    """The history of ``rev`` (HEAD by default), from the cache plus any new commits.
+
+    ``lazy``: leave the cached records on disk until ``records`` is first read."""
     root = repo if isinstance(repo, Path) else Path(repo.root)  # a Repo (not imported)
     git_dir = gitlog.git_dir(root)
     tip = gitlog.head(root) if rev == "HEAD" else gitlog.resolve(root, rev)
@@ -109,12 +132,14 @@ def load(repo: Repo | Path, rev: str = "HEAD", quiet: bool = False) -> History:
         )
     cache = Cache(git_dir / "pmgen", HISTORY_PATHS)
     if tip is None:
-        return History(root, None, [], {"commits_read": 0, "blobs_read": 0}, shallow)
-    records, stats = cache.update(root, tip)
-    if stats.get("superset"):
+        return History(root, None, [], {"commits_read": 0, "objects_read": 0, "rebuilt": 0},
+                       shallow)
+    records, stats = cache.update(root, tip, need_records=not lazy)
+    if stats.pop("superset", 0) and records is not None:
         reachable = set(gitlog.rev_list(root, tip))
         records = [r for r in records if r.sha in reachable]
-    return History(root, tip, records, stats, shallow)
+        cache = None  # its tip is not this history's: never read it back as ours
+    return History(root, tip, records, stats, shallow, cache)
 
 
 def load_events(repo: Repo, since: str | None = None) -> list[Event]:

@@ -28,21 +28,42 @@ class Cache:
         self.paths = list(paths)
         self.data_file = folder / f"events-cache.v{FORMAT_VERSION}.jsonl"
         self.tip_file = folder / f"events-cache.v{FORMAT_VERSION}.tip"
+        # the rendered `pmgen events` output, so a warm run prints it without decoding
+        self.events_file = folder / f"events-cache.v{FORMAT_VERSION}.events.jsonl"
 
     def _header(self) -> str:
         return json.dumps({"format": "pmgen-events", "version": FORMAT_VERSION,
                            "paths": self.paths})
 
+    def meta(self) -> tuple[str, int, int, int] | None:
+        """(tip, records, data file size, events file size) as last written, or None."""
+        try:
+            tip, count, size, esize = self.tip_file.read_text().split()
+            return tip, int(count), int(size), int(esize)
+        except (OSError, ValueError):
+            return None
+
+    def jsonl(self) -> str | None:
+        """The rendered events of the cached tip, or None if that file is not whole."""
+        meta = self.meta()
+        try:
+            data = self.events_file.read_bytes() if meta else b""
+        except OSError:
+            return None
+        if meta is None or len(data) < meta[3]:
+            return None
+        return data[: meta[3]].decode("utf-8", "surrogateescape")
+
     def read(self) -> tuple[str | None, list[Record]]:
         """(tip, records); (None, []) when missing, stale or unreadable."""
+        meta = self.meta()
         try:
-            tip_text = self.tip_file.read_text().split()
             lines = self.data_file.read_text(encoding="utf-8").split("\n")
         except (OSError, UnicodeDecodeError):
             return None, []
-        if len(tip_text) != 3 or not lines or lines[0] != self._header():
+        if meta is None or not lines or lines[0] != self._header():
             return None, []
-        tip, count = tip_text[0], int(tip_text[1])
+        tip, count = meta[0], meta[1]
         body = [line for line in lines[1:] if line]
         if len(body) < count:
             return None, []
@@ -53,19 +74,28 @@ class Cache:
             return None, []
 
     def _write_tip(self, tip: str, count: int) -> None:
-        size = self.data_file.stat().st_size
-        _atomic(self.tip_file, f"{tip} {count} {size}\n")
+        size, esize = self.data_file.stat().st_size, self.events_file.stat().st_size
+        _atomic(self.tip_file, f"{tip} {count} {size} {esize}\n")
 
-    def update(self, root: Path, tip: str) -> tuple[list[Record], dict[str, int]]:
-        """Records of ``tip``'s history, reading from git only what the cache lacks."""
-        cached_tip, records = self.read()
+    def update(
+        self, root: Path, tip: str, need_records: bool = True
+    ) -> tuple[list[Record] | None, dict[str, int]]:
+        """Records of ``tip``'s history, reading from git only what the cache lacks.
+
+        With ``need_records`` false the cache is brought up to ``tip`` and None returned
+        when that needs no decoding of the cached records (the warm `pmgen events`)."""
+        meta = self.meta()
+        cached_tip = meta[0] if meta else None
         stats = {"commits_read": 0, "objects_read": 0, "rebuilt": 0}
-        if cached_tip == tip:
-            return records, stats
-        if cached_tip is not None and gitlog.is_ancestor(root, cached_tip, tip):
+        if cached_tip == tip and self.data_file.exists():
+            return (self.read()[1] if need_records else None), stats
+        if cached_tip is not None and meta is not None and self.data_file.exists() and (
+            gitlog.is_ancestor(root, cached_tip, tip)
+        ):
             new, stats = self._traverse(root, [tip, "^" + cached_tip], {})
-            self._append(new, len(records) + len(new), tip)
-            return records + new, stats
+            if self._append(new, meta[1] + len(new), tip):
+                return (self.read()[1] if need_records else None), stats
+        cached_tip, records = self.read()
         if cached_tip is not None and gitlog.is_ancestor(root, tip, cached_tip):
             # an older commit of the cached history (state --at): a superset, kept as is
             return records, {**stats, "superset": 1}
@@ -110,21 +140,28 @@ class Cache:
         return records, {"commits_read": len(built) + len(built_named), "objects_read": read,
                          "rebuilt": 0}
 
-    def _append(self, new: list[Record], count: int, tip: str) -> None:
-        if not self.data_file.exists():
-            self._rewrite(new, tip)
-            return
+    def _append(self, new: list[Record], count: int, tip: str) -> bool:
+        """Append ``new`` to both files; False when they are not as the tip file says."""
+        meta = self.meta()
+        if meta is None:
+            return False
         try:
-            size = int(self.tip_file.read_text().split()[2])
-            with self.data_file.open("r+b") as handle:
-                handle.truncate(size)  # drop what an interrupted run may have appended
-                handle.seek(size)
+            with self.data_file.open("r+b") as data, self.events_file.open("r+b") as events:
+                if data.seek(0, 2) < meta[2] or events.seek(0, 2) < meta[3]:
+                    return False
+                # drop whatever an interrupted run may have appended after the sizes
+                data.truncate(meta[2])
+                events.truncate(meta[3])
+                data.seek(meta[2])
+                events.seek(meta[3])
                 for record in new:
                     line = json.dumps(record.to_json(), separators=(",", ":")) + "\n"
-                    handle.write(line.encode("utf-8"))
+                    data.write(line.encode("utf-8"))
+                    events.write(_rendered(record).encode("utf-8", "surrogateescape"))
             self._write_tip(tip, count)
-        except (OSError, ValueError, IndexError):
+        except OSError:
             pass  # a read-only git dir: no cache, still correct
+        return True
 
     def _rewrite(self, records: list[Record], tip: str) -> None:
         lines = [self._header()] + [
@@ -132,16 +169,24 @@ class Cache:
         ]
         try:
             _atomic(self.data_file, "\n".join(lines) + "\n")
+            _atomic(self.events_file, "".join(_rendered(r) for r in records))
             self._write_tip(tip, len(records))
         except OSError:
             pass  # a read-only git dir: no cache, still correct
+
+
+def _rendered(record: Record) -> str:
+    from pmgen.history import record_events
+    from pmgen.history_format import RENDERERS
+
+    return RENDERERS["jsonl"](record_events(record))
 
 
 def _atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except BaseException:

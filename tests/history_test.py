@@ -289,3 +289,26 @@ def test_fast_loader_agrees_with_documents_parse(yaml_text: str) -> None:
     assert version is not None
     expected = None if doc.data is None else history_docs.jsonable(doc.data)
     assert version.data == expected
+
+
+def test_cached_output_equals_rendering_and_survives_an_interrupted_append(
+    git_repo: GitRepo,
+) -> None:
+    git_repo.write(SPRINT, sprint_text())
+    git_repo.commit("Create", "2026-01-11T09:00:00+00:00")
+    assert history.load(git_repo.path, lazy=True).jsonl() == RENDERERS["jsonl"](
+        history.load(git_repo.path).events())
+    cache = git_repo.path / ".git/pmgen"
+    for name in ("events-cache.v1.jsonl", "events-cache.v1.events.jsonl"):
+        with (cache / name).open("a", encoding="utf-8") as handle:
+            handle.write('{"half a line')  # a run killed while appending
+    git_repo.write(SPRINT, sprint_text("active"))
+    git_repo.commit("Activate", "2026-01-12T09:00:00+00:00")
+    lazy = history.load(git_repo.path, lazy=True)
+    assert lazy.stats["commits_read"] == 1
+    text = lazy.jsonl()
+    assert [json.loads(line)["type"] for line in text.splitlines()] == [
+        "sprint.created", "sprint.status_changed"]
+    assert text == RENDERERS["jsonl"](history.load(git_repo.path).events())
+    (cache / "events-cache.v1.events.jsonl").write_text("")  # damaged: rendered again
+    assert history.load(git_repo.path, lazy=True).jsonl() == text

@@ -65,8 +65,7 @@ def events(
     from pmgen.history_format import RENDERERS
 
     folder = _root(root)
-    loaded = history.load(folder)
-    found = loaded.events(since)
+    loaded = history.load(folder, lazy=True)
     if sqlite is not None:
         from pmgen import history_sqlite
 
@@ -74,7 +73,10 @@ def events(
         click.echo(f"{sqlite}: {sprints} sprints, {tasks} tasks, {total} events", err=True)
         if output is None:
             return 0
-    _write(RENDERERS[fmt](found), output)
+    if fmt == "jsonl" and since is None:
+        _write(loaded.jsonl(), output)  # the warm path: the cached output, as is
+    else:
+        _write(RENDERERS[fmt](loaded.events(since)), output)
     return 0
 
 
