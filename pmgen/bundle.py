@@ -208,7 +208,10 @@ def saved_inputs(text: str) -> tuple[str, dict[str, str]]:
             return str(built["entity"]), {str(k): str(v) for k, v in built["inputs"].items()}
         except (ValueError, KeyError, TypeError, AttributeError):
             raise PmgenError("not a pmgen bundle: the JSON has no build.inputs") from None
-    match = _ENTITY_RE.search(text)
+    # The footer is last; a plan's own text could quote an earlier footer line.
+    match = None
+    for match in _ENTITY_RE.finditer(text):
+        pass
     if match is None:
         raise PmgenError("not a pmgen bundle: no '## Build' footer with an entity")
     footer = text[match.start():]
