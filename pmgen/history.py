@@ -130,7 +130,8 @@ def load(
             + " is missing (git fetch --unshallow gets it); showing what is there",
             file=sys.stderr,
         )
-    cache = Cache(git_dir / "pmgen", HISTORY_PATHS)
+    cache: Cache | None = Cache(git_dir / "pmgen", HISTORY_PATHS)
+    assert cache is not None
     if tip is None:
         return History(root, None, [], {"commits_read": 0, "objects_read": 0, "rebuilt": 0},
                        shallow)

@@ -35,7 +35,7 @@ def _created(version: Version) -> list[RawEvent]:
     if kind == "file":
         return [("file.synced", version.subject, {"change": "added"})]
     data = version.data or {}
-    summary = {k: data[k] for k in ("title", "status") if isinstance(data.get(k), str)}
+    summary = {k: data[k] for k in ("title", "name", "status") if isinstance(data.get(k), str)}
     events: list[RawEvent] = [(_CREATED.get(kind, f"{kind}.created"), version.subject, summary)]
     return events + _parse_error(version)
 

@@ -312,3 +312,54 @@ def test_cached_output_equals_rendering_and_survives_an_interrupted_append(
     assert text == RENDERERS["jsonl"](history.load(git_repo.path).events())
     (cache / "events-cache.v1.events.jsonl").write_text("")  # damaged: rendered again
     assert history.load(git_repo.path, lazy=True).jsonl() == text
+
+
+def test_every_kind_has_its_events(git_repo: GitRepo) -> None:
+    agent = "delegation/agents/architect.yml"
+    adr = "delegation/adr/adr-0001-use-git.md"
+    bug = "delegation/backlog/bug-0001.md"
+    template = "schema/templates/SPRINT.md.j2"
+    git_repo.write(agent, "id: architect\nname: The Architect\nrole: Architect\n")
+    git_repo.write(adr, "---\nid: adr-0001\ntitle: Use git\nstatus: proposed\ndate: 2026-01-02\n---\n")  # noqa: E501
+    git_repo.write(bug, "---\nid: bug-0001\ntitle: Crash\npriority: P1\nstatus: open\nreported: 2026-01-02\n---\n")  # noqa: E501
+    git_repo.write(template, "# {{ id }}\n")
+    git_repo.write("delegation/README.md", "plans\n")
+    git_repo.commit("Add", "2026-01-11T09:00:00+00:00")
+    git_repo.write(agent, "id: architect\nname: The Architect\nrole: Chief Architect\n")
+    git_repo.write(adr, "---\nid: adr-0001\ntitle: Use git\nstatus: accepted\ndate: 2026-01-02\n---\n")  # noqa: E501
+    git_repo.write(bug, "---\nid: bug-0001\ntitle: Crash\npriority: P1\nstatus: fixed\nreported: 2026-01-02\n---\nFixed.\n")  # noqa: E501
+    git_repo.write(template, "# {{ id }}\n\n## Goals\n")
+    git_repo.write("delegation/README.md", "the plans\n")
+    git_repo.commit("Change", "2026-01-12T09:00:00+00:00")
+    git_repo.write(bug, "---\nid: bug-0001\ntitle: Crash\npriority: P1\nstatus: fixed\nreported: 2026-01-02\n---\nFixed in 1.2.\n")  # noqa: E501
+    git_repo.commit("Body only", "2026-01-13T09:00:00+00:00")
+    events = history.load(git_repo.path).events()
+    assert [(e.type, e.subject, e.data) for e in events] == [
+        # git's order: by path, byte-wise ("README.md" before "adr/")
+        ("file.synced", "FILE:delegation/README.md", {"change": "added"}),
+        ("adr.created", "ADR:adr-0001", {"title": "Use git", "status": "proposed"}),
+        ("agent.created", "A:architect", {"name": "The Architect"}),
+        ("bug.reported", "BUG:bug-0001", {"title": "Crash", "status": "open"}),
+        ("template.changed", "TPL:SPRINT.md.j2", {"change": "added"}),
+        ("file.synced", "FILE:delegation/README.md", {"change": "modified"}),
+        ("adr.status_changed", "ADR:adr-0001", {"from": "proposed", "to": "accepted"}),
+        ("agent.profile_updated", "A:architect", {"fields": ["role"]}),
+        ("bug.closed", "BUG:bug-0001", {"from": "open", "to": "fixed"}),
+        ("template.changed", "TPL:SPRINT.md.j2", {"change": "modified"}),
+        ("file.synced", "BUG:bug-0001", {"change": "modified"}),
+    ]
+
+
+def test_history_follows_renames_and_restores_deleted_plans(git_repo: GitRepo) -> None:
+    from pmgen.history_query import versions
+
+    git_repo.write(SPRINT, sprint_text())
+    git_repo.commit("Create", "2026-01-11T09:00:00+00:00")
+    git_repo.git("mv", "delegation/sprints/sprint-1", "delegation/sprints/sprint-2")
+    git_repo.commit("Rename", "2026-01-12T09:00:00+00:00")
+    git_repo.git("rm", "-q", "delegation/sprints/sprint-2/SPRINT.md")
+    git_repo.commit("Delete", "2026-01-13T09:00:00+00:00")
+    rows = versions(history.load(git_repo.path), "S:sprint-2")
+    assert [(r.what, r.sha256 is None) for r in rows] == [
+        ("deleted", True), ("renamed from S:sprint-1", False), ("created (planning)", False)]
+    assert state(git_repo.path) == []
