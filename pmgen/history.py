@@ -135,12 +135,23 @@ def load(
     if tip is None:
         return History(root, None, [], {"commits_read": 0, "objects_read": 0, "rebuilt": 0},
                        shallow)
+    memo = _LOADED.get((root, tip))
+    if memo is not None and not lazy and memo.cache is not None:
+        memo.stats = {"commits_read": 0, "objects_read": 0, "rebuilt": 0}
+        return memo  # the bundle and the site ask again and again within one process
     records, stats = cache.update(root, tip, need_records=not lazy)
     if stats.pop("superset", 0) and records is not None:
         reachable = set(gitlog.rev_list(root, tip))
         records = [r for r in records if r.sha in reachable]
         cache = None  # its tip is not this history's: never read it back as ours
-    return History(root, tip, records, stats, shallow, cache)
+    loaded = History(root, tip, records, stats, shallow, cache)
+    if records is not None and cache is not None:
+        _LOADED.clear()
+        _LOADED[(root, tip)] = loaded
+    return loaded
+
+
+_LOADED: dict[tuple[Path, str], History] = {}
 
 
 def load_events(repo: Repo, since: str | None = None) -> list[Event]:
