@@ -100,8 +100,8 @@ def _document(data: dict[str, Any], body: str) -> str:
 # ---- (a) validate never crashes --------------------------------------------------------
 
 
-def _validate(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["validate", "--root", str(root)])
+def _validate(root: Path, capsys: pytest.CaptureFixture[str], *options: str) -> None:
+    code = main(["validate", "--root", str(root), *options])
     captured = capsys.readouterr()
     assert code in (0, 1), captured.err
     assert "internal error" not in captured.err
@@ -158,6 +158,7 @@ def test_validate_survives_plan_shaped_fragments(
     data = text.encode("utf-8").replace(b"\xc3\xa9", b"\xe9")  # a raw latin-1 byte too
     _write(tmp_path, (data, data, data))
     _validate(tmp_path, capsys)
+    _validate(tmp_path, capsys, "--fix")  # the fixers too, and the check after them
 
 
 _LINES = st.one_of(
@@ -196,6 +197,7 @@ def test_validate_survives_edits_of_valid_plans(
             lines[at:at + 1] = [line] if op == "replace" else []
         paths[role].write_text("\n".join(lines), encoding="utf-8")
     _validate(tmp_path, capsys)
+    _validate(tmp_path, capsys, "--fix")
 
 
 # ---- (b) front matter round-trip -------------------------------------------------------
