@@ -209,9 +209,8 @@ def saved_inputs(text: str) -> tuple[str, dict[str, str]]:
         except (ValueError, KeyError, TypeError, AttributeError):
             raise PmgenError("not a pmgen bundle: the JSON has no build.inputs") from None
     # The footer is last; a plan's own text could quote an earlier footer line.
-    match = None
-    for match in _ENTITY_RE.finditer(text):
-        pass
+    matches = list(_ENTITY_RE.finditer(text))
+    match = matches[-1] if matches else None
     if match is None:
         raise PmgenError("not a pmgen bundle: no '## Build' footer with an entity")
     footer = text[match.start():]

@@ -123,6 +123,12 @@ def md_criteria(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def md_details(data: dict[str, Any]) -> str:
+    if not data["sections"]:
+        return "_Nothing else is written there._"
+    return "\n\n".join(f"### {sec['title']}\n\n{sec['text']}" for sec in data["sections"])
+
+
 def md_profile(data: dict[str, Any]) -> str:
     if data.get("missing"):
         if data.get("id") is None:
@@ -270,6 +276,7 @@ MARKDOWN: dict[str, Callable[[Any], str]] = {
     "objectives": md_text,
     "constraints": md_text,
     "criteria": md_criteria,
+    "details": md_details,
     "profile": md_profile,
     "sprint": md_sprint,
     "memory": md_memory,

@@ -15,7 +15,7 @@ from pmgen.checks.context import Context
 from pmgen.documents import Document
 from pmgen.errors import PmgenError
 from pmgen.models import AgentProfile, Sprint, Task
-from pmgen.outline import checklist, sections
+from pmgen.outline import checklist, headings, sections
 
 
 @dataclass
@@ -43,18 +43,49 @@ def _model(doc: Document, what: str) -> Any:
     return doc.model
 
 
-def section(doc: Document, title: str) -> str | None:
-    """Text under the first heading called ``title`` (any level, case-insensitive)."""
+def section(doc: Document, title: str, level: int | None = None) -> str | None:
+    """Text under the first heading called ``title`` (any level, case-insensitive); with
+    ``level``, its sub-headings are moved to nest under a heading of that level."""
     wanted = title.lower()
     for sec in sections(doc.body):
         if sec.title.split("<!--", 1)[0].strip().lower() == wanted:
-            return sec.text.strip("\n")
+            text = sec.text.strip("\n")
+            return shift_headings(text, level - sec.level) if level else text
     return None
 
 
 def text_part(name: str, title: str, doc: Document, heading: str) -> Part:
-    text = section(doc, heading)
+    text = section(doc, heading, level=2)
     return Part(name, title, {"text": text, "source": f"{doc.rel} ## {heading}"})
+
+
+def shift_headings(text: str, by: int) -> str:
+    """``text`` with every ATX heading (outside code blocks) moved ``by`` levels (max 6),
+    so that a plan's sub-sections nest under the bundle's own headings."""
+    lines = text.split("\n")
+    for head in headings(text):
+        line = lines[head.line - 1]
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            marks = len(stripped) - len(stripped.lstrip("#"))
+            lines[head.line - 1] = "#" * min(6, max(1, marks + by)) + stripped[marks:]
+    return "\n".join(lines)
+
+
+def details_part(doc: Document, shown: tuple[str, ...]) -> Part:
+    """Every other top section of the plan's body, verbatim and in order: what the
+    objectives point to (work items, test targets, definition of done...)."""
+    found = []
+    heads = sections(doc.body)
+    top = min((sec.level for sec in heads), default=1)
+    level = top + 1 if sum(1 for sec in heads if sec.level == top) == 1 else top
+    for sec in heads:
+        title = sec.title.split("<!--", 1)[0].strip()
+        if sec.level == level and title.lower() not in shown and sec.text.strip():
+            text = shift_headings(sec.text.strip("\n"), 3 - sec.level)
+            found.append({"title": title, "text": text})
+    return Part("details", f"More from {doc.rel.rsplit('/', 1)[-1]}",
+                {"sections": found, "source": doc.rel})
 
 
 def criteria_part(doc: Document, title: str = "Success criteria") -> Part:

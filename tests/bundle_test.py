@@ -111,6 +111,16 @@ Build the API.
 
 - [ ] Endpoint returns 200.
 - [x] Schema agreed.
+
+## Work Items
+
+### Step 1
+
+Do it:
+
+```bash
+# a comment, not a heading
+```
 """
 
 TASK_B = """\
@@ -189,10 +199,13 @@ def test_track_bundle_sections_in_order(tiny: GitRepo) -> None:
     titles = re.findall(r"^## (.+)$", text, re.M)
     assert titles == [
         "Context", "Workspace anchor", "Mission", "Objectives", "Constraints",
-        "Success criteria", "Agent profile", "Sprint context", "Session memory",
-        "Reference documents", "Build",
+        "Success criteria", "More from TASK.md", "Agent profile", "Sprint context",
+        "Session memory", "Reference documents", "Build",
     ]
     assert text.startswith("# Sprint 9 - Track A: API\n")
+    # Other sections of TASK.md nest under the bundle's headings; code stays code.
+    assert ("## More from TASK.md\n\n### Work Items\n\n#### Step 1\n\nDo it:\n\n```bash\n"
+            "# a comment, not a heading\n```\n") in text
     for line in [
         "- **Project**: Tiny Project",
         "- **Role**: Backend Developer",
@@ -223,7 +236,8 @@ def test_sprint_bundle(tiny: GitRepo) -> None:
     text = bundle.render(Repo(tiny.path), "S:sprint-9")
     assert text.startswith("# Sprint 9: Tiny\n")
     assert re.findall(r"^## (.+)$", text, re.M) == [
-        "Context", "Primary goal", "Success criteria", "Tracks", "Agent profile",
+        "Context", "Primary goal", "Success criteria", "Tracks", "More from SPRINT.md",
+        "Agent profile",
         "Sprint context", "Session memory", "Reference documents", "Build",
     ]
     assert "| Track A | API | backend | in_progress | feat/api | ../sprint-9/track-a | 8001 "\
@@ -385,7 +399,7 @@ def test_since_puts_changes_first(tiny: GitRepo) -> None:
     text = task.read_text()
     text = text.replace("status: in_progress", "status: review")
     text = text.replace("- [ ] Endpoint returns 200.", "- [x] Endpoint returns 200.")
-    task.write_text(text + "- [ ] Docs written.\n")
+    task.write_text(text.replace("- [x] Schema agreed.\n", "- [x] Schema agreed.\n- [ ] Docs written.\n"))
     commit = tiny.commit("Track A: endpoint done", "2026-01-11T10:00:00+00:00")
     out = bundle.render(Repo(tiny.path), "T:sprint-9/track-a", since=start)
     head = out.split("\n## Context\n", 1)[0]
