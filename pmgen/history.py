@@ -76,8 +76,9 @@ class History:
     @property
     def records(self) -> list[Record]:
         if self._records is None:
-            assert self.cache is not None
-            self._records = self.cache.read()[1]
+            assert self.cache is not None and self.tip is not None
+            records, _stats = self.cache.update(self.root, self.tip)  # reads, or repairs
+            self._records = records or []
         return self._records
 
     def events(self, since: str | None = None) -> list[Event]:

@@ -35,13 +35,14 @@ class Record:
     events: list[EventRow] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
+        """The record without its events: those are kept once, rendered (history_cache)."""
         return {"c": self.sha, "p": self.parents, "t": self.time, "a": self.author,
-                "s": self.subject, "k": self.tasks, "x": self.changes, "e": self.events}
+                "s": self.subject, "k": self.tasks, "x": self.changes, "n": len(self.events)}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Record:
+    def from_json(cls, data: dict[str, Any], events: list[EventRow]) -> Record:
         return cls(data["c"], data["p"], data["t"], data["a"], data["s"], data["k"],
-                   data["x"], data["e"])
+                   data["x"], events)
 
 
 class _Blobs:

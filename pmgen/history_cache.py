@@ -19,7 +19,7 @@ from typing import Any
 from pmgen import gitlog
 from pmgen.history_build import Record, build
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class Cache:
@@ -30,6 +30,7 @@ class Cache:
         self.tip_file = folder / f"events-cache.v{FORMAT_VERSION}.tip"
         # the rendered `pmgen events` output, so a warm run prints it without decoding
         self.events_file = folder / f"events-cache.v{FORMAT_VERSION}.events.jsonl"
+        self.rendered: tuple[str, str] | None = None
 
     def _header(self) -> str:
         return json.dumps({"format": "pmgen-events", "version": FORMAT_VERSION,
@@ -46,6 +47,8 @@ class Cache:
     def jsonl(self) -> str | None:
         """The rendered events of the cached tip, or None if that file is not whole."""
         meta = self.meta()
+        if self.rendered is not None and meta is not None and self.rendered[0] == meta[0]:
+            return self.rendered[1]
         try:
             data = self.events_file.read_bytes() if meta else b""
         except OSError:
@@ -65,11 +68,23 @@ class Cache:
             return None, []
         tip, count = meta[0], meta[1]
         body = [line for line in lines[1:] if line]
-        if len(body) < count:
+        text = self.jsonl()
+        if len(body) < count or text is None:
             return None, []
         try:
             rows = json.loads("[" + ",".join(body[:count]) + "]")
-            return tip, [Record.from_json(row) for row in rows]
+            events = json.loads("[" + ",".join(text.splitlines()) + "]")
+            records, start = [], 0
+            for row in rows:
+                mine = events[start:start + row["n"]]
+                start += row["n"]
+                records.append(Record.from_json(row, [
+                    [e["id"], e["type"], e["subject"], e["path"], e["before"], e["after"],
+                     e["data"]] for e in mine
+                ]))
+            if start != len(events):
+                return None, []
+            return tip, records
         except (ValueError, KeyError, TypeError):
             return None, []
 
@@ -87,19 +102,24 @@ class Cache:
         meta = self.meta()
         cached_tip = meta[0] if meta else None
         stats = {"commits_read": 0, "objects_read": 0, "rebuilt": 0}
-        if cached_tip == tip and self.data_file.exists():
-            return (self.read()[1] if need_records else None), stats
-        if cached_tip is not None and meta is not None and self.data_file.exists() and (
-            gitlog.is_ancestor(root, cached_tip, tip)
+        fresh: list[Record] = []
+        if meta is not None and cached_tip != tip and self.data_file.exists() and (
+            gitlog.is_ancestor(root, meta[0], tip)
         ):
-            new, stats = self._traverse(root, [tip, "^" + cached_tip], {})
-            if self._append(new, meta[1] + len(new), tip):
-                return (self.read()[1] if need_records else None), stats
-        cached_tip, records = self.read()
-        if cached_tip is not None and gitlog.is_ancestor(root, tip, cached_tip):
+            fresh, stats = self._traverse(root, [tip, "^" + meta[0]], {})
+            if self._append(fresh, meta[1] + len(fresh), tip):
+                cached_tip = tip
+        if cached_tip == tip:
+            if not need_records:
+                return None, stats
+            read_tip, records = self.read()
+            if read_tip == tip:
+                return records, stats
+        read_tip, records = self.read()  # damaged, rewritten, or another branch
+        if read_tip is not None and read_tip != tip and gitlog.is_ancestor(root, tip, read_tip):
             # an older commit of the cached history (state --at): a superset, kept as is
             return records, {**stats, "superset": 1}
-        reuse = {r.sha: r for r in records}
+        reuse = {r.sha: r for r in records + fresh}
         new, stats = self._traverse(root, [tip], reuse)
         stats["rebuilt"] = 1 if records else 0
         self._rewrite(new, tip)
@@ -167,9 +187,11 @@ class Cache:
         lines = [self._header()] + [
             json.dumps(r.to_json(), separators=(",", ":")) for r in records
         ]
+        rendered = "".join(_rendered(r) for r in records)
+        self.rendered = (tip, rendered)  # printed right after a rebuild: no re-reading
         try:
             _atomic(self.data_file, "\n".join(lines) + "\n")
-            _atomic(self.events_file, "".join(_rendered(r) for r in records))
+            _atomic(self.events_file, rendered)
             self._write_tip(tip, len(records))
         except OSError:
             pass  # a read-only git dir: no cache, still correct
