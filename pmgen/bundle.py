@@ -40,6 +40,7 @@ class Bundle:
     max_tokens: int | None = None
     since: str | None = None
     dropped: list[dict[str, Any]] = field(default_factory=list)
+    over: int | None = None  # tokens of the whole text when nothing more can be dropped
 
 
 def build(
@@ -108,9 +109,9 @@ def _footer_markdown(bundle: Bundle, sizes: list[dict[str, Any]]) -> str:
 
 
 def _over_budget(bundle: Bundle, total: int) -> str | None:
-    if bundle.max_tokens is None or tokens(total) <= bundle.max_tokens:
+    if bundle.over is None:
         return None
-    return (f"Over budget: ~{tokens(total)} tokens > {bundle.max_tokens}; the mission, "
+    return (f"Over budget: ~{bundle.over} tokens > {bundle.max_tokens}; the mission, "
             "objectives, constraints and success criteria are never trimmed.")
 
 
@@ -144,7 +145,9 @@ def emit(bundle: Bundle, fmt: str = "markdown") -> str:
 
 
 def _drop_one(bundle: Bundle, fmt: str) -> bool:
-    """Drop the next trimmable piece: the last reference document, then the oldest event."""
+    """Drop the next trimmable piece: the last reference document, then the oldest event,
+    then the last of the plan's other sections (never mission, objectives, constraints or
+    success criteria)."""
     for part in bundle.parts:
         if part.name != "references":
             continue
@@ -160,6 +163,31 @@ def _drop_one(bundle: Bundle, fmt: str) -> bool:
             bundle.dropped.append({"what": f"reference {victim['path']}", "characters": size,
                                    "tokens": tokens(size)})
             return True
+    if _drop_history(bundle, fmt):
+        return True
+    for part in bundle.parts:
+        if part.name != "details":
+            continue
+        kept = part.data.setdefault("kept", [])
+        while part.data["sections"]:
+            before = len(_part_text(part, fmt))
+            victim = part.data["sections"].pop()
+            part.data.setdefault("dropped", []).insert(0, victim["title"])
+            size = before - len(_part_text(part, fmt))
+            if size <= 0:  # shorter than the note that replaces it: keep it
+                part.data["dropped"].pop(0)
+                kept.insert(0, victim)
+                continue
+            bundle.dropped.append({
+                "what": f"section \"{victim['title']}\" of {part.data['source']}",
+                "characters": size, "tokens": tokens(size)})
+            part.data["sections"] += part.data.pop("kept")
+            return True
+        part.data["sections"] += part.data.pop("kept")
+    return False
+
+
+def _drop_history(bundle: Bundle, fmt: str) -> bool:
     for part in bundle.parts:
         if part.name == "memory" and part.data["events"]:
             before = len(_part_text(part, fmt))
@@ -184,7 +212,8 @@ def trim(bundle: Bundle, fmt: str) -> str:
     text = emit(bundle, fmt)
     while bundle.max_tokens is not None and tokens(len(text)) > bundle.max_tokens:
         if not _drop_one(bundle, fmt):
-            break
+            bundle.over = tokens(len(text))
+            return emit(bundle, fmt)
         text = emit(bundle, fmt)
     return text
 

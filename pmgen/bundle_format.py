@@ -124,9 +124,13 @@ def md_criteria(data: dict[str, Any]) -> str:
 
 
 def md_details(data: dict[str, Any]) -> str:
-    if not data["sections"]:
-        return "_Nothing else is written there._"
-    return "\n\n".join(f"### {sec['title']}\n\n{sec['text']}" for sec in data["sections"])
+    blocks = [f"### {sec['title']}\n\n{sec['text']}" for sec in data["sections"]]
+    dropped = data.get("dropped") or []
+    if dropped:
+        names = ", ".join(f'"{title}"' for title in dropped)
+        blocks.append(f"_Dropped to fit the token budget: {names}; read them in "
+                      f"`{data['source']}`._")
+    return "\n\n".join(blocks) or "_Nothing else is written there._"
 
 
 def md_profile(data: dict[str, Any]) -> str:

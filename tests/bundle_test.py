@@ -121,7 +121,8 @@ Do it:
 ```bash
 # a comment, not a heading
 ```
-"""
+
+""" + "More detail on step 1.\n" * 30
 
 TASK_B = """\
 ---
@@ -391,6 +392,14 @@ def test_max_tokens_trims_references_then_history(tiny: GitRepo) -> None:
     assert "Over budget: ~" in tiny_budget
     assert "- reference docs/GUIDE.md" in tiny_budget
     assert "- reference docs/API.md" not in tiny_budget  # shorter than its stub: kept
+    # After references and history, the plan's other sections go; never the core four.
+    assert re.search(r'^- section "Work Items" of delegation/sprints/sprint-9/track-a/TASK.md '
+                     r"\(\d+ characters, ~\d+ tokens\)$", tiny_budget, re.M)
+    assert ('_Dropped to fit the token budget: "Work Items"; read them in '
+            "`delegation/sprints/sprint-9/track-a/TASK.md`._") in tiny_budget
+    assert "1. **Endpoint**: `POST /run`." in tiny_budget
+    over = re.search(r"^Over budget: ~(\d+) tokens > 10;", tiny_budget, re.M)
+    assert over is not None and int(over[1]) <= bundle.tokens(len(tiny_budget))
 
 
 def test_since_puts_changes_first(tiny: GitRepo) -> None:
