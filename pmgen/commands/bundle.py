@@ -19,7 +19,8 @@ _ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
               show_default=True, help="Bundle format; both carry the same content.")
 @click.option("--max-tokens", type=click.IntRange(min=1), metavar="N",
               help="Approximate budget (characters / 4): trims reference documents, then "
-                   "older history; never the mission, constraints or success criteria.")
+                   "older history, then the plan's other sections; never the mission, "
+                   "objectives, constraints or success criteria.")
 @click.option("--since", metavar="REV",
               help="Put first what changed since REV (status, criteria, commits).")
 @click.option("--verify", "verify_file", type=click.Path(dir_okay=False, path_type=Path),
