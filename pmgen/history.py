@@ -95,8 +95,8 @@ class History:
 
     def jsonl(self) -> str:
         """Every event as JSON lines (what `pmgen events` prints), from the cache when whole."""
-        if self._records is None and self.cache is not None:
-            text = self.cache.jsonl()
+        if self.cache is not None and self.tip is not None:
+            text = self.cache.jsonl(self.tip)
             if text is not None:
                 return text
         from pmgen.history_format import RENDERERS

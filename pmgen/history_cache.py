@@ -44,9 +44,12 @@ class Cache:
         except (OSError, ValueError):
             return None
 
-    def jsonl(self) -> str | None:
-        """The rendered events of the cached tip, or None if that file is not whole."""
+    def jsonl(self, tip: str | None = None) -> str | None:
+        """The rendered events of the cached tip (which must be ``tip`` if given), or None
+        if that file is not whole."""
         meta = self.meta()
+        if meta is None or (tip is not None and meta[0] != tip):
+            return None
         if self.rendered is not None and meta is not None and self.rendered[0] == meta[0]:
             return self.rendered[1]
         try:

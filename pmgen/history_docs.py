@@ -1,10 +1,8 @@
 """One version of a plan file (bytes at a commit) -> Version: kind, subject, data, checklist.
 
-History parses every version of every plan, so parsing speed decides the cold run. The
-authority is ``pmgen.documents.parse`` (ruamel round-trip, ~1 ms a document); a libyaml
-loader configured for the same YAML 1.2 core schema does the common case in ~0.07 ms, and
-anything it is not sure about (anchors, tags, merge keys, tabs, duplicate keys, odd
-values) goes to ``documents.parse``. tests/history_test.py checks the two agree.
+Front matter goes through pmgen.history_yaml (fast, and sure or silent); whatever it is not
+sure about is parsed by ``pmgen.documents.parse``, the authority, which also reports why a
+version does not parse.
 """
 
 from __future__ import annotations
@@ -16,130 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-import yaml
-
 from pmgen.documents import PLANS_DIR, decode, kind_for, split_front_matter
+from pmgen.history_yaml import front_matter
 
 TEMPLATES_DIR = "schema/templates"
 HISTORY_PATHS = (PLANS_DIR, TEMPLATES_DIR)
 _CHECK_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]\s+(.*?)\s*$", re.M)
-_RISKY_RE = re.compile(r"(?:^|[\s,\[{])[!&*]|<<|\t")
-
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Unsure(Exception):
-    """The fast loader cannot promise the same result as documents.parse."""
-
-
-def _resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    """ruamel's YAML 1.2 implicit types (what documents.parse sees), by first character."""
-    from ruamel.yaml.resolver import implicit_resolvers
-
-    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-    for versions, tag, regexp, first in implicit_resolvers:
-        if (1, 2) in versions and tag in (
-            "tag:yaml.org,2002:bool", "tag:yaml.org,2002:float", "tag:yaml.org,2002:int",
-            "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
-        ):
-            compiled = re.compile(regexp.pattern, regexp.flags)
-            for char in first:
-                table.setdefault(char, []).append((tag, compiled))
-    return table
-
-
-class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """libyaml's composer with YAML 1.2 resolution and no path resolvers (hot loop)."""
-
-    _implicit = _resolvers()
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
-            if implicit[0]:
-                if value == "":
-                    return "tag:yaml.org,2002:null"
-                for tag, regexp in self._implicit.get(value[0], ()):
-                    if regexp.match(value):
-                        return tag
-            return "tag:yaml.org,2002:str"
-        return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
-
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        pass
-
-    def ascend_resolver(self) -> None:
-        pass
-
-_TAG = "tag:yaml.org,2002:"
-_SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"),
-                   ".nan": float("nan")}
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _int(text: str) -> int:
-    text = text.replace("_", "")
-    sign = -1 if text.startswith("-") else 1
-    text = text.lstrip("+-")
-    for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
-        if text.startswith(prefix):
-            return sign * int(text[2:], base)
-    return sign * int(text, 10)  # YAML 1.2: a leading 0 is decimal, as in ruamel
-
-
-def _scalar(tag: str, value: str) -> Any:
-    if tag == _TAG + "str":
-        return value
-    if tag == _TAG + "int":
-        return _int(value)
-    if tag == _TAG + "bool":
-        return value in ("true", "True", "TRUE")
-    if tag == _TAG + "null":
-        return None
-    if tag == _TAG + "float":
-        special = _SPECIAL_FLOATS.get(value.lower())
-        return special if special is not None else float(value.replace("_", ""))
-    if tag == _TAG + "timestamp" and _DATE_RE.match(value):
-        return dt.date.fromisoformat(value).isoformat()  # 2026-02-30: ValueError, slow path
-    raise _Unsure
-
-
-def _build(node: Any, depth: int = 0) -> Any:
-    """Node tree -> plain data. Building by hand is 3x faster than PyYAML's constructor."""
-    if depth > 32:
-        raise _Unsure
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node.tag, node.value)
-    if isinstance(node, yaml.SequenceNode) and node.tag == _TAG + "seq":
-        return [_build(item, depth + 1) for item in node.value]
-    if isinstance(node, yaml.MappingNode) and node.tag == _TAG + "map":
-        out = {}
-        for key_node, value_node in node.value:
-            key = _build(key_node, depth + 1)
-            if not isinstance(key, (str, int, float, bool)):
-                raise _Unsure
-            key = str(key)  # JSON keys, as jsonable() makes them on the slow path
-            if key in out:
-                raise _Unsure  # a duplicate key: documents.parse reports PM105
-            out[key] = _build(value_node, depth + 1)
-        return out
-    raise _Unsure
-
-
-def fast_load(yaml_text: str) -> dict[str, Any]:
-    """Plain data of a front matter, or _Unsure. Raises nothing else."""
-    if _RISKY_RE.search(yaml_text):
-        raise _Unsure
-    try:
-        node = yaml.compose(yaml_text, Loader=_Loader)  # noqa: S506 - safe loader subclass
-        data = {} if node is None else _build(node)
-    except _Unsure:
-        raise
-    except Exception:  # noqa: BLE001 - any doubt goes to the authoritative parser
-        raise _Unsure from None
-    if not isinstance(data, dict):
-        raise _Unsure
-    return data
-
 
 def jsonable(value: Any) -> Any:
     """Front matter values as JSON types (dates in ISO form), for events and state."""
@@ -213,30 +93,16 @@ def checklist(body: str) -> list[tuple[str, bool]]:
     return [(m.group(2), m.group(1) != " ") for m in _CHECK_RE.finditer(body)]
 
 
-# Most commits change either the front matter or the body of a file, not both: parsed
-# parts are memoised by their text (the results are shared, never mutated).
-_FRONT_MATTER_MEMO: dict[str, dict[str, Any] | None] = {}
-_CHECKLIST_MEMO: dict[str, list[tuple[str, bool]]] = {}
-_MEMO_LIMIT = 100_000
-
-
-def _memo_front_matter(yaml_text: str) -> dict[str, Any] | None:
-    if yaml_text not in _FRONT_MATTER_MEMO:
-        if len(_FRONT_MATTER_MEMO) > _MEMO_LIMIT:
-            _FRONT_MATTER_MEMO.clear()
-        try:
-            _FRONT_MATTER_MEMO[yaml_text] = fast_load(yaml_text)
-        except _Unsure:
-            _FRONT_MATTER_MEMO[yaml_text] = None
-    return _FRONT_MATTER_MEMO[yaml_text]
-
-
 def _memo_checklist(body: str) -> list[tuple[str, bool]]:
+    # Most commits change either the front matter or the body, not both (results shared)
     if body not in _CHECKLIST_MEMO:
-        if len(_CHECKLIST_MEMO) > _MEMO_LIMIT:
+        if len(_CHECKLIST_MEMO) > 100_000:
             _CHECKLIST_MEMO.clear()
         _CHECKLIST_MEMO[body] = checklist(body)
     return _CHECKLIST_MEMO[body]
+
+
+_CHECKLIST_MEMO: dict[str, list[tuple[str, bool]]] = {}
 
 
 def parse_version(path: str, raw: bytes) -> Version | None:
@@ -254,7 +120,7 @@ def parse_version(path: str, raw: bytes) -> Version | None:
     split = (text, 0, "", 1) if is_yaml else split_front_matter(text)
     data: dict[str, Any] | None = None
     if not isinstance(split, str):
-        data = _memo_front_matter(split[0])
+        data = front_matter(path, split[0])
         if data is not None:
             version.checks = _memo_checklist(split[2])
     if data is None:
