@@ -49,12 +49,13 @@ def build(
     """Load the plans and assemble the bundle of ``entity`` (not yet trimmed)."""
     from pmgen import bundle_build, bundle_memory
     from pmgen.bundle_load import load
-    from pmgen.bundle_refs import head_commit
+    from pmgen.bundle_refs import state
 
     ctx, resolved = load(repo, entity)
     content = bundle_build.content(ctx, resolved)
     parts = content.parts
-    memory = bundle_memory.memory(repo.root, repo, resolved)
+    inside_git, head = state(repo.root)
+    memory = bundle_memory.memory(repo.root, repo, resolved, inside_git, head)
     parts.insert(len(parts) - 1, Part("memory", "Session memory", memory))
     if since is not None:
         doc = ctx.tasks[(resolved.sprint, resolved.track)] if resolved.track else (
@@ -65,7 +66,7 @@ def build(
         changes = bundle_memory.changes(repo.root, since, doc, paths, subjects)
         parts.insert(0, Part("changes", f"What changed since {since}", changes))
     return Bundle(resolved.id, content.heading, parts, dict(sorted(content.inputs.items())),
-                  head_commit(repo.root), max_tokens, since)
+                  head, max_tokens, since)
 
 
 def _part_text(part: Part, fmt: str) -> str:

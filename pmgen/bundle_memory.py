@@ -62,9 +62,22 @@ def _fallback_summary(event: Any) -> str:
     return ", ".join(parts)
 
 
-def memory(root: Path, repo: Any, entity: Entity) -> dict[str, Any]:
+# (root, HEAD) -> events: the site renders every bundle of a repository in one process.
+_EVENTS: dict[tuple[str, str | None], list[Any]] = {}
+
+
+def _events(root: Path, head: str | None, repo: Any, load: Any) -> list[Any]:
+    key = (str(root), head)
+    if key not in _EVENTS:
+        _EVENTS.clear()
+        _EVENTS[key] = load(repo)
+    return _EVENTS[key]
+
+
+def memory(root: Path, repo: Any, entity: Entity, inside_git: bool, head: str | None
+           ) -> dict[str, Any]:
     """The latest events of the entity (newest first) or why there are none."""
-    if not is_git(root):
+    if not inside_git:
         why = "Session memory unavailable: the repository is not a git repository."
         return {"available": False, "note": why, "events": [], "total": 0}
     try:
@@ -73,7 +86,7 @@ def memory(root: Path, repo: Any, entity: Entity) -> dict[str, Any]:
         why = "Session memory unavailable: this pmgen has no event history (pmgen.history)."
         return {"available": False, "note": why, "events": [], "total": 0}
     try:
-        events_all = load_events(repo)
+        events_all = _events(root, head, repo, load_events)
     except (PmgenError, OSError, ImportError) as exc:  # costs the memory, not the bundle
         why = f"Session memory unavailable: {getattr(exc, 'message', None) or exc}"
         return {"available": False, "note": why, "events": [], "total": 0}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +43,7 @@ def git(root: Path, *args: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
-@lru_cache(maxsize=8)
-def _state(root: Path) -> tuple[bool, str | None]:
+def state(root: Path) -> tuple[bool, str | None]:
     """(inside a git work tree, HEAD commit or None) from one git process: start-up time
     is what a bundle's speed budget is spent on."""
     try:
@@ -62,11 +60,11 @@ def _state(root: Path) -> tuple[bool, str | None]:
 
 
 def is_git(root: Path) -> bool:
-    return _state(root)[0]
+    return state(root)[0]
 
 
 def head_commit(root: Path) -> str | None:
-    return _state(root)[1]
+    return state(root)[1]
 
 
 def _line_range(lines: str | None, text: str) -> str:

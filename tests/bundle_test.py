@@ -694,3 +694,13 @@ def test_verify_takes_no_entity(tiny: GitRepo, capsys: pytest.CaptureFixture[str
     assert main(run(tiny.path, "init")) == 2
     assert capsys.readouterr().err == (
         "pmgen: missing ENTITY: give S:<sprint>, T:<sprint>/<track> or --verify FILE\n")
+
+
+def test_a_long_running_process_sees_new_commits(tiny: GitRepo) -> None:
+    repo = Repo(tiny.path)
+    before = bundle.render(repo, "T:sprint-9/track-a")
+    _progress(tiny)
+    after = bundle.render(Repo(tiny.path), "T:sprint-9/track-a")
+    head = tiny.git("rev-parse", "HEAD").strip()
+    assert f"- **Commit**: `{head}`" in after and head not in before
+    assert "`criterion.checked`" in after and "`criterion.checked`" not in before
