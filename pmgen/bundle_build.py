@@ -86,7 +86,7 @@ def track(ctx: Context, entity: Entity) -> Content:
             if s != entity.sprint:
                 edges += [e for e in dependencies(ctx, s) if e["dependent"]["id"] == entity.id]
     siblings = [
-        {k: row.get(k) for k in ("id", "label", "title", "status", "agent")}
+        {k: row.get(k) for k in ("id", "label", "title", "status", "agent", "invalid")}
         for row in tracks_table(ctx, entity.sprint) if row["id"] != entity.id
     ]
     sprint_ctx = {

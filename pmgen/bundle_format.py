@@ -154,6 +154,9 @@ def md_profile(data: dict[str, Any]) -> str:
 
 
 def _track_name(summary: dict[str, Any]) -> str:
+    if summary.get("invalid"):
+        why = f"its front matter has errors: pmgen validate {summary['invalid']}"
+        return f"`{summary['id']}` ({why})"
     if summary.get("label"):
         name = f"**{summary['label']}: {summary['title']}**"
         return f"{name} (`{summary['id']}`, {summary['status']})"
@@ -177,7 +180,9 @@ def md_sprint(data: dict[str, Any]) -> str:
     if "goal" in data:
         blocks.append("### Primary goal\n\n" + (data["goal"] or "_Not written._"))
     if "siblings" in data:
-        rows = [f"- {_track_name(s)}, agent {_code(s.get('agent'))}" for s in data["siblings"]]
+        rows = [f"- {_track_name(s)}" + ("" if s.get("invalid") else
+                                          f", agent {_code(s.get('agent'))}")
+                for s in data["siblings"]]
         blocks.append("### Sibling tracks\n\n" + ("\n".join(rows) or "None."))
     if "waits_on" in data:
         rows = [_edge(e, "blocking") for e in data["waits_on"]]
