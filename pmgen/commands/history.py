@@ -179,7 +179,7 @@ def _current_path(loaded: object, subject: str) -> str | None:
     from pmgen.history_query import versions
 
     rows = versions(loaded, subject)  # type: ignore[arg-type]
-    return rows[0].path if rows and rows[0].path else None
+    return next((row.path for row in rows if row.path), None)  # newest with a file
 
 
 @click.command()
