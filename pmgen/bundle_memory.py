@@ -107,7 +107,7 @@ def memory(root: Path, repo: Any, entity: Entity, inside_git: bool, head: str | 
 
 
 def _old(root: Path, commit: str, doc: Document) -> Document | None:
-    out = git(root, "show", f"{commit}:{doc.rel}")
+    out = git(root, "show", f"{commit}:./{doc.rel}")  # ./: relative to root, not the top
     if out is None:
         return None
     return parse(doc.path, doc.rel, out.encode("utf-8"), doc.kind, doc.parts)

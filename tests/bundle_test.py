@@ -704,3 +704,15 @@ def test_a_long_running_process_sees_new_commits(tiny: GitRepo) -> None:
     head = tiny.git("rev-parse", "HEAD").strip()
     assert f"- **Commit**: `{head}`" in after and head not in before
     assert "`criterion.checked`" in after and "`criterion.checked`" not in before
+
+
+def test_plans_in_a_subfolder_of_the_git_repository(git_repo: GitRepo) -> None:
+    plans = git_repo.path / "planning"
+    write_plans(plans)
+    start = git_repo.commit("Import the plans")
+    task = plans / "delegation/sprints/sprint-9/track-a/TASK.md"
+    task.write_text(task.read_text().replace("status: in_progress", "status: review"))
+    git_repo.commit("Track A in review", "2026-01-11T10:00:00+00:00")
+    text = bundle.render(Repo(plans), "T:sprint-9/track-a", since=start)
+    assert "- **Status**: in_progress → review" in text
+    assert "- **Commits** (1):" in text
