@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, GitRepo
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmgen import bundle
 from pmgen.cli import main
@@ -716,3 +718,18 @@ def test_plans_in_a_subfolder_of_the_git_repository(git_repo: GitRepo) -> None:
     text = bundle.render(Repo(plans), "T:sprint-9/track-a", since=start)
     assert "- **Status**: in_progress → review" in text
     assert "- **Commits** (1):" in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_any_entity_text_is_resolved_or_refused_cleanly(text: str) -> None:
+    from pmgen.bundle_entity import parse
+    from pmgen.bundle_load import Index
+
+    index = Index(sprints={"sprint-9": []}, tasks={("sprint-9", "track-a")})
+    try:
+        entity = parse(text, index)
+    except PmgenError as exc:  # UsageError (exit 2) is a PmgenError too
+        assert exc.message and "\n" not in exc.message.strip()
+    else:
+        assert entity.id in ("S:sprint-9", "T:sprint-9/track-a")
