@@ -111,14 +111,16 @@ def _build(node: Any, depth: int = 0) -> Any:
         return [_build(item, depth + 1) for item in node.value]
     if isinstance(node, yaml.MappingNode) and node.tag == _TAG + "map":
         out = {}
+        raw_keys: set[Any] = set()
         for key_node, value_node in node.value:
             key = _build(key_node, depth + 1)
             if not isinstance(key, (str, int, float, bool)):
                 raise _Unsure
-            key = str(key)  # JSON keys, as jsonable() makes them on the slow path
-            if key in out:
-                raise _Unsure  # a duplicate key: documents.parse reports PM105
-            out[key] = _build(value_node, depth + 1)
+            # duplicates as Python sees them (1 == True), then as JSON keys ("1" == 1)
+            if key in raw_keys or str(key) in out:
+                raise _Unsure  # documents.parse reports PM105
+            raw_keys.add(key)
+            out[str(key)] = _build(value_node, depth + 1)
         return out
     raise _Unsure
 

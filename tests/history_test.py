@@ -391,3 +391,53 @@ def test_patched_front_matter_agrees_with_documents_parse(before: str, after: st
         doc = parse(Path("x.md"), "x.md", raw, "bug", {"id": "x"})
         assert version is not None
         assert version.data == (None if doc.data is None else history_docs.jsonable(doc.data))
+
+
+# --- property: the fast path never disagrees with documents.parse ---------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SCALARS = st.sampled_from([
+    "plain", "two words", "x-1", "010", "0o17", "0x1F", "1_000", "1e3", ".5", "-3", "+4",
+    "2.10", "yes", "No", "on", "true", "False", "TRUE", "~", "null", "", "2026-01-05",
+    "2026-02-30", "2026-1-5", "12:30", ".inf", "-.Inf", "'quoted # not a comment'",
+    '"double \\u00e9"', "'it''s'", "a # comment", "#3771c8", "'#3771c8'", "café 🎯",
+    "[a, b]", "{k: v}", "[]", "{}", "|\n  block\n  text", ">\n  folded\n  text",
+    "&anchor x", "*alias", "!!str 5", "- not a list", "a: b", "@reserved", "`tick`",
+])
+KEYS = st.sampled_from(["id", "title", "status", "owner", "port", "tags", "n", "1", "true"])
+
+
+@st.composite
+def front_matters(draw: st.DrawFn) -> str:
+    lines = []
+    for key in draw(st.lists(KEYS, min_size=1, max_size=6)):
+        shape = draw(st.sampled_from(["scalar", "scalar", "block list", "nested"]))
+        if shape == "scalar":
+            lines.append(f"{key}: {draw(SCALARS)}")
+        elif shape == "block list":
+            lines.append(f"{key}:")
+            lines.extend(f"  - {draw(SCALARS)}" for _ in range(draw(st.integers(0, 3))))
+        else:
+            lines.append(f"{key}:")
+            lines.extend(f"  {k}: {draw(SCALARS)}" for k in draw(st.lists(KEYS, max_size=3)))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=front_matters(), edits=st.lists(st.tuples(st.integers(0, 20), SCALARS), max_size=3))
+def test_fast_front_matter_never_disagrees(first: str, edits: list[tuple[int, str]]) -> None:
+    second = first.split("\n")
+    for index, value in edits:  # simple one-line edits: what the patch path is for
+        line = index % max(1, len(second) - 1)
+        if ": " in second[line] and not second[line].startswith(" "):
+            second[line] = second[line].split(": ", 1)[0] + ": " + value
+    path = f"delegation/backlog/prop-{abs(hash(first))}.md"
+    for text in (first, "\n".join(second)):
+        raw = ("---\n" + text + "---\n").encode()
+        version = history_docs.parse_version(path, raw)
+        doc = parse(Path("x.md"), "x.md", raw, "bug", {"id": "x"})
+        assert version is not None
+        expected = None if doc.data is None else history_docs.jsonable(doc.data)
+        assert json.dumps(version.data, sort_keys=True) == json.dumps(expected, sort_keys=True)
