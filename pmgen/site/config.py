@@ -1,0 +1,60 @@
+"""The plugin's options, validated like MkDocs' own (``Plugin 'pmgen' option 'x': ...``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from mkdocs.config import base, config_options as c
+
+_PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$")
+
+
+class _Prefix(c.Type):
+    """Folder of the docs site that holds the generated pages: a relative path, no ``..``."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> Any:
+        text = super().run_validation(value)
+        if not _PREFIX_RE.match(text):
+            raise c.ValidationError(
+                f"{text!r} is not a folder name: use lowercase letters, digits, '-' or '_' "
+                "and '/' between folders, e.g. 'plans'"
+            )
+        return text
+
+
+class _Count(c.Type):
+    """A whole number of at least 1."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value: object) -> Any:
+        number = super().run_validation(value)
+        if isinstance(number, bool) or number < 1:
+            raise c.ValidationError(f"{number!r} is not a count: use a whole number of at least 1")
+        return number
+
+
+class PmgenConfig(base.Config):
+    """Options of the `pmgen` plugin in mkdocs.yml."""
+
+    root = c.Optional(c.Dir(exists=True))
+    """Repository that holds delegation/ (default: the folder of mkdocs.yml)."""
+    prefix = _Prefix("plans")
+    """Folder of the site the generated pages go in."""
+    nav_title = c.Type(str, default="Plans")
+    """Title of the navigation section of the generated index pages."""
+    history = c.Type(bool, default=True)
+    """Read events from git history (timeline, per-page history, feed, weekly chart)."""
+    bundles = c.Type(bool, default=True)
+    """Show each track's agent context bundle, with downloads."""
+    findings = c.Choice(("warn", "info"), default="warn")
+    """Log level of validation findings: 'warn' makes `mkdocs build --strict` fail on them."""
+    latest_events = _Count(10)
+    """Events on the dashboard."""
+    feed_entries = _Count(50)
+    """Entries in the Atom feed."""

@@ -1,0 +1,225 @@
+"""What the pages are built from: every plan, its findings, the history and the bundles.
+
+Parts of pmgen that may be missing (history, bundles) are imported lazily; when one is
+missing or cannot answer, the page says so instead of failing the build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from pmgen.documents import Document
+from pmgen.findings import Finding
+from pmgen.outline import checklist, sections
+from pmgen.repo import Repo
+
+# Module-level cache: `mkdocs serve` builds a new plugin per rebuild, but the history of a
+# commit never changes, so editing a plan file must not re-read git history (issue 5).
+_EVENT_CACHE: dict[tuple[str, str], tuple[list[Any] | None, str | None]] = {}
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class SiteData:
+    """Everything a page builder may read. ``prefix`` is where the pages live in docs/."""
+
+    repo: Repo
+    documents: list[Document]
+    findings: list[Finding]
+    prefix: str = "plans"
+    history: bool = True
+    bundles: bool = True
+    latest_events: int = 10
+    feed_entries: int = 50
+    site_url: str | None = None
+    docs_pages: frozenset[str] = frozenset()  # hand-written pages of the docs folder
+    known_pages: set[str] = field(default_factory=set)  # generated pages, set by the build
+    _bundle_cache: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
+
+    # -- documents ------------------------------------------------------------------------
+    def of_kind(self, kind: str) -> list[Document]:
+        return [d for d in self.documents if d.kind == kind and d.data is not None]
+
+    @cached_property
+    def sprints(self) -> list[Document]:
+        """Sprint documents, newest first (by period start, then id)."""
+        return sorted(self.of_kind("sprint"), key=_sprint_key, reverse=True)
+
+    @cached_property
+    def tracks(self) -> dict[str, list[Document]]:
+        found: dict[str, list[Document]] = defaultdict(list)
+        for doc in sorted(self.of_kind("task"), key=lambda d: d.rel):
+            found[doc.parts.get("sprint", "")].append(doc)
+        return found
+
+    @cached_property
+    def agents(self) -> list[Document]:
+        return sorted(self.of_kind("agent"), key=lambda d: d.parts.get("id", d.rel))
+
+    @cached_property
+    def findings_by_path(self) -> dict[str, list[Finding]]:
+        found: dict[str, list[Finding]] = defaultdict(list)
+        for finding in self.findings:
+            found[finding.path].append(finding)
+        return found
+
+    def sprint_doc(self, sprint: str) -> Document | None:
+        return next((d for d in self.sprints if d.parts.get("sprint") == sprint), None)
+
+    # -- history --------------------------------------------------------------------------
+    @cached_property
+    def _history(self) -> tuple[list[Any] | None, str | None]:
+        if not self.history:
+            return None, "History is turned off for this site (plugin option `history: false`)."
+        return load_history(self.repo)
+
+    @property
+    def events(self) -> list[Any] | None:
+        """Every event, oldest first, or None when there is no history to show."""
+        return self._history[0]
+
+    @property
+    def history_note(self) -> str | None:
+        """Why there is no (or no complete) history, for the reader."""
+        return self._history[1]
+
+    def events_of(self, subject_prefix: str) -> list[Any]:
+        return [e for e in self.events or [] if str(e.subject).startswith(subject_prefix)]
+
+    # -- bundles --------------------------------------------------------------------------
+    def bundle(self, entity: str, fmt: str) -> str | None:
+        """The bundle `pmgen init ENTITY` prints, or None when bundles are unavailable."""
+        key = (entity, fmt)
+        if key not in self._bundle_cache:
+            self._bundle_cache[key] = _render_bundle(self.repo, entity, fmt) if self.bundles \
+                else None
+        return self._bundle_cache[key]
+
+
+def load(repo: Repo, **options: Any) -> SiteData:
+    """Read every plan of ``repo`` and validate it: the data every page is built from."""
+    from pmgen import validate
+
+    ctx = validate.context(repo)
+    findings = validate.check_documents(list(ctx.documents), ctx)
+    return SiteData(repo=repo, documents=list(ctx.documents), findings=findings, **options)
+
+
+def _sprint_key(doc: Document) -> tuple[str, str]:
+    period = (doc.data or {}).get("period")
+    start = period.get("start") if isinstance(period, dict) else None
+    return (str(start or ""), doc.parts.get("sprint", doc.rel))
+
+
+def field_text(doc: Document, *keys: str, default: str = "") -> str:
+    """A front matter value as text (nested keys), '' when absent."""
+    value: Any = doc.data
+    for key in keys:
+        if not isinstance(value, dict):
+            return default
+        value = value.get(key)
+    if value is None:
+        return default
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def criteria(doc: Document) -> Progress:
+    """Ticked / total items of the document's "Success Criteria" section."""
+    done = total = 0
+    for section in sections(doc.body):
+        if section.title.strip().lower().rstrip(":") == "success criteria":
+            items = checklist(section.text)
+            done += sum(item.checked for item in items)
+            total += len(items)
+    return Progress(done, total)
+
+
+def git(repo: Repo, *args: str) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=repo.root, capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def load_history(repo: Repo) -> tuple[list[Any] | None, str | None]:
+    """(events, note). Cached by HEAD commit so a rebuild after an edit is cheap."""
+    head = git(repo, "rev-parse", "HEAD")
+    if head is None:
+        return None, (
+            "This site was built from a folder that is not a git repository (or has no "
+            "commits), so there is no history to show."
+        )
+    if git(repo, "rev-parse", "--is-shallow-repository") == "true":
+        return None, (
+            "This site was built from a shallow clone: git holds only the latest commits, so "
+            "a timeline would be wrong. Build from a full clone (`fetch-depth: 0` in CI)."
+        )
+    key = (str(repo.root), head)
+    if key not in _EVENT_CACHE:
+        _EVENT_CACHE.clear()
+        _EVENT_CACHE[key] = _read_events(repo)
+    return _EVENT_CACHE[key]
+
+
+def _read_events(repo: Repo) -> tuple[list[Any] | None, str | None]:
+    try:
+        from pmgen import history
+    except ImportError:
+        return None, "History is not available yet in this version of pmgen."
+    loader: Callable[[Repo], Any] | None = getattr(history, "load_events", None)
+    if loader is None:
+        return None, "History is not available yet in this version of pmgen."
+    try:
+        events = list(loader(repo))
+    except Exception as exc:  # noqa: BLE001 - the site says why instead of failing
+        return None, f"History could not be read: {exc}"
+    return sorted(events, key=lambda e: (event_time(e), str(e.id))), None
+
+
+def event_time(event: Any) -> str:
+    """The event's time in UTC, ``YYYY-MM-DDTHH:MM:SSZ`` (sorts as text)."""
+    value = getattr(event, "time", "")
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(value)
+
+
+def _render_bundle(repo: Repo, entity: str, fmt: str) -> str | None:
+    try:
+        from pmgen import bundle
+    except ImportError:
+        return None
+    render: Callable[[Repo, str, str], str] | None = getattr(bundle, "render", None)
+    if render is None:
+        return None
+    try:
+        return render(repo, entity, fmt)
+    except Exception:  # noqa: BLE001 - a broken plan is shown as findings on the page
+        return None

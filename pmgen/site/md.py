@@ -1,0 +1,157 @@
+"""Markdown helpers for page builders: links between pages, safe text, findings, bodies.
+
+Plan text is data: it is escaped wherever it lands in HTML, and raw HTML in a plan body
+is shown as text, never run.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+
+from pmgen.findings import CODES, Finding
+from pmgen.outline import _MD, headings
+
+_LINK_RE = re.compile(
+    r"(?P<bang>!?)\[(?P<text>[^\]\n]*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)"
+)
+_TAG_RE = re.compile(r"<(?=[A-Za-z/!?])")
+_COMMENT_RE = re.compile(r"<!--.*?-->")
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def rel(from_uri: str, to_uri: str) -> str:
+    """Relative link from one page (its source path) to another file."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def esc(text: object) -> str:
+    """Text safe inside HTML."""
+    return html.escape(str(text), quote=True)
+
+
+def cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return esc(text).replace("|", "\\|").replace("\n", " ") or "&nbsp;"
+
+
+def chip(status: str) -> str:
+    """A coloured status label."""
+    slug = re.sub(r"[^a-z0-9_-]", "", status.lower()) or "unknown"
+    return f'<span class="pmgen-status pmgen-status--{slug}">{esc(status or "unknown")}</span>'
+
+
+def bar(done: int, total: int) -> str:
+    """A progress bar (a meter that needs no script)."""
+    percent = round(100 * done / total) if total else 0
+    label = f"{done}/{total}" if total else "no criteria"
+    return (
+        f'<span class="pmgen-progress" title="{done} of {total} criteria ticked" '
+        f'data-done="{done}" data-total="{total}"><span class="pmgen-progress__bar" '
+        f'style="width:{percent}%"></span><span class="pmgen-progress__label">'
+        f"{label}</span></span>"
+    )
+
+
+def findings_block(
+    findings: list[Finding], uri: str = "", docs_pages: frozenset[str] = frozenset()
+) -> str:
+    """An admonition listing validation findings, so a published page never hides drift."""
+    if not findings:
+        return ""
+    errors = sum(f.severity == "error" for f in findings)
+    kind = "failure" if errors else "warning"
+    noun = "finding" if len(findings) == 1 else "findings"
+    lines = [f'!!! {kind} "{len(findings)} validation {noun}"', ""]
+    for f in sorted(findings):
+        code = f.code
+        page = f"findings/{f.code}.md"
+        if page in docs_pages:
+            code = f"[{f.code}]({rel(uri, page)})"
+        title = CODES[f.code].title if f.code in CODES else ""
+        lines.append(
+            f"    - `{esc(f.path)}:{f.line}:{f.col}` **{code}** {esc(f.message)}"
+            + (f" <small>({esc(title)})</small>" if title and title != f.message else "")
+        )
+        if f.hint:
+            lines.append(f"      <br><small>hint: {esc(f.hint)}</small>")
+    return "\n".join(lines) + "\n"
+
+
+def body(text: str, source: str, uri: str, pages: dict[str, str], shift: int = 1,
+         drop_title: bool = True) -> str:
+    """A plan body made fit for a page: headings one level down (the page has its own
+    title), links to other plans pointed at their pages, links to files that are not on the
+    site made plain text, and raw HTML shown as text.
+
+    ``source`` is the plan's repository path, ``uri`` the page's path, ``pages`` maps plan
+    repository paths to page paths.
+    """
+    lines = text.split("\n")
+    code = _code_lines(text)
+    heads = {h.line - 1: h for h in headings(text)}
+    first_h1 = next((i for i, h in sorted(heads.items()) if h.level == 1), None)
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        if index in code:
+            out.append(line)
+            continue
+        if index in heads and line.lstrip().startswith("#"):
+            if drop_title and index == first_h1:
+                continue
+            level = min(heads[index].level + shift, 6)
+            line = "#" * level + " " + line.lstrip().lstrip("#").lstrip()
+        out.append(_inline(line, source, uri, pages))
+    return "\n".join(out).strip("\n") + "\n"
+
+
+def _code_lines(text: str) -> set[int]:
+    found: set[int] = set()
+    for token in _MD.parse(text):
+        if token.type in ("fence", "code_block") and token.map:
+            found.update(range(token.map[0], token.map[1]))
+    return found
+
+
+def _inline(line: str, source: str, uri: str, pages: dict[str, str]) -> str:
+    # Code spans are kept verbatim: split on backticks, touch only the text between them.
+    parts = re.split(r"(`+[^`]*`+)", line)
+    for i in range(0, len(parts), 2):
+        text = _COMMENT_RE.sub("", parts[i])
+        text = _TAG_RE.sub("&lt;", text)
+        parts[i] = _LINK_RE.sub(lambda m: _link(m, source, uri, pages), text)
+    return "".join(parts)
+
+
+def _link(match: re.Match[str], source: str, uri: str, pages: dict[str, str]) -> str:
+    target = match["target"]
+    if target.startswith("#") or _SCHEME_RE.match(target):
+        return match.group(0)
+    path, _, anchor = target.partition("#")
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+    page = pages.get(resolved)
+    if page is None:
+        # A file of the project the plan talks about, not a page of this site.
+        return match["text"] if not match["bang"] else f"*{match['text']}*"
+    return f"[{match['text']}]({rel(uri, page)}{'#' + anchor if anchor else ''})"
+
+
+def card(title: str, rows: list[tuple[str, str]], extra_class: str = "") -> str:
+    """A header card: a title and label/value rows (values are HTML, already escaped)."""
+    items = "".join(
+        f"<dt>{esc(label)}</dt><dd>{value}</dd>" for label, value in rows if value
+    )
+    return (
+        f'<div class="pmgen-card {extra_class}"><div class="pmgen-card__title">{esc(title)}'
+        f'</div><dl class="pmgen-card__rows">{items}</dl></div>\n'
+    )
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table; cells must already be safe (see ``cell``)."""
+    if not rows:
+        return ""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,148 @@
+"""Where each page lives, and the pieces several pages share (history tables, headers).
+
+Page paths are relative to the docs folder and start with the site's prefix ("plans").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmgen.documents import Document
+from pmgen.site.data import SiteData, event_time, field_text
+from pmgen.site.md import cell, chip, esc, rel
+
+Output = dict[str, "str | bytes"]
+
+
+def uri(ctx: SiteData, *parts: str) -> str:
+    return "/".join(p for p in (ctx.prefix, *parts) if p)
+
+
+def sprint_uri(ctx: SiteData, sprint: str) -> str:
+    return uri(ctx, "sprints", sprint, "index.md")
+
+
+def track_uri(ctx: SiteData, sprint: str, track: str) -> str:
+    return uri(ctx, "sprints", sprint, f"{track}.md")
+
+
+def agent_uri(ctx: SiteData, agent: str) -> str:
+    return uri(ctx, "agents", f"{agent}.md")
+
+
+def doc_uri(ctx: SiteData, doc: Document) -> str | None:
+    """The page of a plan document, None for a file that is not a plan."""
+    parts = doc.parts
+    if doc.kind == "sprint":
+        return sprint_uri(ctx, parts["sprint"])
+    if doc.kind == "task":
+        return track_uri(ctx, parts["sprint"], parts["id"])
+    if doc.kind == "agent":
+        return agent_uri(ctx, parts["id"])
+    if doc.kind == "adr":
+        return uri(ctx, "adr", f"{parts['id']}.md")
+    if doc.kind == "bug":
+        return uri(ctx, "backlog", f"{parts['id']}.md")
+    return None
+
+
+def page_map(ctx: SiteData) -> dict[str, str]:
+    """Plan repository path -> page path, for links inside plan bodies."""
+    found = {}
+    for doc in ctx.documents:
+        page = doc_uri(ctx, doc)
+        if page is not None and doc.data is not None:
+            found[doc.rel] = page
+    return found
+
+
+def subject_uri(ctx: SiteData, subject: str) -> str | None:
+    """Page of an event subject such as ``S:sprint-2.33`` or ``T:sprint-2.33/track-a``."""
+    kind, _, ident = subject.partition(":")
+    if kind == "S":
+        return sprint_uri(ctx, ident)
+    if kind == "T" and "/" in ident:
+        sprint, track = ident.split("/", 1)
+        return track_uri(ctx, sprint, track)
+    if kind == "A":
+        return agent_uri(ctx, ident)
+    if kind == "ADR":
+        return next((uri(ctx, "adr", f"{d.parts['id']}.md") for d in ctx.of_kind("adr")
+                     if (d.data or {}).get("id") == ident), None)
+    if kind == "BUG":
+        return uri(ctx, "backlog", f"{ident}.md")
+    return None
+
+
+def agent_link(ctx: SiteData, page: str, agent: str) -> str:
+    if not agent:
+        return "&nbsp;"
+    known = {d.parts.get("id") for d in ctx.agents}
+    return f"[{cell(agent)}]({rel(page, agent_uri(ctx, agent))})" if agent in known else cell(agent)
+
+
+def summary(event: Any) -> str:
+    """A short line on what an event changed, from its data."""
+    data = getattr(event, "data", None) or {}
+    try:
+        from pmgen.history_events import describe
+    except ImportError:
+        describe = None
+    if describe is not None and isinstance(data, dict):
+        try:
+            return str(describe(str(event.type), data))
+        except Exception:  # noqa: BLE001 - fall back to the generic summary below
+            pass
+    bits = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                text = str(value)
+                bits.append(f"{key}: {text if len(text) <= 60 else text[:59] + '…'}")
+    return "; ".join(bits[:4])
+
+
+def events_table(ctx: SiteData, page: str, events: list[Any], subjects: bool = True) -> str:
+    """Events as a table, newest first."""
+    header = ["When", "Event"] + (["Entity"] if subjects else []) + ["Author", "Commit", "Change"]
+    rows = []
+    for event in sorted(events, key=event_time, reverse=True):
+        row = [cell(event_time(event)[:16].replace("T", " ")),
+               f'<span class="pmgen-event">{esc(event.type)}</span>']
+        if subjects:
+            target = subject_uri(ctx, str(event.subject))
+            label = cell(event.subject)
+            row.append(f"[{label}]({rel(page, target)})" if target and _exists(ctx, target)
+                       else label)
+        commit = str(getattr(event, "commit", "") or "")
+        author = str(getattr(event, "author", "") or "").split(" <")[0]
+        row += [cell(author), f"`{esc(commit[:8])}`" if commit
+                else "&nbsp;", cell(summary(event))]
+        rows.append("| " + " | ".join(row) + " |")
+    if not rows:
+        return "No events yet.\n"
+    head = "| " + " | ".join(header) + " |\n|" + "|".join(" --- " for _ in header) + "|\n"
+    return head + "\n".join(rows) + "\n"
+
+
+def _exists(ctx: SiteData, page: str) -> bool:
+    return page in ctx.known_pages
+
+
+def history_section(ctx: SiteData, page: str, prefixes: tuple[str, ...]) -> str:
+    """The "History" section of an entity page."""
+    out = ["## History", ""]
+    if ctx.events is None:
+        out += ['!!! note "No history"', "", f"    {ctx.history_note}", ""]
+        return "\n".join(out) + "\n"
+    events = [e for e in ctx.events if str(e.subject).startswith(prefixes)]
+    out.append(events_table(ctx, page, events, subjects=True))
+    return "\n".join(out) + "\n"
+
+
+def status_of(doc: Document) -> str:
+    return field_text(doc, "status", default="unknown")
+
+
+def status_cell(doc: Document) -> str:
+    return chip(status_of(doc))

@@ -1,0 +1,70 @@
+"""ADRs and the backlog: an index table and one page per record."""
+
+from __future__ import annotations
+
+from pmgen.documents import Document
+from pmgen.site.data import SiteData, field_text
+from pmgen.site.md import body, card, cell, chip, esc, findings_block, rel, table
+from pmgen.site.pages.common import Output, history_section, page_map, status_of, uri
+
+# kind -> (folder, index title, columns: (header, key), entity prefix, empty hint)
+KINDS = {
+    "adr": ("adr", "Architecture decisions", [("Date", "date"), ("Deciders", "deciders")],
+            "ADR", "No decisions recorded yet: `pmgen adr new`."),
+    "bug": ("backlog", "Backlog", [("Priority", "priority"), ("Reported", "reported"),
+                                   ("Assignee", "assignee")],
+            "BUG", "The backlog is empty: `pmgen bug new`."),
+}
+
+
+def _value(doc: Document, key: str) -> str:
+    value = (doc.data or {}).get(key)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return field_text(doc, key)
+
+
+def build_kind(ctx: SiteData, kind: str) -> Output:
+    folder, title, columns, entity, empty = KINDS[kind]
+    index_page = uri(ctx, f"{folder}.md")
+    docs = sorted(ctx.of_kind(kind), key=lambda d: d.parts.get("id", d.rel))
+    if kind == "bug":
+        docs.sort(key=lambda d: (status_of(d) in ("fixed", "closed", "wontfix"),
+                                 field_text(d, "priority", default="P9")))
+    rows = []
+    pages: Output = {}
+    links = page_map(ctx)
+    for doc in docs:
+        ident = doc.parts["id"]
+        page = uri(ctx, folder, f"{ident}.md")
+        rows.append([f"[{cell(field_text(doc, 'id') or ident)}]({rel(index_page, page)})",
+                     cell(field_text(doc, "title")), chip(status_of(doc))]
+                    + [cell(_value(doc, key)) for _, key in columns])
+        card_rows = [("Status", chip(status_of(doc)))] + [
+            (header, esc(_value(doc, key))) for header, key in columns]
+        for header, key in (("Sprint", "sprint"), ("Track", "task"), ("Reporter", "reporter")):
+            card_rows.append((header, esc(field_text(doc, key))))
+        pages[page] = "\n".join([
+            f"# {esc(field_text(doc, 'title') or ident)}", "",
+            card(f"{entity}:{field_text(doc, 'id') or ident}", card_rows),
+            findings_block(ctx.findings_by_path.get(doc.rel, []), page, ctx.docs_pages),
+            body(doc.body, doc.rel, page, links, shift=1),
+            history_section(ctx, page, (f"{entity}:{field_text(doc, 'id') or ident}",)),
+        ])
+    header = ["Id", "Title", "Status"] + [h for h, _ in columns]
+    pages[index_page] = f"# {title}\n\n" + (table(header, rows) if rows else empty + "\n")
+    return pages
+
+
+class _Kind:
+    """A page module for one record kind (same ``build(ctx)`` as the others)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def build(self, ctx: SiteData) -> Output:
+        return build_kind(ctx, self.kind)
+
+
+adrs = _Kind("adr")
+backlog = _Kind("bug")

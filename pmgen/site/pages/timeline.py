@@ -1,0 +1,97 @@
+"""The timeline of every event (filterable by type and entity) and its Atom feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+from pmgen.site.data import SiteData, event_time
+from pmgen.site.md import esc, rel
+from pmgen.site.pages.common import Output, events_table, subject_uri, summary, uri
+
+
+def build(ctx: SiteData) -> Output:
+    page = uri(ctx, "timeline.md")
+    feed = uri(ctx, "feed.xml")
+    return {page: timeline_page(ctx, page, feed), feed: atom(ctx, page).encode("utf-8")}
+
+
+def timeline_page(ctx: SiteData, page: str, feed: str) -> str:
+    out = ["# Timeline", ""]
+    if ctx.events is None:
+        out += ['!!! warning "No history to show"', "", f"    {ctx.history_note}", ""]
+        return "\n".join(out) + "\n"
+    events = ctx.events
+    out.append(f"{len(events)} events from the git history of the plans. "
+               f"[Atom feed]({rel(page, feed)}) of the latest {ctx.feed_entries}.")
+    out.append("")
+    types = sorted({str(e.type) for e in events})
+    entities = sorted({str(e.subject) for e in events})
+    options = "".join(f'<option value="{esc(t)}">{esc(t)}</option>' for t in types)
+    known = "".join(f'<option value="{esc(s)}"></option>' for s in entities)
+    out += [
+        '<form class="pmgen-filter" id="pmgen-timeline-filter" onsubmit="return false">'
+        '<label>Event <select name="type"><option value="">any</option>'
+        f"{options}</select></label> "
+        '<label>Entity <input name="entity" list="pmgen-entities" '
+        'placeholder="S:sprint-2.33, T:…, A:…"></label>'
+        f'<datalist id="pmgen-entities">{known}</datalist>'
+        '<output name="count"></output></form>',
+        "",
+        events_table(ctx, page, events),
+    ]
+    return "\n".join(out) + "\n"
+
+
+def atom(ctx: SiteData, page: str) -> str:
+    """An Atom 1.0 feed of the latest events, newest first."""
+    base = (ctx.site_url or "").rstrip("/")
+    events = sorted(ctx.events or [], key=event_time, reverse=True)[: ctx.feed_entries]
+    updated = event_time(events[0]) if events else _epoch()
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        "  <title>Plan events</title>",
+        f"  <id>urn:pmgen:feed:{xml_escape(ctx.repo.root.name)}</id>",
+        f"  <updated>{xml_escape(updated)}</updated>",
+        "  <generator>pmgen</generator>",
+    ]
+    if base:
+        lines.append(f'  <link rel="alternate" href="{xml_escape(base)}/'
+                     f'{xml_escape(_url(page))}"/>')
+    for event in events:
+        lines += _entry(ctx, event, base)
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def _entry(ctx: SiteData, event: Any, base: str) -> list[str]:
+    author = str(getattr(event, "author", "") or "unknown")
+    text = summary(event)
+    entry = [
+        "  <entry>",
+        f"    <id>urn:pmgen:event:{xml_escape(str(event.id))}</id>",
+        f"    <title>{xml_escape(f'{event.type} {event.subject}')}</title>",
+        f"    <updated>{xml_escape(event_time(event))}</updated>",
+        f"    <author><name>{xml_escape(author)}</name></author>",
+    ]
+    target = subject_uri(ctx, str(event.subject))
+    if base and target:
+        entry.append(f'    <link href="{xml_escape(base)}/{xml_escape(_url(target))}"/>')
+    commit = str(getattr(event, "commit", "") or "")
+    content = f"{event.type} on {event.subject}" + (f" ({text})" if text else "") + (
+        f" in commit {commit[:12]}" if commit else "")
+    entry += [f"    <summary>{xml_escape(content)}</summary>", "  </entry>"]
+    return entry
+
+
+def _url(page: str) -> str:
+    """The URL of a page with MkDocs' default directory URLs."""
+    if page.endswith("index.md"):
+        return page[: -len("index.md")]
+    return page[: -len(".md")] + "/" if page.endswith(".md") else page
+
+
+def _epoch() -> str:
+    return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,128 @@
+"""One page per track: header card, findings, plan, the agent context bundle, history.
+
+The bundle is shown in a code block (Material's copy button copies it) and offered as .md
+and .json downloads holding the same bytes `pmgen init T:<sprint>/<track>` prints.
+"""
+
+from __future__ import annotations
+
+from pmgen.documents import Document
+from pmgen.site.data import SiteData, criteria, field_text
+from pmgen.site.md import bar, body, card, chip, esc, findings_block, rel
+from pmgen.site.pages.common import (
+    Output,
+    agent_uri,
+    history_section,
+    page_map,
+    sprint_uri,
+    status_of,
+    track_uri,
+    uri,
+)
+
+# bundle format -> (button label, saved file suffix, stored file suffix). The Markdown
+# bundle is stored as .txt (a .md file in a docs folder would be turned into a page); the
+# link's `download` attribute saves it as .md.
+FORMATS = {
+    "markdown": ("Markdown", ".md", ".bundle.md.txt"),
+    "json": ("JSON", ".json", ".bundle.json"),
+}
+
+
+def bundle_uri(ctx: SiteData, sprint: str, track: str, fmt: str) -> str:
+    return uri(ctx, "sprints", sprint, f"{track}{FORMATS[fmt][2]}")
+
+
+def build(ctx: SiteData) -> Output:
+    pages: Output = {}
+    links = page_map(ctx)
+    for docs in ctx.tracks.values():
+        for doc in docs:
+            sprint, track = doc.parts["sprint"], doc.parts["id"]
+            page = track_uri(ctx, sprint, track)
+            entity = f"T:{sprint}/{track}"
+            bundles = {fmt: ctx.bundle(entity, fmt) for fmt in FORMATS}
+            for fmt, text in bundles.items():
+                if text is not None:
+                    pages[bundle_uri(ctx, sprint, track, fmt)] = text.encode("utf-8")
+            pages[page] = track_page(ctx, doc, page, links, bundles)
+    return pages
+
+
+def track_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str],
+               bundles: dict[str, str | None]) -> str:
+    sprint, track = doc.parts["sprint"], doc.parts["id"]
+    sprint_doc = ctx.sprint_doc(sprint)
+    sprint_title = field_text(sprint_doc, "title") if sprint_doc else ""
+    label = field_text(doc, "label") or track
+    title = field_text(doc, "title")
+    progress = criteria(doc)
+    agent = field_text(doc, "agent")
+    colour = field_text(doc, "colour")
+    swatch = (f'<span class="pmgen-swatch" style="background:{esc(colour)}"></span> '
+              if colour.startswith("#") and len(colour) == 7 else "")
+    rows = [
+        ("Status", chip(status_of(doc))),
+        ("Agent", esc(agent)),
+        ("Role", esc(field_text(doc, "role"))),
+        ("Branch", f"<code>{esc(field_text(doc, 'branch'))}</code>"
+         if field_text(doc, "branch") else ""),
+        ("Worktree", f"<code>{esc(field_text(doc, 'worktree'))}</code>"
+         if field_text(doc, "worktree") else ""),
+        ("Port", esc(field_text(doc, "port"))),
+        ("Colour", swatch + esc(" ".join(filter(None, (colour, field_text(doc, "colour_name")))))),
+        ("Priority", esc(field_text(doc, "priority"))),
+        ("Effort", esc(field_text(doc, "effort"))),
+        ("Success criteria", bar(progress.done, progress.total)),
+    ]
+    crumbs = f"[{esc(sprint)}{': ' + esc(sprint_title) if sprint_title else ''}]" \
+             f"({rel(page, sprint_uri(ctx, sprint))})"
+    if agent and any(a.parts.get("id") == agent for a in ctx.agents):
+        crumbs += f" · agent [{esc(agent)}]({rel(page, agent_uri(ctx, agent))})"
+    out = [
+        f"# {esc(label)}: {esc(title)}" if title else f"# {esc(label)}",
+        "",
+        f"Sprint {crumbs}",
+        "",
+        card(f"{sprint} / {track}", rows),
+        findings_block(ctx.findings_by_path.get(doc.rel, []), page, ctx.docs_pages),
+        bundle_section(ctx, sprint, track, page, bundles),
+        "## Plan",
+        "",
+        body(doc.body, doc.rel, page, links, shift=1),
+        history_section(ctx, page, (f"T:{sprint}/{track}",)),
+    ]
+    return "\n".join(out)
+
+
+def bundle_section(ctx: SiteData, sprint: str, track: str, page: str,
+                   bundles: dict[str, str | None]) -> str:
+    entity = f"T:{sprint}/{track}"
+    out = ["## Agent context bundle", ""]
+    text = bundles.get("markdown")
+    if text is None:
+        out += ['!!! note "Bundle not available"', "",
+                "    The agent context bundle is not available in this version of pmgen, or "
+                "could not be assembled from this track's plan (see the findings above).", ""]
+        return "\n".join(out) + "\n"
+    out += [f"What `pmgen init {entity}` prints: everything the agent needs to start or "
+            "resume this track. Copy it with the button, or download it.", ""]
+    downloads = []
+    for fmt, (name, suffix, _) in FORMATS.items():
+        if bundles.get(fmt) is not None:
+            target = rel(page, bundle_uri(ctx, sprint, track, fmt))
+            saved = f"{sprint}-{track}{suffix}"
+            downloads.append(f'[Download {name} ({suffix})]({target})'
+                             f'{{ .md-button download="{saved}" }}')
+    out += [" ".join(downloads), ""]
+    fence = "`" * max(4, _longest_backticks(text) + 1)
+    out += [f'{fence}markdown title="{esc(entity)}"', text.rstrip("\n"), fence, ""]
+    return "\n".join(out) + "\n"
+
+
+def _longest_backticks(text: str) -> int:
+    longest = run = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    return longest

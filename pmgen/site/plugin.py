@@ -1,0 +1,135 @@
+"""The MkDocs plugin: a thin adapter that hands the pages of ``pmgen.site.pages`` to MkDocs.
+
+Generated pages are virtual (``File.generated``): nothing generated is written to docs/.
+Only the index pages join the navigation; sprint, track and record pages are reached by
+links and search, so the navigation does not grow with the number of sprints (issue 5).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from pmgen.errors import PmgenError
+from pmgen.repo import Repo
+from pmgen.site.config import PmgenConfig
+from pmgen.site.data import load
+from pmgen.site.pages import NAV, build_all, nav_pages
+from pmgen.site.pages.assets import ASSETS
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+
+log = logging.getLogger("mkdocs.plugins.pmgen")
+
+# Markdown extensions the generated pages use; added when mkdocs.yml does not list them.
+EXTENSIONS = ("admonition", "attr_list", "tables", "pymdownx.superfences", "pymdownx.tasklist")
+
+
+class PmgenPlugin(BasePlugin[PmgenConfig]):
+    """Publishes the plans of a pmgen repository: dashboard, sprints, tracks, history."""
+
+    supports_multiple_instances = False
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.root = Path(self.config.root).resolve() if self.config.root else base
+        if not (self.root / "delegation").is_dir():
+            log.warning(f"no delegation/ folder in {self.root}: the plan pages will be empty "
+                        "(set the plugin's 'root' option to the repository that holds the plans)")
+        for name in EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        prefix = self.config.prefix
+        config.extra_css.append(f"{prefix}/assets/{ASSETS[0]}")
+        config.extra_javascript.append(f"{prefix}/assets/{ASSETS[1]}")  # type: ignore[arg-type]
+        if config.nav is not None and not _mentions(config.nav, prefix):
+            # An explicit nav: add the generated index pages as one section at its end.
+            config.nav.append({self.config.nav_title: [f"{prefix}/{p}" for p in NAV.values()]})
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        try:
+            data = load(
+                Repo(self.root), prefix=self.config.prefix, history=self.config.history,
+                bundles=self.config.bundles, latest_events=self.config.latest_events,
+                feed_entries=self.config.feed_entries, site_url=config.site_url,
+                docs_pages=frozenset(f.src_uri for f in files.documentation_pages()),
+            )
+        except PmgenError as exc:
+            raise PluginError(f"pmgen: {exc.message}") from None
+        level = logging.WARNING if self.config.findings == "warn" else logging.INFO
+        for f in data.findings:
+            log.log(level, f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}")
+        in_nav = set(nav_pages(data))
+        for uri, content in build_all(data).items():
+            if files.get_file_from_path(uri) is not None:
+                log.warning(f"docs/{uri} exists; pmgen does not replace it with its generated "
+                            "page (move it, or change the plugin's 'prefix')")
+                continue
+            inclusion = (InclusionLevel.UNDEFINED if uri in in_nav or not uri.endswith(".md")
+                         else InclusionLevel.NOT_IN_NAV)
+            files.append(File.generated(config, uri, content=content, inclusion=inclusion))
+        self._nav = nav_pages(data)
+        return files
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        order = {uri: i for i, uri in enumerate(getattr(self, "_nav", []))}
+        for section in _sections(nav.items):
+            ours = [c for c in section.children if isinstance(c, Page) and c.file.src_uri in order]
+            if ours and len(ours) == len(section.children):
+                section.children.sort(key=lambda c: order[c.file.src_uri])  # type: ignore[union-attr]
+                section.title = self.config.nav_title
+        _relink(nav)
+        return nav
+
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> Any:
+        for folder in ("delegation", "schema"):
+            if (self.root / folder).is_dir():
+                server.watch(str(self.root / folder))
+        return server
+
+
+def _mentions(nav: Any, prefix: str) -> bool:
+    if isinstance(nav, str):
+        return nav.startswith(prefix + "/")
+    if isinstance(nav, dict):
+        return any(_mentions(v, prefix) for v in nav.values())
+    if isinstance(nav, list):
+        return any(_mentions(v, prefix) for v in nav)
+    return False
+
+
+def _sections(items: list[Any]) -> list[Section]:
+    found = []
+    for item in items:
+        if isinstance(item, Section):
+            found.append(item)
+            found.extend(_sections(item.children))
+    return found
+
+
+def _relink(nav: Navigation) -> None:
+    """Previous/next links in the (re-ordered) navigation order."""
+    pages: list[Page] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, Page):
+                pages.append(item)
+            elif isinstance(item, Section):
+                walk(item.children)
+
+    walk(nav.items)
+    nav.pages = pages
+    for i, page in enumerate(pages):
+        page.previous_page = pages[i - 1] if i else None
+        page.next_page = pages[i + 1] if i + 1 < len(pages) else None

@@ -1,0 +1,220 @@
+"""Inline SVG drawn in Python: the dependency graph of a sprint's tracks and the charts.
+
+No script and no network: the figures are part of the page. Every mark carries data
+attributes (series, values, edge ends) so tests and readers' tools can check them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pmgen.site.md import esc
+
+_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+SERIES_COLOURS = {"passing": "#2e7d32", "failing": "#ef6c00", "errors": "#c62828"}
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    label: str
+    title: str
+    status: str
+    colour: str | None = None
+    external: bool = False  # a track of another sprint
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str  # the track that waits
+    target: str  # the track it waits on
+    note: str = ""
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _layers(nodes: list[Node], edges: list[Edge]) -> dict[str, int]:
+    """Column of each node: tracks that wait on nothing first; a cycle stops the climb."""
+    waits: dict[str, list[str]] = {n.id: [] for n in nodes}
+    for edge in edges:
+        waits.setdefault(edge.source, []).append(edge.target)
+    memo: dict[str, int] = {}
+
+    def depth(node: str, seen: frozenset[str]) -> int:
+        if node in memo:
+            return memo[node]
+        if node in seen:
+            return 0
+        below = [depth(t, seen | {node}) + 1 for t in waits.get(node, []) if t in waits]
+        memo[node] = max(below, default=0)
+        return memo[node]
+
+    return {n.id: depth(n.id, frozenset()) for n in nodes}
+
+
+def dependency_graph(nodes: list[Node], edges: list[Edge]) -> str:
+    """Tracks as boxes in columns; an arrow from each track to the track it waits on."""
+    if not nodes:
+        return ""
+    width_box, height_box, gap_x, gap_y, pad = 240, 58, 80, 22, 16
+    layers = _layers(nodes, edges)
+    columns: dict[int, list[Node]] = {}
+    for node in nodes:
+        columns.setdefault(layers[node.id], []).append(node)
+    pos: dict[str, tuple[int, int]] = {}
+    for col, members in sorted(columns.items()):
+        for row, node in enumerate(members):
+            pos[node.id] = (pad + col * (width_box + gap_x), pad + row * (height_box + gap_y))
+    width = pad * 2 + (max(columns) + 1) * width_box + max(columns) * gap_x
+    height = pad * 2 + max(len(m) for m in columns.values()) * (height_box + gap_y) - gap_y
+    parts = [
+        f'<svg class="pmgen-graph" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg">',
+        "<title>Dependency graph: an arrow points from a track to the track it waits on"
+        "</title>",
+        '<defs><marker id="pmgen-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+        'markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
+        '<path d="M 0 0 L 10 5 L 0 10 z" class="pmgen-graph__head"/></marker></defs>',
+    ]
+    for edge in edges:
+        if edge.source not in pos or edge.target not in pos:
+            continue
+        (sx, sy), (tx, ty) = pos[edge.source], pos[edge.target]
+        if sx > tx:
+            x1, x2 = sx, tx + width_box
+        elif sx < tx:
+            x1, x2 = sx + width_box, tx
+        else:  # same column (a cycle): go round the right side
+            x1 = x2 = sx + width_box
+        y1, y2 = sy + height_box // 2, ty + height_box // 2
+        bend = (x1 + x2) // 2 if x1 != x2 else x1 + 40
+        note = f"{edge.source} waits on {edge.target}" + (f": {edge.note}" if edge.note else "")
+        parts.append(
+            f'<g class="pmgen-edge" data-from="{esc(edge.source)}" data-to="{esc(edge.target)}">'
+            f"<title>{esc(note)}</title>"
+            f'<path d="M {x1} {y1} C {bend} {y1}, {bend} {y2}, {x2} {y2}" fill="none" '
+            f'marker-end="url(#pmgen-arrow)"/></g>'
+        )
+    for node in nodes:
+        x, y = pos[node.id]
+        colour = node.colour if node.colour and _COLOUR_RE.match(node.colour) else "#7a7a7a"
+        klass = "pmgen-node pmgen-node--external" if node.external else "pmgen-node"
+        parts.append(
+            f'<g class="{klass}" data-id="{esc(node.id)}" data-status="{esc(node.status)}">'
+            f"<title>{esc(node.label)}: {esc(node.title)} ({esc(node.status)})</title>"
+            f'<rect x="{x}" y="{y}" width="{width_box}" height="{height_box}" rx="8"/>'
+            f'<rect x="{x}" y="{y}" width="6" height="{height_box}" rx="3" '
+            f'style="fill:{colour}"/>'
+            f'<text x="{x + 16}" y="{y + 22}" class="pmgen-node__label">'
+            f"{esc(_short(node.label, 16))}</text>"
+            f'<text x="{x + width_box - 10}" y="{y + 22}" text-anchor="end" '
+            f'class="pmgen-node__status">{esc(node.status)}</text>'
+            f'<text x="{x + 16}" y="{y + 44}" class="pmgen-node__title">'
+            f"{esc(_short(node.title, 32))}</text></g>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def line_chart(labels: list[str], series: dict[str, list[int | None]], title: str) -> str:
+    """One polyline per series over ``labels`` (x), with a labelled dot per value."""
+    if not labels:
+        return ""
+    left, right, top, bottom = 56, 24, 20, 70
+    step = 120 if len(labels) > 1 else 0
+    inset = 40  # keeps the first dot off the axis
+    width = max(left + inset + right + step * (len(labels) - 1), 380)
+    plot_h = 220
+    height = top + plot_h + bottom
+    peak = max((v for values in series.values() for v in values if v is not None), default=0)
+    peak = max(peak, 1)
+
+    def x_of(i: int) -> float:
+        return left + inset + i * step
+
+    def y_of(v: int) -> float:
+        return top + plot_h - plot_h * v / peak
+
+    parts = [
+        f'<svg class="pmgen-chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>',
+        f'<line class="pmgen-axis" x1="{left}" y1="{top + plot_h}" x2="{width - right}" '
+        f'y2="{top + plot_h}"/>',
+        f'<line class="pmgen-axis" x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}"/>',
+    ]
+    for tick in (0, peak // 2, peak):
+        parts.append(
+            f'<text class="pmgen-tick" x="{left - 6}" y="{y_of(tick) + 4:.1f}" '
+            f'text-anchor="end">{tick}</text>'
+        )
+    for i, label in enumerate(labels):
+        parts.append(
+            f'<text class="pmgen-tick" x="{x_of(i):.1f}" y="{top + plot_h + 16}" '
+            f'text-anchor="end" transform="rotate(-30 {x_of(i):.1f} {top + plot_h + 16})">'
+            f"{esc(_short(label, 16))}</text>"
+        )
+    for name, values in series.items():
+        colour = SERIES_COLOURS.get(name, "#546e7a")
+        points = [(x_of(i), y_of(v)) for i, v in enumerate(values) if v is not None]
+        parts.append(f'<g class="pmgen-series" data-series="{esc(name)}" style="color:{colour}">')
+        if len(points) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            parts.append(f'<polyline points="{path}" fill="none" stroke="currentColor"/>')
+        for i, v in enumerate(values):
+            if v is None:
+                continue
+            parts.append(
+                f'<circle class="pmgen-point" cx="{x_of(i):.1f}" cy="{y_of(v):.1f}" r="4" '
+                f'fill="currentColor" data-series="{esc(name)}" data-label="{esc(labels[i])}" '
+                f'data-value="{v}"><title>{esc(labels[i])}: {v} {esc(name)}</title></circle>'
+                f'<text class="pmgen-value" x="{x_of(i) + 6:.1f}" y="{y_of(v) - 6:.1f}" '
+                f'fill="currentColor">{v}</text>'
+            )
+        parts.append("</g>")
+    legend_y = height - 12
+    for j, name in enumerate(series):
+        colour = SERIES_COLOURS.get(name, "#546e7a")
+        lx = left + j * 110
+        parts.append(
+            f'<g class="pmgen-legend"><rect x="{lx}" y="{legend_y - 10}" width="12" '
+            f'height="12" style="fill:{colour}"/><text x="{lx + 18}" y="{legend_y}">'
+            f"{esc(name)}</text></g>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bar_chart(labels: list[str], values: list[int], title: str, series: str) -> str:
+    """One bar per label (x) with its value on top."""
+    if not labels:
+        return ""
+    left, top, bottom, bar_w, gap = 40, 20, 56, 28, 14
+    plot_h = 160
+    width = left + 20 + len(labels) * (bar_w + gap)
+    height = top + plot_h + bottom
+    peak = max(max(values, default=0), 1)
+    parts = [
+        f'<svg class="pmgen-chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>',
+        f'<line class="pmgen-axis" x1="{left}" y1="{top + plot_h}" x2="{width}" '
+        f'y2="{top + plot_h}"/>',
+        f'<g class="pmgen-series" data-series="{esc(series)}">',
+    ]
+    for i, (label, value) in enumerate(zip(labels, values)):
+        x = left + 10 + i * (bar_w + gap)
+        h = plot_h * value / peak
+        parts.append(
+            f'<rect class="pmgen-bar" x="{x}" y="{top + plot_h - h:.1f}" width="{bar_w}" '
+            f'height="{h:.1f}" data-label="{esc(label)}" data-value="{value}">'
+            f"<title>{esc(label)}: {value}</title></rect>"
+            f'<text class="pmgen-value" x="{x + bar_w / 2}" y="{top + plot_h - h - 4:.1f}" '
+            f'text-anchor="middle">{value}</text>'
+            f'<text class="pmgen-tick" x="{x + bar_w / 2}" y="{top + plot_h + 14}" '
+            f'text-anchor="end" transform="rotate(-40 {x + bar_w / 2} {top + plot_h + 14})">'
+            f"{esc(label)}</text>"
+        )
+    parts.append("</g></svg>")
+    return "".join(parts)
