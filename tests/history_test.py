@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pmgen import history, history_docs, yamlio
 from pmgen.documents import kind_for, parse
@@ -394,9 +396,6 @@ def test_patched_front_matter_agrees_with_documents_parse(before: str, after: st
 
 
 # --- property: the fast path never disagrees with documents.parse ---------------------
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 SCALARS = st.sampled_from([
     "plain", "two words", "x-1", "010", "0o17", "0x1F", "1_000", "1e3", ".5", "-3", "+4",
