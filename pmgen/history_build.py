@@ -153,9 +153,10 @@ def build(
                 blobs.want(ch.new_oid, ch.new_path) if ch.new_oid and ch.new_path else None
                 # A merge's first-parent diff also holds what the other branch already
                 # did; only files that differ from every parent are the merge's own.
-                if len(commit.parents) > 1 and ch.new_path and "\n" not in ch.new_path:
+                path = ch.new_path or ch.old_path
+                if len(commit.parents) > 1 and path and "\n" not in path:
                     for parent in commit.parents[1:]:
-                        blobs.want(f"{parent}:{ch.new_path}", None)
+                        blobs.want(f"{parent}:{path}", None)
             blobs.flush()
     finally:
         blobs.finish()
@@ -176,8 +177,9 @@ def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
             ch.status, ch.old_path, ch.new_path, ch.old_oid, ch.new_oid,
             before.sha256 if before else None, after.sha256 if after else None,
         ])
-        if len(commit.parents) > 1 and ch.new_path and any(
-            blobs.oids.get(f"{p}:{ch.new_path}") == ch.new_oid for p in commit.parents[1:]
+        path = ch.new_path or ch.old_path
+        if len(commit.parents) > 1 and any(  # (a deletion: missing there too, None == None)
+            blobs.oids.get(f"{p}:{path}", "?") == ch.new_oid for p in commit.parents[1:]
         ):
             continue  # the merge only brought in a branch's change: no event of its own
         if before is None and after is None:

@@ -119,6 +119,30 @@ def test_merge_emits_only_its_own_changes(git_repo: GitRepo) -> None:
     assert [row["data"]["status"] for row in state(git_repo.path, "HEAD^1")] == ["planning"]
 
 
+def test_merge_of_a_branch_that_deleted_and_renamed(git_repo: GitRepo) -> None:
+    git_repo.write(SPRINT, sprint_text())
+    git_repo.write(TASK, task_text())
+    git_repo.commit("Create", "2026-01-11T09:00:00+00:00")
+    git_repo.git("checkout", "-q", "-b", "side")
+    git_repo.git("rm", "-q", TASK)
+    git_repo.git("mv", SPRINT, "delegation/sprints/sprint-1/OLD.md")
+    git_repo.commit("Drop the track, move the sprint", "2026-01-12T09:00:00+00:00")
+    git_repo.git("checkout", "-q", "main")
+    git_repo.write("README", "other work\n")
+    git_repo.commit("Unrelated", "2026-01-12T10:00:00+00:00")
+    git_repo.git("merge", "-q", "--no-ff", "-m", "Merge side", "side",
+                 env={"GIT_AUTHOR_DATE": "2026-01-13T09:00:00+00:00",
+                      "GIT_COMMITTER_DATE": "2026-01-13T09:00:00+00:00"})
+    events = history.load(git_repo.path).events()
+    merge = git_repo.git("rev-parse", "HEAD").strip()
+    assert [e.type for e in events if e.commit == merge] == []
+    assert [e.type for e in events] == [
+        "sprint.created", "task.created",
+        "sprint.deleted", "file.synced", "task.deleted",  # the move leaves the sprint kind
+    ]
+    assert replayed_at(git_repo, "HEAD") == parsed_at(git_repo, "HEAD")
+
+
 def test_file_names_with_spaces_unicode_and_newlines(git_repo: GitRepo) -> None:
     odd = "delegation/backlog/bug ü\nnew.md"
     git_repo.write(odd, "---\nid: x\ntitle: Odd\npriority: P1\nstatus: open\nreported: 2026-01-02\n---\n")  # noqa: E501
