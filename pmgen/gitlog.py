@@ -195,8 +195,12 @@ def _parse_raw(data: bytes) -> Iterator[Change]:
             continue
         meta = token[1:].split(b" ")
         old_oid, new_oid, status = meta[2].decode(), meta[3].decode(), meta[4].decode()[:1]
-        old_oid_v = None if old_oid == ZERO_OID else old_oid
-        new_oid_v = None if new_oid == ZERO_OID else new_oid
+        # a submodule (gitlink, mode 160000) names a commit, not a document: as if absent
+        old_oid_v = None if old_oid == ZERO_OID or meta[0] == b"160000" else old_oid
+        new_oid_v = None if new_oid == ZERO_OID or meta[1] == b"160000" else new_oid
+        if old_oid_v is None and new_oid_v is None:
+            i += 3 if status in ("R", "C") else 2
+            continue
         if status in ("R", "C"):
             old = tokens[i + 1].decode("utf-8", "surrogateescape")
             new = tokens[i + 2].decode("utf-8", "surrogateescape")
@@ -208,9 +212,9 @@ def _parse_raw(data: bytes) -> Iterator[Change]:
             continue
         path = tokens[i + 1].decode("utf-8", "surrogateescape")
         i += 2
-        if status == "A":
+        if status == "A" or old_oid_v is None:
             yield Change("A", None, path, None, new_oid_v)
-        elif status == "D":
+        elif status == "D" or new_oid_v is None:
             yield Change("D", path, None, old_oid_v, None)
         else:  # M, T (type change), U
             yield Change("M", path, path, old_oid_v, new_oid_v)

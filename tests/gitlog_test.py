@@ -112,3 +112,14 @@ def test_subprocess_count_does_not_grow_with_history(
         budget.append(len(calls))
     assert budget[0] == budget[1]
     assert sum("cat-file" in call for call in calls) == 1
+
+
+def test_submodules_are_not_documents() -> None:
+    sub = b"1" * 40
+    out = (
+        b"\x01" + A.encode() + b"\x00\x00Ada <a@b>\x002026-01-10T09:00:00+00:00\x00S\x00\x00\x00\n"
+        b":000000 160000 " + b"0" * 40 + b" " + sub + b" A\x00delegation/vendored\x00"
+        b":100644 160000 " + B.encode() + b" " + sub + b" T\x00delegation/was-a-file.md\x00"
+    )
+    [commit] = gitlog.parse_log(out)
+    assert commit.changes == [gitlog.Change("D", "delegation/was-a-file.md", None, B, None)]
