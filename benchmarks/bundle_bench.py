@@ -30,6 +30,9 @@ ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
 }
 PMGEN = [sys.executable, "-m", "pmgen"]
+# What `pmgen init` imports before it reads a file: the floor of its start-up time.
+IMPORTS = ("import pmgen.cli, pmgen.commands.bundle, pmgen.bundle, pmgen.bundle_build, "
+           "pmgen.bundle_load, pmgen.bundle_memory, pmgen.checks.schema, pmgen.history")
 
 
 def git(root: Path, *args: str, stdin: bytes | None = None) -> None:
@@ -147,6 +150,7 @@ def main() -> int:
         print(f"python -c pass                     best {base:7.1f} ms  median {base_med:7.1f} ms")
         cases = [
             ("pmgen --version", [*PMGEN, "--version"]),
+            ("imports of init, no work", [sys.executable, "-c", IMPORTS]),
             ("init T:sprint-2.33/track-a", [*PMGEN, "init", "T:sprint-2.33/track-a"]),
             ("init S:sprint-2.33", [*PMGEN, "init", "S:sprint-2.33"]),
             ("init ... --format json", [*PMGEN, "init", "T:sprint-2.33/track-a", "--format",
