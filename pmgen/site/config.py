@@ -52,8 +52,9 @@ class PmgenConfig(base.Config):
     """Read events from git history (timeline, per-page history, feed, weekly chart)."""
     bundles = c.Type(bool, default=True)
     """Show each track's agent context bundle, with downloads."""
-    findings = c.Choice(("warn", "info"), default="warn")
-    """Log level of validation findings: 'warn' makes `mkdocs build --strict` fail on them."""
+    findings = c.Choice(("errors", "all", "none"), default="errors")
+    """Findings logged as MkDocs warnings (so `--strict` fails): 'errors' (findings of
+    severity error), 'all', or 'none'. Every finding is shown on its page regardless."""
     latest_events = _Count(10)
     """Events on the dashboard."""
     feed_entries = _Count(50)

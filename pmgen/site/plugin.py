@@ -66,9 +66,11 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
             )
         except PmgenError as exc:
             raise PluginError(f"pmgen: {exc.message}") from None
-        level = logging.WARNING if self.config.findings == "warn" else logging.INFO
         for f in data.findings:
-            log.log(level, f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}")
+            loud = self.config.findings == "all" or (
+                self.config.findings == "errors" and f.severity == "error")
+            log.log(logging.WARNING if loud else logging.INFO,
+                    f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}")
         in_nav = set(nav_pages(data))
         for uri, content in build_all(data).items():
             if files.get_file_from_path(uri) is not None:

@@ -28,7 +28,8 @@ def build(ctx: SiteData) -> Output:
     page = uri(ctx, "index.md")
     active = [d for d in ctx.sprints if status_of(d) in ACTIVE]
     shown = active or [d for d in ctx.sprints if status_of(d) in ("ready", "planning")][:3]
-    out = ["# Dashboard", "", stats(ctx, active), "## Active sprints", ""]
+    # No table of contents: the dashboard is wide tables and cards.
+    out = ["---", "hide:", "  - toc", "---", "# Dashboard", "", stats(ctx, active), "## Active sprints", ""]
     if not active:
         out += ["No sprint is active." + (" Next up:" if shown else ""), ""]
     out.append(sprints_table(ctx, page, shown))
@@ -111,6 +112,7 @@ def findings(ctx: SiteData, page: str) -> str:
         rows.append([f"[{where}]({rel(page, target)})" if target in ctx.known_pages
                      else f"`{where}`", f"**{esc(f.code)}**",
                      cell(f.message), cell(CODES[f.code].severity if f.code in CODES else "")])
-    return (f'!!! failure "{len(ctx.findings)} findings: {summary}"\n\n'
+    kind = "failure" if any(f.severity == "error" for f in ctx.findings) else "warning"
+    return (f'!!! {kind} "{len(ctx.findings)} findings: {summary}"\n\n'
             "    The plans below do not pass `pmgen validate`; each page shows its own.\n\n"
             + table(["Where", "Code", "Message", "Severity"], rows))

@@ -1,0 +1,133 @@
+"""`pmgen pages --out DIR`, `pmgen build` and `pmgen serve`: the site from the command line.
+
+`build` and `serve` run MkDocs on the repository's mkdocs.yml; without one they use a
+default configuration (Material, search, pmgen) so any plans repository gets a site.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from pmgen.errors import PmgenError
+from pmgen.repo import Repo
+
+_ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+                     help="Repository root (default: found from the current folder).")
+
+DEFAULT_CONFIG = """\
+# Written by pmgen: the repository has no mkdocs.yml.
+site_name: {name}
+docs_dir: {docs}
+site_dir: {site}
+theme:
+  name: material
+  font: false
+  features: [content.code.copy, navigation.indexes]
+plugins:
+  - search
+  - pmgen:
+      root: {root}
+"""
+
+
+@click.command()
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the pages to (created if missing).")
+@click.option("--prefix", default="plans", show_default=True,
+              help="Sub-folder of OUT the pages go in (as in the plugin's 'prefix').")
+@click.option("--no-history", is_flag=True, help="Leave out events from git history.")
+@click.option("--no-bundles", is_flag=True, help="Leave out the agent context bundles.")
+@_ROOT
+def pages(out: Path, prefix: str, no_history: bool, no_bundles: bool, root: Path | None) -> int:
+    """Write the site's generated pages (Markdown and assets) to OUT.
+
+    The same pages the MkDocs plugin adds, as files, for any engine that reads a docs folder.
+    """
+    from mkdocs.config.base import ValidationError
+
+    from pmgen.site.config import _Prefix
+    from pmgen.site.data import load
+    from pmgen.site.pages import build_all
+
+    try:
+        prefix = _Prefix("plans").validate(prefix)
+    except ValidationError as exc:
+        raise click.BadParameter(str(exc), param_hint="--prefix") from None
+    repo = Repo.discover(root)
+    data = load(repo, prefix=prefix, history=not no_history, bundles=not no_bundles)
+    written = 0
+    for uri, content in sorted(build_all(data).items()):
+        target = out / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        written += 1
+    click.echo(f"wrote {written} files to {out.as_posix()}/{prefix}/")
+    if data.findings:
+        click.echo(f"{len(data.findings)} validation findings are shown on the pages "
+                   "(run pmgen validate)")
+    return 0
+
+
+def _mkdocs(command: str, args: tuple[str, ...], root: Path | None) -> int:
+    repo = Repo.discover(root)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    config = repo.root / "mkdocs.yml"
+    with tempfile.TemporaryDirectory(prefix="pmgen-site-") as tmp:
+        extra: list[str] = []
+        if not config.is_file() and not any(a in ("-f", "--config-file") for a in args):
+            config = _default_config(repo, Path(tmp))
+            extra = ["--config-file", str(config)]
+        if not config.is_file() and not extra:
+            raise PmgenError(f"{config}: no such file")
+        try:
+            result = subprocess.run(
+                [sys.executable, "-m", "mkdocs", command, *extra, *args], cwd=repo.root, env=env,
+                check=False,
+            )
+        except KeyboardInterrupt:
+            return 130
+    return result.returncode
+
+
+def _default_config(repo: Repo, tmp: Path) -> Path:
+    docs = tmp / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(
+        f"# {repo.root.name}\n\nThe plans of this repository: see the "
+        "[dashboard](plans/index.md).\n", encoding="utf-8")
+    config = tmp / "mkdocs.yml"
+    config.write_text(DEFAULT_CONFIG.format(
+        name=repo.root.name, docs=docs.as_posix(), site=(repo.root / "site").as_posix(),
+        root=repo.root.as_posix()), encoding="utf-8")
+    return config
+
+
+_PASS = {"ignore_unknown_options": True, "allow_extra_args": True}
+
+
+@click.command(context_settings=_PASS)
+@click.argument("mkdocs_args", nargs=-1, type=click.UNPROCESSED)
+@_ROOT
+def build(mkdocs_args: tuple[str, ...], root: Path | None) -> int:
+    """Build the site: `mkdocs build` with any MKDOCS_ARGS (e.g. --strict, --site-dir DIR).
+
+    Uses the repository's mkdocs.yml, or a default Material configuration when it has none.
+    """
+    return _mkdocs("build", mkdocs_args, root)
+
+
+@click.command(context_settings=_PASS)
+@click.argument("mkdocs_args", nargs=-1, type=click.UNPROCESSED)
+@_ROOT
+def serve(mkdocs_args: tuple[str, ...], root: Path | None) -> int:
+    """Preview the site with live reload: `mkdocs serve` with any MKDOCS_ARGS.
+
+    Editing a plan rebuilds the pages; git history is read again only for new commits.
+    """
+    return _mkdocs("serve", mkdocs_args, root)
