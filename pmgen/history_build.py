@@ -33,6 +33,8 @@ class Record:
     tasks: list[str] = field(default_factory=list)
     changes: list[ChangeRow] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
+    # its events as `pmgen events` prints them, made while git was still walking
+    rendered: str | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The record without its events: those are kept once, rendered (history_cache)."""
@@ -47,15 +49,19 @@ class Record:
 
 class _Blobs:
     """One ``git cat-file --batch -z``, fed while the log is still streaming; a thread
-    reads each blob and parses it meanwhile, so git and Python work at the same time."""
+    reads each blob, parses it, and makes each commit's record as soon as its blobs are
+    in, so git and Python work at the same time."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.versions: dict[tuple[str, str], Version | None] = {}
         self.oids: dict[str, str | None] = {}  # "rev:path" -> oid (None: not there)
         self.requested = 0
+        self.records: list[Record] = []
         self._seen: set[tuple[str, str | None]] = set()
-        self._keys: queue.SimpleQueue[tuple[str, str | None] | None] = queue.SimpleQueue()
+        self._keys: queue.SimpleQueue[tuple[str, str | None] | gitlog.Commit | None] = (
+            queue.SimpleQueue()
+        )
         self._proc: subprocess.Popen[bytes] | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -78,9 +84,14 @@ class _Blobs:
         self._keys.put(key)
         self._proc.stdin.write(name.encode("utf-8", "surrogateescape") + b"\x00")
 
-    def flush(self) -> None:
-        if self._proc is not None and self._proc.stdin is not None:
-            self._proc.stdin.flush()
+    def done(self, commit: gitlog.Commit) -> None:
+        """Every blob of ``commit`` is requested: make its record when they are in."""
+        if self._proc is None:
+            self.records.append(_record(commit, self))  # nothing to wait for
+            return
+        assert self._proc.stdin is not None
+        self._keys.put(commit)
+        self._proc.stdin.flush()
 
     def _read(self) -> None:
         from pmgen.history_docs import parse_version
@@ -89,6 +100,9 @@ class _Blobs:
         out = self._proc.stdout
         try:
             while (key := self._keys.get()) is not None:
+                if isinstance(key, gitlog.Commit):  # its blobs came before it in the queue
+                    self.records.append(_record(key, self))
+                    continue
                 header = out.readline().rstrip(b"\n").split(b" ")
                 content = b""
                 found = len(header) == 3 and header[-1] not in (b"missing", b"ambiguous")
@@ -136,14 +150,12 @@ def build(
     from pmgen.history_docs import classify
 
     seen: list[gitlog.Commit] = []
-    fresh: list[gitlog.Commit] = []
     blobs = _Blobs(root)
     try:
         for commit in commits:
             seen.append(commit)
             if commit.sha in reuse:
                 continue
-            fresh.append(commit)
             commit.changes = [
                 ch for ch in commit.changes
                 if classify(ch.new_path or ch.old_path or "") is not None
@@ -157,10 +169,10 @@ def build(
                 if len(commit.parents) > 1 and path and "\n" not in path:
                     for parent in commit.parents[1:]:
                         blobs.want(f"{parent}:{path}", None)
-            blobs.flush()
+            blobs.done(commit)
     finally:
         blobs.finish()
-    return seen, [_record(commit, blobs) for commit in fresh], blobs.requested
+    return seen, blobs.records, blobs.requested
 
 
 def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
@@ -195,4 +207,13 @@ def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
         record.events.append(
             [event_id(commit.sha, path, type_, subject, index), type_, subject, path, b, a, data]
         )
+    record.rendered = render(record)
     return record
+
+
+def render(record: Record) -> str:
+    """A record's events as JSON lines, exactly as `pmgen events` prints them."""
+    from pmgen.history import record_events
+    from pmgen.history_format import RENDERERS
+
+    return RENDERERS["jsonl"](record_events(record))

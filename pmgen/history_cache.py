@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pmgen import gitlog
-from pmgen.history_build import Record, build
+from pmgen.history_build import Record, build, render
 
 FORMAT_VERSION = 2
 
@@ -201,10 +201,7 @@ class Cache:
 
 
 def _rendered(record: Record) -> str:
-    from pmgen.history import record_events
-    from pmgen.history_format import RENDERERS
-
-    return RENDERERS["jsonl"](record_events(record))
+    return record.rendered if record.rendered is not None else render(record)
 
 
 def _atomic(path: Path, text: str) -> None:
