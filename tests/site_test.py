@@ -1,0 +1,220 @@
+"""The site: page builders (pure functions), the MkDocs plugin, `pmgen pages`."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError
+
+from conftest import GitRepo
+from pmgen.cli import main
+from pmgen.repo import Repo
+from pmgen.site import data as site_data
+from pmgen.site.data import load
+from pmgen.site.md import body
+from pmgen.site.pages import build_all, nav_pages
+
+MKDOCS_YML = """\
+site_name: Test plans
+theme:
+  name: material
+  font: false
+  features: [content.code.copy]
+plugins:
+  - search
+  - pmgen{options}
+"""
+
+
+@pytest.fixture
+def pages(example_repo: GitRepo) -> dict[str, str | bytes]:
+    return build_all(load(Repo(example_repo.path)))
+
+
+def text(pages: dict[str, str | bytes], uri: str) -> str:
+    content = pages[uri]
+    assert isinstance(content, str)
+    return content
+
+
+def test_every_kind_of_page_is_built(pages: dict[str, str | bytes]) -> None:
+    for uri in ("plans/index.md", "plans/sprints.md", "plans/timeline.md", "plans/feed.xml",
+                "plans/metrics.md", "plans/agents.md", "plans/adr.md", "plans/backlog.md",
+                "plans/sprints/sprint-2.33/index.md", "plans/sprints/sprint-2.33/track-a.md",
+                "plans/agents/architect.md", "plans/assets/pmgen.css", "plans/assets/pmgen.js"):
+        assert uri in pages, uri
+
+
+def test_sprint_page_has_card_tracks_table_and_graph(pages: dict[str, str | bytes]) -> None:
+    page = text(pages, "plans/sprints/sprint-2.33/index.md")
+    assert page.startswith("# Collector Orchestration Engine")
+    assert "| [Track B: Frontend Management](track-b.md) | [frontend-developer]" \
+           "(../../agents/frontend-developer.md) | `feat/UI-SCHEDULER` | 3001 |" in page
+    assert '<g class="pmgen-edge" data-from="track-b" data-to="track-a">' in page
+    assert "- **track-b** waits on **track-a**: API Schema for Run/Schedule" in page
+
+
+def test_sprints_index_lists_each_sprint_with_progress(pages: dict[str, str | bytes]) -> None:
+    index = text(pages, "plans/sprints.md")
+    row = next(line for line in index.splitlines() if "sprint-2.33/index.md" in line)
+    assert row.startswith("| [sprint-2.33](sprints/sprint-2.33/index.md) | Collector Orchestration")
+    assert 'class="pmgen-progress"' in row
+
+
+def test_baseline_chart_has_three_series_with_the_values(pages: dict[str, str | bytes]) -> None:
+    page = text(pages, "plans/metrics.md")
+    found = dict(re.findall(
+        r'data-series="(\w+)" data-label="sprint-2\.6" data-value="(\d+)"', page))
+    assert found == {"passing": "565", "failing": "18", "errors": "77"}
+
+
+def test_track_page_offers_the_bundle_with_the_bytes_init_prints(
+    example_repo: GitRepo, pages: dict[str, str | bytes]
+) -> None:
+    bundle = pytest.importorskip("pmgen.bundle")
+    expected = bundle.render(Repo(example_repo.path), "T:sprint-2.33/track-a", "markdown")
+    assert pages["plans/sprints/sprint-2.33/track-a.bundle.md.txt"] == expected.encode()
+    as_json = bundle.render(Repo(example_repo.path), "T:sprint-2.33/track-a", "json")
+    assert pages["plans/sprints/sprint-2.33/track-a.bundle.json"] == as_json.encode()
+    page = text(pages, "plans/sprints/sprint-2.33/track-a.md")
+    assert '[Download Markdown (.md)](track-a.bundle.md.txt){ .md-button ' \
+           'download="sprint-2.33-track-a.md" }' in page
+    assert '````markdown title="T:sprint-2.33/track-a"\n' + expected.rstrip("\n") + "\n````" \
+        in page
+
+
+def test_findings_are_shown_on_the_page_they_concern(example_repo: GitRepo) -> None:
+    task = example_repo.path / "delegation/sprints/sprint-2.33/track-a/TASK.md"
+    task.write_text(task.read_text().replace("status: in_progress", "status: doing", 1))
+    pages = build_all(load(Repo(example_repo.path)))
+    page = text(pages, "plans/sprints/sprint-2.33/track-a.md")
+    block = page[page.index("!!! failure"):page.index("## Agent context bundle")]
+    assert block.splitlines()[0] == '!!! failure "1 validation finding"'
+    assert "`delegation/sprints/sprint-2.33/track-a/TASK.md:8:1` **PM208**" in block
+    assert "PM208" in text(pages, "plans/index.md")
+
+
+def test_body_demotes_headings_rewrites_links_and_shows_html_as_text() -> None:
+    source = "delegation/sprints/s/SPRINT.md"
+    plan = (
+        "# Sprint 1: Title\n\n## Goals\n\nSee [track](t/TASK.md) and [notes](NOTES.md),\n"
+        "<script>alert(1)</script> `<b>code</b>` [web](https://example.com).\n\n"
+        "```\n# not a heading <i>\n```\n"
+    )
+    pages = {"delegation/sprints/s/t/TASK.md": "plans/sprints/s/t.md"}
+    assert body(plan, source, "plans/sprints/s/index.md", pages) == (
+        "### Goals\n\nSee [track](t.md) and notes,\n"
+        "&lt;script>alert(1)&lt;/script> `<b>code</b>` [web](https://example.com).\n\n"
+        "```\n# not a heading <i>\n```\n"
+    )
+
+
+def test_timeline_and_feed_list_the_events(pages: dict[str, str | bytes]) -> None:
+    pytest.importorskip("pmgen.history")
+    timeline = text(pages, "plans/timeline.md")
+    assert 'id="pmgen-timeline-filter"' in timeline
+    assert "[S:sprint-2.33](sprints/sprint-2.33/index.md)" in timeline
+    feed = ET.fromstring(pages["plans/feed.xml"])
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
+    assert "sprint.created S:sprint-2.33" in titles
+
+
+def test_no_git_and_shallow_clone_say_so_instead_of_a_wrong_timeline(
+    example_repo: GitRepo, tmp_path: Path
+) -> None:
+    plain = tmp_path / "no-git"
+    shutil.copytree(example_repo.path / "delegation", plain / "delegation")
+    page = text(build_all(load(Repo(plain))), "plans/timeline.md")
+    assert "not a git repository" in page
+    example_repo.commit("Second commit", "2026-01-11T09:00:00+00:00")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{example_repo.path}",
+                    str(shallow)], check=True, capture_output=True)
+    page = text(build_all(load(Repo(shallow))), "plans/timeline.md")
+    assert "shallow clone" in page and "fetch-depth: 0" in page
+
+
+def test_history_is_read_once_per_commit(example_repo: GitRepo,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real = site_data._read_events
+    monkeypatch.setattr(site_data, "_read_events", lambda repo: calls.append(1) or real(repo))
+    site_data._EVENT_CACHE.clear()
+    repo = Repo(example_repo.path)
+    load(repo).events
+    (example_repo.path / "delegation/sprints/sprint-2.33/SPRINT.md").write_text("edited\n")
+    load(repo).events  # an edited plan, same commit: no new read of the history
+    assert len(calls) == 1
+    example_repo.commit("Edit")
+    load(repo).events
+    assert len(calls) == 2
+
+
+def write_site(root: Path, options: str = "") -> Path:
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs/index.md").write_text("# Home\n")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(options=options))
+    return root / "mkdocs.yml"
+
+
+def test_plugin_builds_the_site_with_a_bounded_nav(example_repo: GitRepo, tmp_path: Path) -> None:
+    config = load_config(str(write_site(example_repo.path)),
+                         site_dir=str(tmp_path / "site"), strict=True)
+    mkdocs_build(config)
+    site = tmp_path / "site"
+    assert (site / "plans/sprints/sprint-2.33/track-b/index.html").is_file()
+    assert (site / "plans/feed.xml").is_file()
+    assert not (example_repo.path / "docs/plans").exists()  # generated pages are virtual
+    html = (site / "index.html").read_text()
+    nav = re.findall(r'href="(plans/[^"]*)" class="md-nav__link', html)
+    assert nav == ["plans/", "plans/sprints/", "plans/timeline/", "plans/metrics/",
+                   "plans/agents/", "plans/adr/", "plans/backlog/"]
+
+
+@pytest.mark.parametrize("options,message", [
+    ("\n      prefix: ../up", "Plugin 'pmgen' option 'prefix': '../up' is not a folder name"),
+    ("\n      findings: loud", "Plugin 'pmgen' option 'findings': Expected one of"),
+    ("\n      latest_events: 0", "Plugin 'pmgen' option 'latest_events': 0 is not a count"),
+    ("\n      colour: blue", "Plugin 'pmgen' option 'colour': Unrecognised configuration name"),
+])
+def test_plugin_options_are_validated(tmp_path: Path, options: str, message: str,
+                                      caplog: pytest.LogCaptureFixture) -> None:
+    config = write_site(tmp_path, ":" + options)
+    with caplog.at_level(logging.WARNING):
+        try:
+            load_config(str(config))
+        except (Abort, ConfigurationError):
+            pass
+    caplog.asserted = True  # type: ignore[attr-defined]
+    assert any(message in r.getMessage() for r in caplog.records), caplog.text
+
+
+def test_pmgen_pages_writes_the_same_pages(example_repo: GitRepo, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(example_repo.path)
+    out = tmp_path / "out"
+    assert main(["pages", "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    expected = build_all(load(Repo(example_repo.path)))
+    assert lines[0] == f"wrote {len(expected)} files to {out.as_posix()}/plans/"
+    for uri, content in expected.items():
+        data = content.encode() if isinstance(content, str) else content
+        assert (out / uri).read_bytes() == data, uri
+    assert main(["pages", "--out", str(out), "--prefix", "a/../b"]) == 2
+
+
+def test_nav_pages_are_index_pages_only(example_repo: GitRepo) -> None:
+    ctx = load(Repo(example_repo.path))
+    assert nav_pages(ctx) == ["plans/index.md", "plans/sprints.md", "plans/timeline.md",
+                              "plans/metrics.md", "plans/agents.md", "plans/adr.md",
+                              "plans/backlog.md"]
