@@ -124,7 +124,8 @@ def load(
 
         raise UsageError(f"{rev}: not a commit in this repository")
     shallow = gitlog.is_shallow(root)
-    if shallow and not quiet:
+    if shallow and not quiet and root not in _NOTIFIED:
+        _NOTIFIED.add(root)  # once per process: the site and bundles load many times
         print(
             "pmgen: notice: this is a shallow clone; history before "
             + ", ".join(b[:12] for b in gitlog.shallow_boundary(root))
@@ -153,6 +154,7 @@ def load(
 
 
 _LOADED: dict[tuple[Path, str], History] = {}
+_NOTIFIED: set[Path] = set()
 
 
 def load_events(repo: Repo, since: str | None = None) -> list[Event]:
