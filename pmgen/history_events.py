@@ -7,7 +7,6 @@ same pair of versions always gives the same events, in the same order.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from pmgen.history_docs import Version
@@ -63,18 +62,21 @@ def _status_events(kind: str, subject: str, old: Any, new: Any) -> list[RawEvent
     return [(name, subject, {"from": old, "to": new})]
 
 
-def _criteria(before: Version, after: Version) -> list[RawEvent]:
-    def keyed(items: list[tuple[str, bool]]) -> dict[tuple[str, int], bool]:
-        seen: Counter[str] = Counter()
-        out = {}
-        for text, checked in items:
-            out[(text, seen[text])] = checked
-            seen[text] += 1
-        return out
+def _keyed(items: list[tuple[str, bool]]) -> dict[tuple[str, int], bool]:
+    """Items by (text, how many times that text came before): repeated texts stay apart."""
+    seen: dict[str, int] = {}
+    out = {}
+    for text, checked in items:
+        n = seen.get(text, 0)
+        out[(text, n)] = checked
+        seen[text] = n + 1
+    return out
 
+
+def _criteria(before: Version, after: Version) -> list[RawEvent]:
     if before.checks == after.checks:
         return []
-    old, new = keyed(before.checks), keyed(after.checks)
+    old, new = _keyed(before.checks), _keyed(after.checks)
     events: list[RawEvent] = []
     for key, checked in new.items():
         was = old.get(key, False)
