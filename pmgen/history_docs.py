@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from pmgen.documents import PLANS_DIR, decode, kind_for, split_front_matter
+from pmgen.documents import PLANS_DIR, decode, kind_for
 from pmgen.history_yaml import front_matter
 
 TEMPLATES_DIR = "schema/templates"
@@ -117,17 +117,37 @@ def parse_version(path: str, raw: bytes) -> Version | None:
         return version
     text = decode(raw)
     is_yaml = path.endswith((".yml", ".yaml"))
-    split = (text, 0, "", 1) if is_yaml else split_front_matter(text)
+    split = (text, "") if is_yaml else split_fast(text)
     data: dict[str, Any] | None = None
-    if not isinstance(split, str):
+    if split is not None:
         data = front_matter(path, split[0])
         if data is not None:
-            version.checks = _memo_checklist(split[2])
+            version.checks = _memo_checklist(split[1])
     if data is None:
         data = _slow_parse(version, path, raw, kind, parts)
     version.data = data
     version.subject = subject_for(path, kind, parts, version.data)
     return version
+
+
+_DELIMITER_RE = re.compile(r"^(?:---|\.\.\.)", re.M)
+
+
+def split_fast(text: str) -> tuple[str, str] | None:
+    """(yaml text, body) exactly as documents.split_front_matter cuts them, or None when
+    it finds no front matter. A regex finds the closing line instead of a Python loop."""
+    first = text.find("\n")
+    if (text if first < 0 else text[:first]).rstrip() != "---":
+        return None
+    start = pos = first + 1
+    while first >= 0 and (match := _DELIMITER_RE.search(text, pos)) is not None:
+        end = text.find("\n", match.start())
+        line = text[match.start():] if end < 0 else text[match.start():end]
+        if line.rstrip() in ("---", "..."):
+            yaml_text = text[start:match.start()] or "\n"
+            return yaml_text, "" if end < 0 else text[end + 1:]
+        pos = match.end()
+    return None
 
 
 def _slow_parse(

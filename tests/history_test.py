@@ -464,3 +464,18 @@ def test_fast_front_matter_never_disagrees(first: str, edits: list[tuple[int, st
         assert version is not None
         expected = None if doc.data is None else history_docs.jsonable(doc.data)
         assert json.dumps(version.data, sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+
+LINES = st.sampled_from(["---", "--- ", "...", "... x", "----", " ---", "a: 1", "", "# h",
+                         "---\t", "...\u00a0", "text ---", "-- -"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(LINES, max_size=8), st.booleans())
+def test_fast_split_cuts_like_documents(lines: list[str], newline_at_end: bool) -> None:
+    from pmgen.documents import split_front_matter
+
+    text = "\n".join(lines) + ("\n" if newline_at_end else "")
+    expected = split_front_matter(text)
+    fast = history_docs.split_fast(text)
+    assert fast == (None if isinstance(expected, str) else (expected[0], expected[2]))
