@@ -231,3 +231,17 @@ def test_commit_msg_trailer_check(
     (plans.path / "MSG").write_text(message, encoding="utf-8")
     assert trailers.main(["MSG"]) == code
     assert capsys.readouterr().out == out
+
+
+def test_bad_revisions_and_bare_ids(plans: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(plans, "state", "--at", "no-such-rev") == 2
+    assert capsys.readouterr().err == "pmgen: no-such-rev: not a commit in this repository\n"
+    assert run(plans, "history", "S:sprint-1", "nope..HEAD") == 2
+    assert "nope..HEAD: not a revision range" in capsys.readouterr().err
+    assert run(plans, "history", "sprint-1") == 0  # a bare id, looked up in the plans
+    assert len(capsys.readouterr().out.splitlines()) == 2
+    assert run(plans, "history", "S:sprint-9") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "pmgen: S:sprint-9 has no history",
+        "  hint: check the id: pmgen events --format table",
+    ]
