@@ -8,11 +8,12 @@ another branch) gets a fresh traversal whose commits reuse surviving records by 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,26 @@ class Cache:
 
         With ``need_records`` false the cache is brought up to ``tip`` and None returned
         when that needs no decoding of the cached records (the warm `pmgen events`)."""
+        with self._lock():  # the hook, the site and a terminal may all run at once
+            return self._update(root, tip, need_records)
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        try:
+            import fcntl
+
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle = (self.folder / "events-cache.lock").open("a")
+        except (ImportError, OSError):  # no flock (Windows) or a read-only git dir
+            yield
+            return
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+    def _update(
+        self, root: Path, tip: str, need_records: bool
+    ) -> tuple[list[Record] | None, dict[str, int]]:
         meta = self.meta()
         cached_tip = meta[0] if meta else None
         stats = {"commits_read": 0, "objects_read": 0, "rebuilt": 0}
