@@ -213,7 +213,6 @@ def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
 
 def render(record: Record) -> str:
     """A record's events as JSON lines, exactly as `pmgen events` prints them."""
-    from pmgen.history import record_events
-    from pmgen.history_format import RENDERERS
+    from pmgen.history_format import jsonl_lines
 
-    return RENDERERS["jsonl"](record_events(record))
+    return jsonl_lines(record.time, record.author, record.sha, record.events)

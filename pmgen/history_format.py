@@ -14,11 +14,35 @@ CLOUDEVENTS_TYPE_PREFIX = "dev.pmgen."
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
+_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _maybe(value: str | None) -> str:
+    return "null" if value is None else _text(value)
+
+
+def jsonl_lines(
+    time: str, author: str, commit: str, rows: Sequence[Sequence[Any]]
+) -> str:
+    """JSON lines of one commit's event rows ``[id, type, subject, path, before, after,
+    data]``: byte for byte ``json.dumps(event.as_dict(), ensure_ascii=False)``, built from
+    pre-encoded parts because the cold run renders every event (tests check the bytes)."""
+    shared = f", \"time\": {_text(time)}, \"author\": {_text(author)}, \"commit\": {_text(commit)}"
+    encode = _ENCODER.encode
+    return "".join(
+        f"{{\"id\": {_text(id_)}, \"type\": {_text(type_)}, \"subject\": {_text(subject)}"
+        f"{shared}, \"path\": {_text(path)}, \"before\": {_maybe(before)}, "
+        f"\"after\": {_maybe(after)}, \"data\": {encode(data)}}}\n"
+        for id_, type_, subject, path, before, after, data in rows
+    )
 
 
 def _jsonl(events: Sequence[Event]) -> str:
-    encode = _ENCODER.encode
-    return "".join(encode(e.as_dict()) + "\n" for e in events)
+    return "".join(
+        jsonl_lines(e.time, e.author, e.commit,
+                    [(e.id, e.type, e.subject, e.path, e.before, e.after, e.data)])
+        for e in events
+    )
 
 
 def cloudevent(event: Event) -> dict[str, Any]:

@@ -479,3 +479,14 @@ def test_fast_split_cuts_like_documents(lines: list[str], newline_at_end: bool) 
     expected = split_front_matter(text)
     fast = history_docs.split_fast(text)
     assert fast == (None if isinstance(expected, str) else (expected[0], expected[2]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.text(), st.one_of(st.none(), st.text()),
+       st.dictionaries(st.text(), st.one_of(st.text(), st.integers(), st.none(),
+                                            st.lists(st.text()), st.booleans())))
+def test_jsonl_lines_are_json_dumps(text: str, author: str, before: str | None,
+                                    data: dict) -> None:
+    event = history.Event("id", "type." + text, "S:" + text, "2026-01-10T09:00:00+00:00",
+                          author, "c" * 40, text, before, None, data)
+    assert RENDERERS["jsonl"]([event]) == json.dumps(event.as_dict(), ensure_ascii=False) + "\n"
