@@ -186,31 +186,33 @@ def _commit(chunk: bytes) -> Commit:
 
 
 def _parse_raw(data: bytes) -> Iterator[Change]:
-    tokens = data.lstrip(b"\x00\n").split(b"\x00")
-    i = 0
-    while i < len(tokens):
-        token = tokens[i].lstrip(b"\n")
-        if not token.startswith(b":"):
-            i += 1
-            continue
-        meta = token[1:].split(b" ")
-        old_oid, new_oid, status = meta[2].decode(), meta[3].decode(), meta[4].decode()[:1]
+    # decoded once per commit, not per token: this loop runs for every changed file
+    tokens = data.decode("utf-8", "surrogateescape").lstrip("\x00\n").split("\x00")
+    i, count = 0, len(tokens)
+    while i < count:
+        token = tokens[i]
+        if token[:1] != ":":
+            token = token.lstrip("\n")
+            if token[:1] != ":":
+                i += 1
+                continue
+        meta = token[1:].split(" ")
+        old_oid, new_oid, status = meta[2], meta[3], meta[4][:1]
         # a submodule (gitlink, mode 160000) names a commit, not a document: as if absent
-        old_oid_v = None if old_oid == ZERO_OID or meta[0] == b"160000" else old_oid
-        new_oid_v = None if new_oid == ZERO_OID or meta[1] == b"160000" else new_oid
+        old_oid_v = None if old_oid == ZERO_OID or meta[0] == "160000" else old_oid
+        new_oid_v = None if new_oid == ZERO_OID or meta[1] == "160000" else new_oid
         if old_oid_v is None and new_oid_v is None:
             i += 3 if status in ("R", "C") else 2
             continue
         if status in ("R", "C"):
-            old = tokens[i + 1].decode("utf-8", "surrogateescape")
-            new = tokens[i + 2].decode("utf-8", "surrogateescape")
+            old, new = tokens[i + 1], tokens[i + 2]
             i += 3
             if status == "C":
                 yield Change("A", None, new, None, new_oid_v)
             else:
                 yield Change("R", old, new, old_oid_v, new_oid_v)
             continue
-        path = tokens[i + 1].decode("utf-8", "surrogateescape")
+        path = tokens[i + 1]
         i += 2
         if status == "A" or old_oid_v is None:
             yield Change("A", None, path, None, new_oid_v)
