@@ -136,7 +136,12 @@ def diff(status: str, before: Version | None, after: Version | None) -> list[Raw
         # moved between kinds (e.g. out of a sprint folder): a deletion and a creation
         return _deleted(before) + _created(after)
     events: list[RawEvent] = []
-    if status == "R" and before.subject != after.subject:
+    if status == "R" and before.subject != after.subject and after.kind == "template":
+        events.append(("template.changed", after.subject,
+                       {"change": "renamed", "from": before.subject, "from_path": before.path}))
+        if before.sha256 == after.sha256:
+            return events
+    elif status == "R" and before.subject != after.subject:
         kind = after.kind if after.kind in _PLAN_KINDS else "file"
         events.append((f"{kind}.renamed", after.subject,
                        {"from": before.subject, "to": after.subject, "from_path": before.path}))

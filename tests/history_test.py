@@ -359,6 +359,8 @@ def test_every_kind_has_its_events(git_repo: GitRepo) -> None:
     git_repo.commit("Change", "2026-01-12T09:00:00+00:00")
     git_repo.write(bug, "---\nid: bug-0001\ntitle: Crash\npriority: P1\nstatus: fixed\nreported: 2026-01-02\n---\nFixed in 1.2.\n")  # noqa: E501
     git_repo.commit("Body only", "2026-01-13T09:00:00+00:00")
+    git_repo.git("mv", template, "schema/templates/SPRINT-v2.md.j2")
+    git_repo.commit("Rename the template", "2026-01-14T09:00:00+00:00")
     events = history.load(git_repo.path).events()
     assert [(e.type, e.subject, e.data) for e in events] == [
         # git's order: by path, byte-wise ("README.md" before "adr/")
@@ -373,6 +375,8 @@ def test_every_kind_has_its_events(git_repo: GitRepo) -> None:
         ("bug.closed", "BUG:bug-0001", {"from": "open", "to": "fixed"}),
         ("template.changed", "TPL:SPRINT.md.j2", {"change": "modified"}),
         ("file.synced", "BUG:bug-0001", {"change": "modified"}),
+        ("template.changed", "TPL:SPRINT-v2.md.j2", {
+            "change": "renamed", "from": "TPL:SPRINT.md.j2", "from_path": template}),
     ]
 
 
