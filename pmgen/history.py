@@ -141,11 +141,12 @@ def load(
     if memo is not None and not lazy and memo.cache is not None:
         memo.stats = {"commits_read": 0, "objects_read": 0, "rebuilt": 0}
         return memo  # the bundle and the site ask again and again within one process
-    records, stats = cache.update(root, tip, need_records=not lazy)
+    records, stats = cache.update(root, tip, need_records=not lazy, save=rev == "HEAD")
     if stats.pop("superset", 0) and records is not None:
         reachable = set(gitlog.rev_list(root, tip))
         records = [r for r in records if r.sha in reachable]
-        cache = None  # its tip is not this history's: never read it back as ours
+    if rev != "HEAD":
+        cache = None  # the cache holds HEAD's history: never read it back as this one
     loaded = History(root, tip, records, stats, shallow, cache)
     if records is not None and cache is not None:
         _LOADED.clear()

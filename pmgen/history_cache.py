@@ -97,14 +97,15 @@ class Cache:
         _atomic(self.tip_file, f"{tip} {count} {size} {esize}\n")
 
     def update(
-        self, root: Path, tip: str, need_records: bool = True
+        self, root: Path, tip: str, need_records: bool = True, save: bool = True
     ) -> tuple[list[Record] | None, dict[str, int]]:
         """Records of ``tip``'s history, reading from git only what the cache lacks.
 
         With ``need_records`` false the cache is brought up to ``tip`` and None returned
-        when that needs no decoding of the cached records (the warm `pmgen events`)."""
+        when that needs no decoding of the cached records (the warm `pmgen events`).
+        With ``save`` false (a revision other than HEAD) the cache is read, not changed."""
         with self._lock():  # the hook, the site and a terminal may all run at once
-            return self._update(root, tip, need_records)
+            return self._update(root, tip, need_records or not save, save)
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
@@ -121,7 +122,7 @@ class Cache:
             yield
 
     def _update(
-        self, root: Path, tip: str, need_records: bool
+        self, root: Path, tip: str, need_records: bool, save: bool
     ) -> tuple[list[Record] | None, dict[str, int]]:
         meta = self.meta()
         cached_tip = meta[0] if meta else None
@@ -131,7 +132,11 @@ class Cache:
             gitlog.is_ancestor(root, meta[0], tip)
         ):
             fresh, stats = self._traverse(root, [tip, "^" + meta[0]], {})
-            if self._append(fresh, meta[1] + len(fresh), tip):
+            if not save:
+                read_tip, records = self.read()
+                if read_tip == meta[0]:
+                    return records + fresh, stats
+            elif self._append(fresh, meta[1] + len(fresh), tip):
                 cached_tip = tip
         if cached_tip == tip:
             if not need_records:
@@ -146,7 +151,8 @@ class Cache:
         reuse = {r.sha: r for r in records + fresh}
         new, stats = self._traverse(root, [tip], reuse)
         stats["rebuilt"] = 1 if records else 0
-        self._rewrite(new, tip)
+        if save:
+            self._rewrite(new, tip)
         return new, stats
 
     def _traverse(

@@ -103,7 +103,7 @@ def replay(root: Path, rev: str = "HEAD") -> tuple[str | None, dict[str, tuple[s
         if rev == "HEAD" and gitlog.head(root) is None:
             return None, {}
         raise UsageError(f"{rev}: not a commit in this repository")
-    history = load(root, sha, quiet=True)
+    history = load(root, "HEAD" if sha == gitlog.head(root) else sha, quiet=True)
     by_sha = {r.sha: r for r in history.records}
     files: dict[str, tuple[str, str]] = {}
     chain = gitlog.rev_list(root, "--first-parent", "--reverse", sha, paths=HISTORY_PATHS)

@@ -494,3 +494,22 @@ def test_jsonl_lines_are_json_dumps(text: str, author: str, before: str | None,
     event = history.Event("id", "type." + text, "S:" + text, "2026-01-10T09:00:00+00:00",
                           author, "c" * 40, text, before, None, data)
     assert RENDERERS["jsonl"]([event]) == json.dumps(event.as_dict(), ensure_ascii=False) + "\n"
+
+
+def test_state_of_another_branch_leaves_the_cache_alone(git_repo: GitRepo) -> None:
+    git_repo.write(SPRINT, sprint_text())
+    git_repo.commit("Create", "2026-01-11T09:00:00+00:00")
+    git_repo.git("checkout", "-q", "-b", "side")
+    git_repo.write(SPRINT, sprint_text("ready"))
+    git_repo.commit("Ready on a branch", "2026-01-12T09:00:00+00:00")
+    git_repo.git("checkout", "-q", "main")
+    git_repo.write(SPRINT, sprint_text("active"))
+    git_repo.commit("Active on main", "2026-01-12T10:00:00+00:00")
+    history.load(git_repo.path)
+    tip_file = git_repo.path / ".git/pmgen/events-cache.v2.tip"
+    before = tip_file.read_text()
+    assert [row["data"]["status"] for row in state(git_repo.path, "side")] == ["ready"]
+    assert [row["data"]["status"] for row in state(git_repo.path)] == ["active"]
+    assert tip_file.read_text() == before
+    history._LOADED.clear()
+    assert history.load(git_repo.path).stats["commits_read"] == 0
