@@ -83,6 +83,7 @@ def _mkdocs(command: str, args: tuple[str, ...], root: Path | None) -> int:
         if not config.is_file() and not any(a in ("-f", "--config-file") for a in args):
             config = _default_config(repo, Path(tmp))
             extra = ["--config-file", str(config)]
+            args = _absolute_site_dir(args)
         if not config.is_file() and not extra:
             raise PmgenError(f"{config}: no such file")
         try:
@@ -93,6 +94,18 @@ def _mkdocs(command: str, args: tuple[str, ...], root: Path | None) -> int:
         except KeyboardInterrupt:
             return 130
     return result.returncode
+
+
+def _absolute_site_dir(args: tuple[str, ...]) -> tuple[str, ...]:
+    # MkDocs resolves --site-dir against the config file's folder; the default config
+    # lives in a temporary folder, so a relative --site-dir means the current folder.
+    out = list(args)
+    for i, arg in enumerate(out):
+        if arg in ("-d", "--site-dir") and i + 1 < len(out):
+            out[i + 1] = str(Path(out[i + 1]).resolve())
+        elif arg.startswith("--site-dir="):
+            out[i] = "--site-dir=" + str(Path(arg.split("=", 1)[1]).resolve())
+    return tuple(out)
 
 
 def _default_config(repo: Repo, tmp: Path) -> Path:
