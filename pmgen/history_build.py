@@ -161,8 +161,10 @@ def build(
                 if classify(ch.new_path or ch.old_path or "") is not None
             ]
             for ch in commit.changes:
-                blobs.want(ch.old_oid, ch.old_path) if ch.old_oid and ch.old_path else None
-                blobs.want(ch.new_oid, ch.new_path) if ch.new_oid and ch.new_path else None
+                if ch.old_oid and ch.old_path:
+                    blobs.want(ch.old_oid, ch.old_path)
+                if ch.new_oid and ch.new_path:
+                    blobs.want(ch.new_oid, ch.new_path)
                 # A merge's first-parent diff also holds what the other branch already
                 # did; only files that differ from every parent are the merge's own.
                 path = ch.new_path or ch.old_path

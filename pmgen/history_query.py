@@ -43,9 +43,10 @@ def aliases(history: History, subject: str) -> set[str]:
     """The subject and every name it had before a rename."""
     names = {subject}
     for record in reversed(history.records):
-        for event in record.events:
-            if event[1].endswith(".renamed") and event[6].get("to") in names:
-                names.add(event[6]["from"])
+        for _id, type_, event_subject, _path, _before, _after, data in record.events:
+            renamed = type_.endswith(".renamed") or data.get("change") == "renamed"
+            if renamed and event_subject in names and data.get("from"):
+                names.add(data["from"])
     return names
 
 
