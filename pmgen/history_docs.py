@@ -8,6 +8,7 @@ version does not parse.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ class Version:
         return (self.data or {}).get("status")
 
 
+@functools.lru_cache(maxsize=65536)  # the same few paths, thousands of times (parts: read-only)
 def classify(path: str) -> tuple[str, dict[str, str]] | None:
     """(kind, path parts) for a file history follows, None for any other file."""
     if path.startswith(TEMPLATES_DIR + "/"):
