@@ -21,6 +21,7 @@ from pmgen.repo import Repo
 
 # Module-level cache: `mkdocs serve` builds a new plugin per rebuild, but the history of a
 # commit never changes, so editing a plan file must not re-read git history (issue 5).
+BUNDLE_FORMATS = ("markdown", "json")
 _EVENT_CACHE: dict[tuple[str, str], tuple[list[Any] | None, str | None]] = {}
 
 
@@ -104,11 +105,11 @@ class SiteData:
     # -- bundles --------------------------------------------------------------------------
     def bundle(self, entity: str, fmt: str) -> str | None:
         """The bundle `pmgen init ENTITY` prints, or None when bundles are unavailable."""
-        key = (entity, fmt)
-        if key not in self._bundle_cache:
-            self._bundle_cache[key] = _render_bundle(self.repo, entity, fmt) if self.bundles \
-                else None
-        return self._bundle_cache[key]
+        if (entity, fmt) not in self._bundle_cache:
+            texts = render_bundles(self.repo, entity, BUNDLE_FORMATS) if self.bundles else {}
+            for name in BUNDLE_FORMATS:
+                self._bundle_cache[(entity, name)] = texts.get(name)
+        return self._bundle_cache.get((entity, fmt))
 
 
 def load(repo: Repo, **options: Any) -> SiteData:
@@ -223,3 +224,36 @@ def _render_bundle(repo: Repo, entity: str, fmt: str) -> str | None:
         return render(repo, entity, fmt)
     except Exception:  # noqa: BLE001 - a broken plan is shown as findings on the page
         return None
+
+
+def render_bundles(repo: Repo, entity: str, formats: tuple[str, ...]) -> dict[str, str | None]:
+    """The bundle of ``entity`` in each format: assembled once, emitted per format.
+
+    A site renders a bundle for every track. ``pmgen init`` lists the plan files for each
+    bundle (right for one bundle); here the listing is taken once per build and reused,
+    so a thousand sprints cost a thousand small bundles, not a thousand listings.
+    """
+    try:
+        from pmgen import bundle, bundle_load
+    except ImportError:
+        return {fmt: None for fmt in formats}
+    if not all(hasattr(m, a) for m, a in ((bundle, "build"), (bundle, "trim"),
+                                          (bundle_load, "index"))):
+        return {fmt: _render_bundle(repo, entity, fmt) for fmt in formats}
+    original = bundle_load.index
+    listing = _INDEX_CACHE.get(id(repo))
+    if listing is None or listing[0] is not repo:
+        listing = (repo, original(repo))
+        _INDEX_CACHE.clear()
+        _INDEX_CACHE[id(repo)] = listing
+    bundle_load.index = lambda r: listing[1] if r is repo else original(r)  # type: ignore
+    try:
+        built = bundle.build(repo, entity)
+        return {fmt: bundle.trim(built, fmt) for fmt in formats}
+    except Exception:  # noqa: BLE001 - a broken plan is shown as findings on the page
+        return {fmt: None for fmt in formats}
+    finally:
+        bundle_load.index = original  # type: ignore[assignment]
+
+
+_INDEX_CACHE: dict[int, tuple[Repo, Any]] = {}
