@@ -79,13 +79,19 @@ def git_text(root: Path, *args: str) -> str:
 
 def git_dir(root: Path) -> Path:
     """The repository's git directory; UsageError (exit 2) when ``root`` is not in one."""
-    result = git(root, "rev-parse", "--absolute-git-dir", check=False)
+    return where(root)[0]
+
+
+def where(root: Path) -> tuple[Path, str]:
+    """(git directory, ``root``'s path inside the checkout: "" at the top, else "dir/")."""
+    result = git(root, "rev-parse", "--absolute-git-dir", "--show-prefix", check=False)
     if result.returncode != 0:
         raise UsageError(
             f"{root} is not a git repository",
             "pmgen reads plan history from git; run it inside a git checkout (or git init)",
         )
-    return Path(result.stdout.decode("utf-8", "replace").strip())
+    lines = result.stdout.decode("utf-8", "surrogateescape").split("\n")
+    return Path(lines[0]), (lines[1] if len(lines) > 1 else "")
 
 
 def resolve(root: Path, rev: str) -> str | None:
@@ -135,7 +141,9 @@ def log(root: Path, revs: Sequence[str], paths: Sequence[str]) -> Iterator[Commi
     Streaming lets the caller fetch and parse blobs while git is still walking.
     """
     args = [
+        # --relative: paths relative to ``root``, which may be a folder inside the checkout
         "git", "-c", "core.quotePath=false", "log", "-z", "--raw", "--no-abbrev", "-M",
+        "--relative",
         "--full-history", "--diff-merges=first-parent", "--no-color", "--no-ext-diff",
         f"--format={LOG_FORMAT}", *revs, "--", *paths,
     ]

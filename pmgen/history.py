@@ -117,7 +117,7 @@ def load(
 
     ``lazy``: leave the cached records on disk until ``records`` is first read."""
     root = repo if isinstance(repo, Path) else Path(repo.root)  # a Repo (not imported)
-    git_dir = gitlog.git_dir(root)
+    git_dir, prefix = gitlog.where(root)
     tip = gitlog.head(root) if rev == "HEAD" else gitlog.resolve(root, rev)
     if tip is None and rev != "HEAD":
         from pmgen.errors import UsageError
@@ -132,7 +132,10 @@ def load(
             + " is missing (git fetch --unshallow gets it); showing what is there",
             file=sys.stderr,
         )
-    cache: Cache | None = Cache(git_dir / "pmgen", HISTORY_PATHS)
+    # one cache per plans root: the paths in it are relative to that root
+    folder = "pmgen" if not prefix else "pmgen-" + hashlib.sha256(prefix.encode(
+        "utf-8", "surrogateescape")).hexdigest()[:12]
+    cache: Cache | None = Cache(git_dir / folder, HISTORY_PATHS)
     assert cache is not None
     if tip is None:
         return History(root, None, [], {"commits_read": 0, "objects_read": 0, "rebuilt": 0},

@@ -170,7 +170,7 @@ def build(
                 path = ch.new_path or ch.old_path
                 if len(commit.parents) > 1 and path and "\n" not in path:
                     for parent in commit.parents[1:]:
-                        blobs.want(f"{parent}:{path}", None)
+                        blobs.want(f"{parent}:./{path}", None)  # ./: relative to root
             blobs.done(commit)
     finally:
         blobs.finish()
@@ -193,7 +193,7 @@ def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
         ])
         path = ch.new_path or ch.old_path
         if len(commit.parents) > 1 and any(  # (a deletion: missing there too, None == None)
-            blobs.oids.get(f"{p}:{path}", "?") == ch.new_oid for p in commit.parents[1:]
+            blobs.oids.get(f"{p}:./{path}", "?") == ch.new_oid for p in commit.parents[1:]
         ):
             continue  # the merge only brought in a branch's change: no event of its own
         if before is None and after is None:

@@ -513,3 +513,18 @@ def test_state_of_another_branch_leaves_the_cache_alone(git_repo: GitRepo) -> No
     assert tip_file.read_text() == before
     history._LOADED.clear()
     assert history.load(git_repo.path).stats["commits_read"] == 0
+
+
+def test_plans_in_a_folder_of_a_bigger_checkout(git_repo: GitRepo) -> None:
+    git_repo.write("plans/" + SPRINT, sprint_text())
+    git_repo.write(SPRINT, sprint_text(title="Not these plans"))
+    git_repo.commit("Create", "2026-01-11T09:00:00+00:00")
+    git_repo.write("plans/" + SPRINT, sprint_text("active"))
+    git_repo.commit("Activate", "2026-01-12T09:00:00+00:00")
+    events = history.load(git_repo.path / "plans").events()
+    assert [(e.type, e.path, e.data.get("title")) for e in events] == [
+        ("sprint.created", SPRINT, "First"), ("sprint.status_changed", SPRINT, None)]
+    assert [row["data"]["status"] for row in state(git_repo.path / "plans")] == ["active"]
+    top = history.load(git_repo.path).events()  # its own cache: paths differ
+    assert [(e.type, e.path, e.data["title"]) for e in top] == [
+        ("sprint.created", SPRINT, "Not these plans")]
