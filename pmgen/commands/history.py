@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -19,15 +18,14 @@ _ROOT = click.option(
 
 
 def _root(root: Path | None) -> Path:
-    """The top of the git checkout holding ``root`` (or PMGEN_ROOT, or the current folder).
+    """The plans root as every pmgen command finds it (the nearest folder with delegation/
+    or .git; PMGEN_ROOT), which must be inside a git checkout. History paths are relative
+    to it."""
+    from pmgen.repo import find_root
 
-    History paths are relative to the checkout's top, like git's. pmgen.repo is not
-    imported here: it loads the YAML and pydantic stacks, which a warm `pmgen events`
-    never needs.
-    """
-    start = root or Path(os.environ.get("PMGEN_ROOT") or Path.cwd())
-    gitlog.git_dir(start)  # exit 2 with a clear message outside a git repository
-    return Path(gitlog.git_text(start, "rev-parse", "--show-toplevel"))
+    found = find_root(root)
+    gitlog.git_dir(found)  # exit 2 with a clear message outside a git repository
+    return found
 
 
 def _write(text: str, output: Path | None) -> None:
