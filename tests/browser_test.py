@@ -151,6 +151,22 @@ def test_dependency_graph_shows_track_b_waiting_on_track_a(page: Any, base_url: 
     assert "track-b waits on track-a" in edge.locator("title").text_content()
 
 
+def test_timeline_filters_by_type_and_entity(page: Any, base_url: str) -> None:
+    page.goto(base_url + "plans/timeline/", wait_until="networkidle")
+    rows = page.locator("article table tbody tr")
+    total = rows.count()
+    page.select_option("#pmgen-timeline-filter select[name=type]", "sprint.created")
+    shown = page.eval_on_selector_all(
+        "article table tbody tr:not([hidden])", "rows => rows.map(r => r.cells[1].textContent)")
+    assert shown and set(shown) == {"sprint.created"} and len(shown) < total
+    page.select_option("#pmgen-timeline-filter select[name=type]", "")
+    page.fill("#pmgen-timeline-filter input[name=entity]", "T:sprint-2.33/track-b")
+    subjects = page.eval_on_selector_all(
+        "article table tbody tr:not([hidden])", "rows => rows.map(r => r.cells[2].textContent)")
+    assert subjects and all("T:sprint-2.33/track-b" in s for s in subjects)
+    assert not page.problems
+
+
 def test_dashboard_screenshot(page: Any, base_url: str) -> None:
     page.goto(base_url + "plans/", wait_until="networkidle")
     ARTIFACTS.mkdir(exist_ok=True)

@@ -65,6 +65,7 @@ def test_sprint_page_has_card_tracks_table_and_graph(pages: dict[str, str | byte
 def test_sprints_index_lists_each_sprint_with_progress(pages: dict[str, str | bytes]) -> None:
     index = text(pages, "plans/sprints.md")
     row = next(line for line in index.splitlines() if "sprint-2.33/index.md" in line)
+    assert index.startswith("---\nhide:\n  - toc\n---\n# Sprints\n")
     assert row.startswith("| [sprint-2.33](sprints/sprint-2.33/index.md) | Collector Orchestration")
     assert 'class="pmgen-progress"' in row
 
@@ -157,6 +158,28 @@ def test_history_is_read_once_per_commit(example_repo: GitRepo,
     example_repo.commit("Edit")
     load(repo).events
     assert len(calls) == 2
+
+
+def test_a_rebuild_reuses_bundles_whose_files_did_not_change(
+    example_repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = []
+    real = site_data.render_bundles
+    monkeypatch.setattr(site_data, "render_bundles",
+                        lambda repo, entity, formats: built.append(entity)
+                        or real(repo, entity, formats))
+    site_data._BUNDLE_CACHE.clear()
+    build_all(load(Repo(example_repo.path)))
+    first = len(built)
+    assert "T:sprint-2.33/track-a" in built
+    task = example_repo.path / "delegation/sprints/sprint-2.33/track-a/TASK.md"
+    task.write_text(task.read_text().replace("## Mission", "## Mission\n\nEdited.", 1))
+    built.clear()
+    pages = build_all(load(Repo(example_repo.path)))
+    # Only the edited track's sprint is assembled again.
+    assert built and all(entity.startswith("T:sprint-2.33/") for entity in built)
+    assert len(built) < first
+    assert b"Edited." in pages["plans/sprints/sprint-2.33/track-a.bundle.md.txt"]
 
 
 def write_site(root: Path, options: str = "") -> Path:

@@ -106,10 +106,40 @@ class SiteData:
     def bundle(self, entity: str, fmt: str) -> str | None:
         """The bundle `pmgen init ENTITY` prints, or None when bundles are unavailable."""
         if (entity, fmt) not in self._bundle_cache:
-            texts = render_bundles(self.repo, entity, BUNDLE_FORMATS) if self.bundles else {}
+            texts = self._bundles(entity) if self.bundles else {}
             for name in BUNDLE_FORMATS:
                 self._bundle_cache[(entity, name)] = texts.get(name)
         return self._bundle_cache.get((entity, fmt))
+
+    @cached_property
+    def head(self) -> str | None:
+        return git(self.repo, "rev-parse", "HEAD")
+
+    @cached_property
+    def _listing(self) -> dict[str, tuple[tuple[str, int, int], ...]]:
+        """Plan files (path, mtime, size) by sprint folder ("" for agent profiles)."""
+        found: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+        for doc in self.documents:
+            if doc.kind in ("sprint", "task", "agent"):
+                found[doc.parts.get("sprint", "") if doc.kind != "agent" else ""].append(
+                    _stat(self.repo, doc.rel))
+        return {key: tuple(sorted(value)) for key, value in found.items()}
+
+    def _bundles(self, entity: str) -> dict[str, str | None]:
+        # A bundle reads its sprint's folder, agent profiles, the files it lists as inputs
+        # and git HEAD (session memory). While none of them changes, `mkdocs serve`
+        # reuses the bundle instead of assembling it again.
+        sprint = entity[2:].split("/", 1)[0]
+        key = (self.head, self._listing.get(sprint, ()), self._listing.get("", ()))
+        cached = _BUNDLE_CACHE.get((str(self.repo.root), entity))
+        if cached is not None and cached[0] == key and all(
+            _stat(self.repo, path) == stamp for path, stamp in cached[1].items()
+        ):
+            return cached[2]
+        texts, inputs = render_bundles(self.repo, entity, BUNDLE_FORMATS)
+        stamps = {path: _stat(self.repo, path) for path in inputs}
+        _BUNDLE_CACHE[(str(self.repo.root), entity)] = (key, stamps, texts)
+        return texts
 
 
 def load(repo: Repo, **options: Any) -> SiteData:
@@ -194,7 +224,8 @@ def _read_events(repo: Repo) -> tuple[list[Any] | None, str | None]:
         events = list(loader(repo))
     except Exception as exc:  # noqa: BLE001 - the site says why instead of failing
         return None, f"History could not be read: {exc}"
-    return sorted(events, key=lambda e: (event_time(e), str(e.id))), None
+    # Stable sort: events of one commit keep the history's order.
+    return sorted(events, key=event_time), None
 
 
 def event_time(event: Any) -> str:
@@ -226,8 +257,10 @@ def _render_bundle(repo: Repo, entity: str, fmt: str) -> str | None:
         return None
 
 
-def render_bundles(repo: Repo, entity: str, formats: tuple[str, ...]) -> dict[str, str | None]:
-    """The bundle of ``entity`` in each format: assembled once, emitted per format.
+def render_bundles(
+    repo: Repo, entity: str, formats: tuple[str, ...]
+) -> tuple[dict[str, str | None], list[str]]:
+    """The bundle of ``entity`` in each format (assembled once), and the files it read.
 
     A site renders a bundle for every track. ``pmgen init`` lists the plan files for each
     bundle (right for one bundle); here the listing is taken once per build and reused,
@@ -236,10 +269,10 @@ def render_bundles(repo: Repo, entity: str, formats: tuple[str, ...]) -> dict[st
     try:
         from pmgen import bundle, bundle_load
     except ImportError:
-        return {fmt: None for fmt in formats}
+        return {fmt: None for fmt in formats}, []
     if not all(hasattr(m, a) for m, a in ((bundle, "build"), (bundle, "trim"),
                                           (bundle_load, "index"))):
-        return {fmt: _render_bundle(repo, entity, fmt) for fmt in formats}
+        return {fmt: _render_bundle(repo, entity, fmt) for fmt in formats}, []
     original = bundle_load.index
     listing = _INDEX_CACHE.get(id(repo))
     if listing is None or listing[0] is not repo:
@@ -249,11 +282,22 @@ def render_bundles(repo: Repo, entity: str, formats: tuple[str, ...]) -> dict[st
     bundle_load.index = lambda r: listing[1] if r is repo else original(r)  # type: ignore
     try:
         built = bundle.build(repo, entity)
-        return {fmt: bundle.trim(built, fmt) for fmt in formats}
+        inputs = [str(path) for path in getattr(built, "inputs", {})]
+        return {fmt: bundle.trim(built, fmt) for fmt in formats}, inputs
     except Exception:  # noqa: BLE001 - a broken plan is shown as findings on the page
-        return {fmt: None for fmt in formats}
+        return {fmt: None for fmt in formats}, []
     finally:
         bundle_load.index = original  # type: ignore[assignment]
 
 
 _INDEX_CACHE: dict[int, tuple[Repo, Any]] = {}
+_BUNDLE_CACHE: dict[tuple[str, str], tuple[Any, dict[str, tuple[str, int, int]],
+                                           dict[str, str | None]]] = {}
+
+
+def _stat(repo: Repo, rel: str) -> tuple[str, int, int]:
+    try:
+        info = (repo.root / rel).stat()
+    except OSError:
+        return (rel, -1, -1)
+    return (rel, info.st_mtime_ns, info.st_size)

@@ -13,6 +13,9 @@ from pmgen.site.md import cell, chip, esc, rel
 
 Output = dict[str, "str | bytes"]
 
+# Front matter of wide pages (tables): no table of contents column.
+WIDE = "---\nhide:\n  - toc\n---\n"
+
 
 def uri(ctx: SiteData, *parts: str) -> str:
     return "/".join(p for p in (ctx.prefix, *parts) if p)
@@ -106,7 +109,7 @@ def events_table(ctx: SiteData, page: str, events: list[Any], subjects: bool = T
     """Events as a table, newest first."""
     header = ["When", "Event"] + (["Entity"] if subjects else []) + ["Author", "Commit", "Change"]
     rows = []
-    for event in sorted(events, key=event_time, reverse=True):
+    for event in reversed(sorted(events, key=event_time)):
         row = [cell(event_time(event)[:16].replace("T", " ")),
                f'<span class="pmgen-event">{esc(event.type)}</span>']
         if subjects:

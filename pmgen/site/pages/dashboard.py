@@ -10,6 +10,7 @@ from pmgen.models.common import TASK_STATUSES
 from pmgen.site.data import SiteData, criteria, field_text
 from pmgen.site.md import bar, cell, chip, esc, rel, table
 from pmgen.site.pages.common import (
+    WIDE,
     Output,
     agent_link,
     doc_uri,
@@ -28,8 +29,7 @@ def build(ctx: SiteData) -> Output:
     page = uri(ctx, "index.md")
     active = [d for d in ctx.sprints if status_of(d) in ACTIVE]
     shown = active or [d for d in ctx.sprints if status_of(d) in ("ready", "planning")][:3]
-    # No table of contents: the dashboard is wide tables and cards.
-    out = ["---", "hide:", "  - toc", "---", "# Dashboard", "", stats(ctx, active), "## Active sprints", ""]
+    out = [WIDE + "# Dashboard", "", stats(ctx, active), "## Active sprints", ""]
     if not active:
         out += ["No sprint is active." + (" Next up:" if shown else ""), ""]
     out.append(sprints_table(ctx, page, shown))

@@ -8,6 +8,7 @@ from pmgen.site import svg
 from pmgen.site.data import SiteData, criteria, field_text
 from pmgen.site.md import bar, body, card, cell, chip, esc, findings_block, rel, table
 from pmgen.site.pages.common import (
+    WIDE,
     Output,
     agent_link,
     history_section,
@@ -52,7 +53,7 @@ def index(ctx: SiteData) -> str:
             str(len(tracks)),
             bar(progress.done, progress.total),
         ])
-    out = ["# Sprints", ""]
+    out = [WIDE + "# Sprints", ""]
     if not rows:
         out.append("No sprints yet: add one under `delegation/sprints/<id>/SPRINT.md`.")
     else:

@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from pmgen.site.data import SiteData, event_time
 from pmgen.site.md import esc, rel
-from pmgen.site.pages.common import Output, events_table, subject_uri, summary, uri
+from pmgen.site.pages.common import WIDE, Output, events_table, subject_uri, summary, uri
 
 
 def build(ctx: SiteData) -> Output:
@@ -18,7 +18,7 @@ def build(ctx: SiteData) -> Output:
 
 
 def timeline_page(ctx: SiteData, page: str, feed: str) -> str:
-    out = ["# Timeline", ""]
+    out = [WIDE + "# Timeline", ""]
     if ctx.events is None:
         out += ['!!! warning "No history to show"', "", f"    {ctx.history_note}", ""]
         return "\n".join(out) + "\n"
