@@ -171,7 +171,8 @@ def build(root: Path) -> tuple[float, float]:
         original = getattr(plugin.PmgenPlugin, name)
         originals[name] = original
 
-        def timed(self: object, *args: object, _original: object = original, **kw: object) -> object:
+        def timed(self: object, *args: object, _original: object = original,
+                  **kw: object) -> object:
             start = time.perf_counter()
             try:
                 return _original(self, *args, **kw)  # type: ignore[operator]

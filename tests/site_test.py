@@ -10,11 +10,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
-from conftest import GitRepo
 from pmgen.cli import main
 from pmgen.repo import Repo
 from pmgen.site import data as site_data
@@ -151,12 +151,12 @@ def test_history_is_read_once_per_commit(example_repo: GitRepo,
     monkeypatch.setattr(site_data, "_read_events", lambda repo: calls.append(1) or real(repo))
     site_data._EVENT_CACHE.clear()
     repo = Repo(example_repo.path)
-    load(repo).events
+    assert load(repo).events
     (example_repo.path / "delegation/sprints/sprint-2.33/SPRINT.md").write_text("edited\n")
-    load(repo).events  # an edited plan, same commit: no new read of the history
+    assert load(repo).events  # an edited plan, same commit: no new read of the history
     assert len(calls) == 1
     example_repo.commit("Edit")
-    load(repo).events
+    assert load(repo).events
     assert len(calls) == 2
 
 

@@ -230,12 +230,12 @@ def _read_events(repo: Repo) -> tuple[list[Any] | None, str | None]:
 
 def event_time(event: Any) -> str:
     """The event's time in UTC, ``YYYY-MM-DDTHH:MM:SSZ`` (sorts as text)."""
-    value = getattr(event, "time", "")
+    value: Any = getattr(event, "time", "")
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.timezone.utc)

@@ -86,9 +86,11 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         order = {uri: i for i, uri in enumerate(getattr(self, "_nav", []))}
         for section in _sections(nav.items):
-            ours = [c for c in section.children if isinstance(c, Page) and c.file.src_uri in order]
+            ours: list[Page] = [c for c in section.children
+                                if isinstance(c, Page) and c.file.src_uri in order]
             if ours and len(ours) == len(section.children):
-                section.children.sort(key=lambda c: order[c.file.src_uri])  # type: ignore[union-attr]
+                ours.sort(key=lambda page: order[page.file.src_uri])
+                section.children = list(ours)
                 section.title = self.config.nav_title
         _relink(nav)
         return nav

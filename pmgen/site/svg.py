@@ -203,7 +203,7 @@ def bar_chart(labels: list[str], values: list[int], title: str, series: str) -> 
         f'y2="{top + plot_h}"/>',
         f'<g class="pmgen-series" data-series="{esc(series)}">',
     ]
-    for i, (label, value) in enumerate(zip(labels, values)):
+    for i, (label, value) in enumerate(zip(labels, values, strict=False)):
         x = left + 10 + i * (bar_w + gap)
         h = plot_h * value / peak
         parts.append(

@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import Any
 
 from pmgen.site.data import SiteData
-from pmgen.site.pages import assets, agents, dashboard, metrics, sprints, timeline, tracks
+from pmgen.site.pages import agents, assets, dashboard, metrics, sprints, timeline, tracks
 from pmgen.site.pages.common import Output, page_map, uri
 from pmgen.site.pages.records import adrs, backlog
 

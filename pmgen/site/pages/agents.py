@@ -73,7 +73,8 @@ def agent_page(ctx: SiteData, doc: Document, page: str) -> str:
         sprint, tid = track.parts["sprint"], track.parts["id"]
         rows_t.append([
             f"[{cell(sprint)}]({rel(page, sprint_uri(ctx, sprint))})",
-            f"[{cell(field_text(track, 'label') or tid)}]({rel(page, track_uri(ctx, sprint, tid))})",
+            f"[{cell(field_text(track, 'label') or tid)}]"
+            f"({rel(page, track_uri(ctx, sprint, tid))})",
             cell(field_text(track, "title")), chip(status_of(track)),
         ])
     out += ["## Tracks", "", table(["Sprint", "Track", "Title", "Status"], rows_t) if rows_t

@@ -88,9 +88,10 @@ def summary(event: Any) -> str:
     """A short line on what an event changed, from its data."""
     data = getattr(event, "data", None) or {}
     try:
-        from pmgen.history_events import describe
+        from pmgen import history_events
     except ImportError:
-        describe = None
+        history_events = None  # type: ignore[assignment]
+    describe = getattr(history_events, "describe", None)
     if describe is not None and isinstance(data, dict):
         try:
             return str(describe(str(event.type), data))

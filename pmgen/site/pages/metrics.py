@@ -77,7 +77,7 @@ def _all_weeks(found: list[str]) -> list[str]:
         return found
     first = dt.date.fromisocalendar(int(known[0][:4]), int(known[0][6:]), 1)
     last = dt.date.fromisocalendar(int(known[-1][:4]), int(known[-1][6:]), 1)
-    weeks = []
+    weeks: list[str] = []
     day = first
     while day <= last and len(weeks) < 104:
         year, week, _ = day.isocalendar()

@@ -8,7 +8,7 @@ from pmgen.site.md import body, card, cell, chip, esc, findings_block, rel, tabl
 from pmgen.site.pages.common import Output, history_section, page_map, status_of, uri
 
 # kind -> (folder, index title, columns: (header, key), entity prefix, empty hint)
-KINDS = {
+KINDS: dict[str, tuple[str, str, list[tuple[str, str]], str, str]] = {
     "adr": ("adr", "Architecture decisions", [("Date", "date"), ("Deciders", "deciders")],
             "ADR", "No decisions recorded yet: `pmgen adr new`."),
     "bug": ("backlog", "Backlog", [("Priority", "priority"), ("Reported", "reported"),
@@ -51,8 +51,8 @@ def build_kind(ctx: SiteData, kind: str) -> Output:
             body(doc.body, doc.rel, page, links, shift=1),
             history_section(ctx, page, (f"{entity}:{field_text(doc, 'id') or ident}",)),
         ])
-    header = ["Id", "Title", "Status"] + [h for h, _ in columns]
-    pages[index_page] = f"# {title}\n\n" + (table(header, rows) if rows else empty + "\n")
+    heads = ["Id", "Title", "Status"] + [h for h, _ in columns]
+    pages[index_page] = f"# {title}\n\n" + (table(heads, rows) if rows else empty + "\n")
     return pages
 
 

@@ -3,6 +3,8 @@ history."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pmgen.documents import Document
 from pmgen.site import svg
 from pmgen.site.data import SiteData, criteria, field_text
@@ -66,7 +68,7 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
     sprint = doc.parts["sprint"]
     data = doc.data or {}
     progress = criteria(doc)
-    team = data.get("team") if isinstance(data.get("team"), list) else []
+    team: list[Any] = data["team"] if isinstance(data.get("team"), list) else []
     baseline = data.get("baseline") if isinstance(data.get("baseline"), dict) else None
     rows = [
         ("Status", chip(status_of(doc))),
@@ -82,7 +84,7 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
             f"{baseline.get('passing', '?')} passing, {baseline.get('failing', '?')} failing, "
             f"{baseline.get('errors', 0)} errors"
         )))
-    tags = data.get("tags") if isinstance(data.get("tags"), list) else []
+    tags: list[Any] = data["tags"] if isinstance(data.get("tags"), list) else []
     rows.append(("Tags", " ".join(f'<span class="pmgen-tag">{esc(t)}</span>' for t in tags)))
     out = [
         f"# {esc(title_of(doc))}",
