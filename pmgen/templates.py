@@ -10,6 +10,7 @@ carries data) and which is fixed text.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -80,8 +81,16 @@ def render(
 ) -> str:
     """Render the template of ``kind`` (of ``version``, when given: see ``template_name``).
     Raises jinja2 errors; callers turn them into PM306."""
-    env = environment(schema_dir, mark_data)
+    has_own = schema_dir is not None and (schema_dir / "templates").is_dir()
+    env = _environment(schema_dir, mark_data, has_own)
     return env.get_template(template_name(schema_dir, kind, version)).render(**context)
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(schema_dir: Path | None, mark_data: bool, has_own: bool) -> SandboxedEnvironment:
+    # One environment per schema folder: Jinja then compiles each template once (and
+    # recompiles it when the file changes) instead of once per checked document.
+    return environment(schema_dir, mark_data)
 
 
 # Template versions (issue 6). The current template of a kind is TEMPLATE_NAMES[kind]; its
