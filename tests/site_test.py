@@ -203,6 +203,17 @@ def test_plugin_builds_the_site_with_a_bounded_nav(example_repo: GitRepo, tmp_pa
                    "plans/agents/", "plans/adr/", "plans/backlog/"]
 
 
+def test_an_explicit_nav_gets_the_plans_section(example_repo: GitRepo, tmp_path: Path) -> None:
+    config_file = write_site(example_repo.path, ":\n      nav_title: Our plans")
+    config_file.write_text(config_file.read_text() + "nav:\n  - Home: index.md\n")
+    config = load_config(str(config_file), site_dir=str(tmp_path / "site"), strict=True)
+    mkdocs_build(config)
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert "Our plans" in html
+    assert re.findall(r'href="(plans/[^"]*)" class="md-nav__link', html)[:2] == [
+        "plans/", "plans/sprints/"]
+
+
 @pytest.mark.parametrize("options,message", [
     ("\n      prefix: ../up", "Plugin 'pmgen' option 'prefix': '../up' is not a folder name"),
     ("\n      findings: loud", "Plugin 'pmgen' option 'findings': Expected one of"),
