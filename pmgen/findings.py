@@ -28,7 +28,6 @@ FAMILIES = {
     "5": "encoding",
     "6": "consistency",
     "7": "history",
-    "9": "internal",
 }
 
 _TABLE = [
@@ -87,8 +86,6 @@ _TABLE = [
     ("PM606", "text contradicts the front matter", "warning"),
     # history
     ("PM701", "Task trailer names a task that does not exist"),
-    # internal
-    ("PM901", "internal error (a bug in pmgen)"),
 ]
 
 CODES: dict[str, Code] = {}

@@ -125,7 +125,7 @@ def test_plain_git_hook_blocks_drift(git_repo: GitRepo) -> None:
     assert "pmgen hook: fix the findings above" in blocked.stderr
 
     # a commit that does not touch plans is not slowed down or blocked
-    git_repo.git("checkout", "--", "delegation")
+    git_repo.git("checkout", "HEAD", "--", "delegation")
     git_repo.write("README.md", "hello\n")
     git_repo.git("add", "README.md")
     other = _run(git_repo, "git", "commit", "-m", "Readme")
@@ -145,3 +145,37 @@ def test_manifest_installs_and_runs_as_a_consumer_gets_it(git_repo: GitRepo) -> 
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "delegation/sprints/sprint-1/track-a/TASK.md:6:1: PM208 'status': 'finished' is not a status" in output
+
+
+def _commit_with_message(repo: GitRepo, message: str) -> subprocess.CompletedProcess[str]:
+    repo.write("notes.txt", message)
+    repo.git("add", "-A")
+    return _run(repo, "git", "commit", "-m", message)
+
+
+def test_commit_msg_hook_refuses_a_trailer_naming_no_task(git_repo: GitRepo) -> None:
+    write_plans(git_repo.path)
+    git_repo.write(".pre-commit-config.yaml", _config_from_manifest(["pmgen-task-trailer"]))
+    git_repo.commit("Plans")
+    installed = _run(git_repo, sys.executable, "-m", "pre_commit", "install",
+                     "--hook-type", "commit-msg")
+    assert installed.returncode == 0, installed.stderr
+    bad = _commit_with_message(git_repo, "Add the API\n\nTask: sprint-1/track-z\n")
+    assert bad.returncode == 1
+    assert "PM701" in bad.stdout + bad.stderr
+    good = _commit_with_message(git_repo, "Add the API\n\nTask: sprint-1/track-a\n")
+    assert good.returncode == 0, good.stdout + good.stderr
+
+
+def test_plain_commit_msg_hook(git_repo: GitRepo) -> None:
+    write_plans(git_repo.path)
+    git_repo.commit("Plans")
+    hooks = git_repo.path / "githooks"
+    hooks.mkdir()
+    shutil.copy(ROOT / "hooks/commit-msg", hooks / "commit-msg")
+    git_repo.git("config", "core.hooksPath", "githooks")
+    bad = _commit_with_message(git_repo, "Fix\n\nTask: sprint-9/track-a\n")
+    assert bad.returncode == 1
+    assert "PM701" in bad.stdout + bad.stderr
+    good = _commit_with_message(git_repo, "Fix\n\nTask: sprint-1/track-a\n")
+    assert good.returncode == 0, good.stdout + good.stderr
