@@ -86,10 +86,10 @@ def track_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str],
         "",
         card(f"{sprint} / {track}", rows),
         findings_block(ctx.findings_by_path.get(doc.rel, []), page, ctx.docs_pages),
-        bundle_section(ctx, sprint, track, page, bundles),
         "## Plan",
         "",
         body(doc.body, doc.rel, page, links, shift=1),
+        bundle_section(ctx, sprint, track, page, bundles),
         history_section(ctx, page, (f"T:{sprint}/{track}",)),
     ]
     return "\n".join(out)
