@@ -118,7 +118,8 @@ def load(text: str) -> Any:
         kind = "duplicate" if "Duplicate" in name else "syntax"
         message = (exc.problem or str(exc)).strip()
         if kind == "duplicate":
-            message = message.replace("found duplicate key", "duplicate key").split(" with value")[0]
+            message = message.replace("found duplicate key", "duplicate key")
+            message = message.split(" with value")[0]
         raise YamlProblem(kind, message, line, col) from None
     except (YAMLError, RecursionError, ValueError) as exc:
         raise YamlProblem("syntax", str(exc).splitlines()[0] or "invalid YAML", 1, 1) from None

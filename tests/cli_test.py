@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from plan_factory import write_plans
+
 from pmgen import schema_export
 from pmgen.cli import main
 

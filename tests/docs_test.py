@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 import pytest
-
 from conftest import GIT_ENV, ROOT
+
 from pmgen.cli import COMMANDS, LazyGroup
 from pmgen.findings import CODES
 
@@ -54,8 +54,8 @@ def docs_repo(tmp_path: Path) -> Path:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, repo / name)
     env = {**os.environ, **GIT_ENV}
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"],
-                 ["commit", "-q", "--no-gpg-sign", "--no-verify", "-m", "Import the example plans"]):
+    commit = ["commit", "-q", "--no-gpg-sign", "--no-verify", "-m", "Import the example plans"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], commit):
         subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
     return repo
 

@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
-
 from conftest import ROOT, GitRepo
 from plan_factory import write_plans
+from ruamel.yaml import YAML
 
 MANIFEST = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
 OWN_CONFIG = YAML(typ="safe").load((ROOT / ".pre-commit-config.yaml").read_text())
@@ -121,7 +120,8 @@ def test_plain_git_hook_blocks_drift(git_repo: GitRepo) -> None:
     git_repo.git("add", "-A")
     blocked = _run(git_repo, "git", "commit", "-m", "Bad port")
     assert blocked.returncode == 1
-    assert "delegation/sprints/sprint-1/track-a/TASK.md:10:1: PM206" in blocked.stderr + blocked.stdout
+    output = blocked.stderr + blocked.stdout
+    assert "delegation/sprints/sprint-1/track-a/TASK.md:10:1: PM206" in output
     assert "pmgen hook: fix the findings above" in blocked.stderr
 
     # a commit that does not touch plans is not slowed down or blocked
@@ -144,7 +144,8 @@ def test_manifest_installs_and_runs_as_a_consumer_gets_it(git_repo: GitRepo) -> 
                   "pmgen-validate", "--all-files")
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
-    assert "delegation/sprints/sprint-1/track-a/TASK.md:6:1: PM208 'status': 'finished' is not a status" in output
+    expected = "delegation/sprints/sprint-1/track-a/TASK.md:6:1: PM208 'status': 'finished'"
+    assert expected + " is not a status" in output
 
 
 def _commit_with_message(repo: GitRepo, message: str) -> subprocess.CompletedProcess[str]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from plan_factory import write_plans
+
 from pmgen.cli import main
 
 PACKAGED = (ROOT / "pmgen/templates/TASK.md.j2").read_text()
@@ -37,7 +37,8 @@ def test_document_of_the_old_version_is_judged_against_it(repo_v2, capsys) -> No
 
 def test_document_claiming_the_new_version_must_follow_it(repo_v2, capsys) -> None:
     task = repo_v2["task"]
-    task.write_text(task.read_text().replace("status: in_progress", "status: in_progress\ntemplate: 2"))
+    text = task.read_text().replace("status: in_progress", "status: in_progress\ntemplate: 2")
+    task.write_text(text)
     assert main(["validate", str(task)]) == 1
     out = capsys.readouterr().out
     assert 'PM301 missing section "## Risks"' in out

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from pmgen import report, validate as validation
+from pmgen import report
+from pmgen import validate as validation
 from pmgen.findings import has_errors
 from pmgen.repo import Repo
 
