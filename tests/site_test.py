@@ -88,7 +88,8 @@ def test_track_page_offers_the_bundle_with_the_bytes_init_prints(
     page = text(pages, "plans/sprints/sprint-2.33/track-a.md")
     assert '[Download Markdown (.md)](track-a.bundle.md.txt){ .md-button ' \
            'download="sprint-2.33-track-a.md" }' in page
-    assert '````markdown title="T:sprint-2.33/track-a"\n' + expected.rstrip("\n") + "\n````" \
+    assert '<div class="pmgen-bundle" markdown data-search-exclude>\n\n' \
+           '````text title="T:sprint-2.33/track-a"\n' + expected.rstrip("\n") + "\n````" \
         in page
 
 

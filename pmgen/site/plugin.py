@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.pmgen")
 
 # Markdown extensions the generated pages use; added when mkdocs.yml does not list them.
-EXTENSIONS = ("admonition", "attr_list", "tables", "pymdownx.superfences", "pymdownx.tasklist")
+EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "pymdownx.superfences",
+              "pymdownx.tasklist")
 
 
 class PmgenPlugin(BasePlugin[PmgenConfig]):

@@ -116,7 +116,10 @@ def bundle_section(ctx: SiteData, sprint: str, track: str, page: str,
                              f'{{ .md-button download="{saved}" }}')
     out += [" ".join(downloads), ""]
     fence = "`" * max(4, _longest_backticks(text) + 1)
-    out += [f'{fence}markdown title="{esc(entity)}"', text.rstrip("\n"), fence, ""]
+    # Plain text (no highlighting: a thousand tracks' bundles are a thousand big blocks),
+    # and left out of the search index: the plan above already holds the same words.
+    out += ['<div class="pmgen-bundle" markdown data-search-exclude>', "",
+            f'{fence}text title="{esc(entity)}"', text.rstrip("\n"), fence, "", "</div>", ""]
     return "\n".join(out) + "\n"
 
 
