@@ -171,8 +171,20 @@ def field_text(doc: Document, *keys: str, default: str = "") -> str:
     return str(value)
 
 
+_PROGRESS: dict[tuple[str, str], Progress] = {}
+
+
 def criteria(doc: Document) -> Progress:
     """Ticked / total items of the document's "Success Criteria" section."""
+    key = (doc.rel, doc.body)
+    if key not in _PROGRESS:
+        if len(_PROGRESS) > 100_000:
+            _PROGRESS.clear()
+        _PROGRESS[key] = _criteria(doc)
+    return _PROGRESS[key]
+
+
+def _criteria(doc: Document) -> Progress:
     done = total = 0
     for section in sections(doc.body):
         if section.title.strip().lower().rstrip(":") == "success criteria":

@@ -11,7 +11,7 @@ import posixpath
 import re
 
 from pmgen.findings import CODES, Finding
-from pmgen.outline import _MD, headings
+from pmgen.outline import _MD
 
 _LINK_RE = re.compile(
     r"(?P<bang>!?)\[(?P<text>[^\]\n]*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)"
@@ -89,9 +89,8 @@ def body(text: str, source: str, uri: str, pages: dict[str, str], shift: int = 1
     repository paths to page paths.
     """
     lines = text.split("\n")
-    code = _code_lines(text)
-    heads = {h.line - 1: h for h in headings(text)}
-    first_h1 = next((i for i, h in sorted(heads.items()) if h.level == 1), None)
+    code, heads = _structure(text)
+    first_h1 = next((i for i, level in sorted(heads.items()) if level == 1), None)
     out: list[str] = []
     for index, line in enumerate(lines):
         if index in code:
@@ -100,18 +99,24 @@ def body(text: str, source: str, uri: str, pages: dict[str, str], shift: int = 1
         if index in heads and line.lstrip().startswith("#"):
             if drop_title and index == first_h1:
                 continue
-            level = min(heads[index].level + shift, 6)
+            level = min(heads[index] + shift, 6)
             line = "#" * level + " " + line.lstrip().lstrip("#").lstrip()
         out.append(_inline(line, source, uri, pages))
     return "\n".join(out).strip("\n") + "\n"
 
 
-def _code_lines(text: str) -> set[int]:
-    found: set[int] = set()
+def _structure(text: str) -> tuple[set[int], dict[int, int]]:
+    """(0-based lines inside code blocks, {0-based heading line: level}) from one parse."""
+    code: set[int] = set()
+    heads: dict[int, int] = {}
     for token in _MD.parse(text):
-        if token.type in ("fence", "code_block") and token.map:
-            found.update(range(token.map[0], token.map[1]))
-    return found
+        if token.map is None:
+            continue
+        if token.type in ("fence", "code_block"):
+            code.update(range(token.map[0], token.map[1]))
+        elif token.type == "heading_open":
+            heads[token.map[0]] = int(token.tag[1])
+    return code, heads
 
 
 def _inline(line: str, source: str, uri: str, pages: dict[str, str]) -> str:
