@@ -104,6 +104,20 @@ def test_findings_are_shown_on_the_page_they_concern(example_repo: GitRepo) -> N
     assert "PM208" in text(pages, "plans/index.md")
 
 
+def test_site_findings_are_those_of_pmgen_validate(example_repo: GitRepo) -> None:
+    from pmgen import validate
+
+    task = example_repo.path / "delegation/sprints/sprint-2.33/track-a/TASK.md"
+    task.write_text(task.read_text().replace("port: 8001", "port: 3001", 1)
+                    .replace("## Mission", "## Mision", 1))
+    expected = validate.run(Repo(example_repo.path))
+    assert {f.code for f in expected} >= {"PM304", "PM406"}
+    assert load(Repo(example_repo.path)).findings == expected
+    sprint = example_repo.path / "delegation/sprints/sprint-2.33/SPRINT.md"
+    sprint.write_text(sprint.read_text().replace("status: active", "status: going", 1))
+    assert load(Repo(example_repo.path)).findings == validate.run(Repo(example_repo.path))
+
+
 def test_body_demotes_headings_rewrites_links_and_shows_html_as_text() -> None:
     source = "delegation/sprints/s/SPRINT.md"
     plan = (

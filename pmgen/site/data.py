@@ -7,6 +7,7 @@ missing or cannot answer, the page says so instead of failing the build.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import subprocess
 from collections import defaultdict
 from collections.abc import Callable
@@ -143,12 +144,71 @@ class SiteData:
 
 
 def load(repo: Repo, **options: Any) -> SiteData:
-    """Read every plan of ``repo`` and validate it: the data every page is built from."""
-    from pmgen import validate
+    """Read every plan of ``repo`` and validate it: the data every page is built from.
 
-    ctx = validate.context(repo)
-    findings = validate.check_documents(list(ctx.documents), ctx)
-    return SiteData(repo=repo, documents=list(ctx.documents), findings=findings, **options)
+    The findings are those of `pmgen validate` (the same checks, in the same registry).
+    `mkdocs serve` rebuilds in one process: a plan file that did not change is not parsed
+    again, and its document checks are reused while the files they read are unchanged.
+    """
+    from pmgen import validate
+    from pmgen.checks import crossref
+    from pmgen.checks.context import Context
+
+    stamps = {path: _stat_path(path) for path in repo.plan_files()}
+    docs = [_document(repo, path, stamp) for path, stamp in stamps.items()]
+    ctx = Context(repo, docs)
+    templates = _folder_stamp(repo.schema / "templates")
+    by_sprint: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    for doc in docs:
+        if doc.kind == "task":
+            by_sprint[doc.parts.get("sprint", "")].append(stamps[doc.path])
+    findings: list[Finding] = []
+    for doc in docs:
+        findings.extend(doc.findings)
+        inputs = (stamps[doc.path], templates,
+                  tuple(sorted(by_sprint.get(doc.parts.get("sprint", ""), ())))
+                  if doc.kind == "sprint" else ())
+        cached = _CHECK_CACHE.get(str(doc.path))
+        if cached is None or cached[0] != inputs:
+            found = [f for check in validate.DOCUMENT_CHECKS.values() for f in check(doc, ctx)]
+            cached = _CHECK_CACHE[str(doc.path)] = (inputs, found)
+        findings.extend(cached[1])
+    findings.extend(crossref.check_repository(ctx))
+    return SiteData(repo=repo, documents=docs, findings=sorted(set(findings)), **options)
+
+
+# Parsed documents and their check results, by file: reused while the file is unchanged.
+_DOC_CACHE: dict[str, tuple[tuple[str, int, str], Document]] = {}
+_CHECK_CACHE: dict[str, tuple[Any, list[Finding]]] = {}
+
+
+def _stat_path(path: Any) -> tuple[str, int, str]:
+    # The content's hash, not its mtime: an edit within the file system's timestamp
+    # granularity must not show stale findings. Reading is cheap next to parsing.
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return (str(path), -1, "")
+    return (str(path), len(data), hashlib.sha1(data).hexdigest())
+
+
+def _folder_stamp(folder: Any) -> tuple[tuple[str, int, str], ...]:
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted(_stat_path(p) for p in folder.rglob("*") if p.is_file()))
+
+
+def _document(repo: Repo, path: Any, stamp: tuple[str, int, str]) -> Document:
+    from pmgen.checks import schema
+
+    cached = _DOC_CACHE.get(str(path))
+    if cached is not None and cached[0] == stamp and stamp[1] >= 0:
+        return cached[1]
+    doc = repo.document(path)
+    if doc.model is None and doc.data is not None:  # as pmgen.validate.context does
+        doc.findings.extend(schema.check(doc))
+    _DOC_CACHE[str(path)] = (stamp, doc)
+    return doc
 
 
 def _sprint_key(doc: Document) -> tuple[str, str]:
