@@ -88,7 +88,7 @@ class Overlay(Repo):
         extra = [p for p in self.pending if self.plans_rel(p) is not None]
         return sorted(set(super().plan_files()) | set(extra))
 
-    def document(self, path: Path) -> Document:
+    def document(self, path: Path, fast: bool = False) -> Document:
         if path in self.pending:
             key = str(path.resolve())
             if key not in self._documents:
@@ -97,7 +97,7 @@ class Overlay(Repo):
                 kind, parts = found if found else (None, {})
                 self._documents[key] = parse(path, self.rel(path), self.pending[path], kind, parts)
             return self._documents[key]
-        return super().document(path)
+        return super().document(path, fast)
 
 
 def render(repo: Repo, kind: str, context: dict[str, Any]) -> bytes:

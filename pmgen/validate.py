@@ -35,9 +35,17 @@ FIXERS: dict[str, Callable[[Document, Context], Fix | None]] = {
 }
 
 
-def context(repo: Repo, staged: bool = False) -> Context:
-    """Load every plan of the repository and validate each one's front matter."""
-    ctx = Context(repo, repo.documents(), staged=staged)
+def context(
+    repo: Repo, staged: bool = False, paths: Sequence[Path] | None = None
+) -> Context:
+    """Load every plan of the repository and validate each one's front matter.
+
+    With ``paths``, the other plans are only read for the cross-document rules, so they
+    are parsed the fast way (positions on demand): one staged file in a large repository
+    costs little more than in a small one.
+    """
+    full = {str(p.resolve()) for p in paths} if paths else None
+    ctx = Context(repo, repo.documents(full), staged=staged)
     for doc in ctx.documents:
         if doc.model is None and doc.data is not None:
             doc.findings.extend(schema.check(doc))
@@ -73,7 +81,7 @@ def run(
     repo: Repo, paths: Sequence[Path] | None = None, staged: bool = False
 ) -> list[Finding]:
     """Findings for ``paths`` (every plan when empty), cross-document rules included."""
-    ctx = context(repo, staged=staged)
+    ctx = context(repo, staged=staged, paths=paths)
     return check_documents(_targets(repo, paths, ctx), ctx)
 
 

@@ -1,0 +1,45 @@
+"""The fast parse (other plans, when one file is validated) gives exactly the data of the
+full parse, and positions still come out right when a finding needs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from pmgen.documents import parse, read
+from pmgen.repo import Repo
+
+PLANS = sorted(Repo(ROOT).plan_files())
+
+
+@pytest.mark.parametrize("path", PLANS, ids=[p.relative_to(ROOT).as_posix() for p in PLANS])
+def test_fast_and_full_parse_agree_on_the_example_plans(path: Path) -> None:
+    full = read(path, "x", None)
+    fast = read(path, "x", None, fast=True)
+    assert fast.data == full.data
+    assert fast.body == full.body and fast.body_line == full.body_line
+    assert fast.key_position(("id",)) == full.key_position(("id",))
+
+
+@pytest.mark.parametrize("text", [
+    "a: 2026-02-22\nb: '2026-02-22'\n",  # a date and a string that looks like one
+    "1: x\n",  # a non-string key stays what the full parse makes of it
+    "a: &x 1\nb: *x\n",  # aliases take the full path
+    "a: 1\na: 2\n",  # duplicates: the full path reports PM105
+    "n: 2.10\ny: yes\nz: ~\n",
+])
+def test_fast_parse_never_differs(text: str) -> None:
+    raw = f"---\n{text}---\n# Body\n".encode()
+    full = parse(Path("S.md"), "S.md", raw, "sprint", {})
+    fast = parse(Path("S.md"), "S.md", raw, "sprint", {}, fast=True)
+    assert fast.data == full.data
+    assert fast.findings == full.findings
+
+
+def test_position_of_a_fast_parsed_document_is_loaded_on_demand() -> None:
+    raw = b"---\nid: x\nperiod:\n  start: 2026-01-01\n---\n"
+    doc = parse(Path("S.md"), "S.md", raw, "sprint", {}, fast=True)
+    assert doc.front_matter is None
+    assert doc.key_position(("period", "start")) == (4, 3)
