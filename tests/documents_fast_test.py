@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from pmgen.documents import parse, read
 from pmgen.repo import Repo
 
