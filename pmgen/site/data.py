@@ -80,8 +80,12 @@ class SiteData:
             found[finding.path].append(finding)
         return found
 
+    @cached_property
+    def _sprint_docs(self) -> dict[str, Document]:
+        return {d.parts.get("sprint", ""): d for d in self.sprints}
+
     def sprint_doc(self, sprint: str) -> Document | None:
-        return next((d for d in self.sprints if d.parts.get("sprint") == sprint), None)
+        return self._sprint_docs.get(sprint)
 
     # -- history --------------------------------------------------------------------------
     @cached_property
@@ -100,8 +104,28 @@ class SiteData:
         """Why there is no (or no complete) history, for the reader."""
         return self._history[1]
 
-    def events_of(self, subject_prefix: str) -> list[Any]:
-        return [e for e in self.events or [] if str(e.subject).startswith(subject_prefix)]
+    @cached_property
+    def _event_index(self) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+        exact: dict[str, list[Any]] = defaultdict(list)
+        tracks_of: dict[str, list[Any]] = defaultdict(list)
+        for event in self.events or []:
+            subject = str(event.subject)
+            exact[subject].append(event)
+            if subject.startswith("T:") and "/" in subject:
+                tracks_of[subject[2:].split("/", 1)[0]].append(event)
+        return exact, tracks_of
+
+    def events_for(self, subjects: tuple[str, ...]) -> list[Any]:
+        """Events of these subjects, oldest first; ``T:<sprint>/`` stands for every track
+        of the sprint (an index, so each page costs its own events, not all of them)."""
+        exact, tracks_of = self._event_index
+        found: list[Any] = []
+        for subject in subjects:
+            if subject.startswith("T:") and subject.endswith("/"):
+                found += tracks_of.get(subject[2:-1], [])
+            else:
+                found += exact.get(subject, [])
+        return sorted(found, key=event_time)
 
     # -- bundles --------------------------------------------------------------------------
     def bundle(self, entity: str, fmt: str) -> str | None:

@@ -133,13 +133,13 @@ def _exists(ctx: SiteData, page: str) -> bool:
     return page in ctx.known_pages
 
 
-def history_section(ctx: SiteData, page: str, prefixes: tuple[str, ...]) -> str:
+def history_section(ctx: SiteData, page: str, subjects: tuple[str, ...]) -> str:
     """The "History" section of an entity page."""
     out = ["## History", ""]
     if ctx.events is None:
         out += ['!!! note "No history"', "", f"    {ctx.history_note}", ""]
         return "\n".join(out) + "\n"
-    events = [e for e in ctx.events if str(e.subject).startswith(prefixes)]
+    events = ctx.events_for(subjects)
     out.append(events_table(ctx, page, events, subjects=True))
     return "\n".join(out) + "\n"
 
