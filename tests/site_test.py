@@ -197,6 +197,17 @@ def test_a_rebuild_reuses_bundles_whose_files_did_not_change(
     assert b"Edited." in pages["plans/sprints/sprint-2.33/track-a.bundle.md.txt"]
 
 
+def test_events_for_a_track_are_its_own(example_repo: GitRepo) -> None:
+    from types import SimpleNamespace
+
+    ctx = load(Repo(example_repo.path))
+    events = [SimpleNamespace(id=str(i), subject=s, time=f"2026-01-0{i + 1}T00:00:00+00:00")
+              for i, s in enumerate(["T:s/track-a", "T:s/track-ab", "S:s", "T:t/track-a"])]
+    ctx.__dict__["_history"] = (events, None)
+    assert [e.id for e in ctx.events_for(("T:s/track-a",))] == ["0"]
+    assert [e.id for e in ctx.events_for(("S:s", "T:s/"))] == ["0", "1", "2"]
+
+
 def write_site(root: Path, options: str = "") -> Path:
     (root / "docs").mkdir(exist_ok=True)
     (root / "docs/index.md").write_text("# Home\n")
