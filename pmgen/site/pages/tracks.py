@@ -6,6 +6,8 @@ and .json downloads holding the same bytes `pmgen init T:<sprint>/<track>` print
 
 from __future__ import annotations
 
+import re
+
 from pmgen.documents import Document
 from pmgen.site.data import SiteData, criteria, field_text
 from pmgen.site.md import bar, body, card, chip, esc, findings_block, rel
@@ -124,8 +126,7 @@ def bundle_section(ctx: SiteData, sprint: str, track: str, page: str,
 
 
 def _longest_backticks(text: str) -> int:
-    longest = run = 0
-    for char in text:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    return longest
+    return max((len(run) for run in _TICKS_RE.findall(text)), default=0)
+
+
+_TICKS_RE = re.compile(r"`+")
