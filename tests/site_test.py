@@ -77,6 +77,19 @@ def test_baseline_chart_has_three_series_with_the_values(pages: dict[str, str | 
     assert found == {"passing": "565", "failing": "18", "errors": "77"}
 
 
+def test_criteria_ticked_per_week_come_from_history(example_repo: GitRepo) -> None:
+    pytest.importorskip("pmgen.history")
+    sprint = example_repo.path / "delegation/sprints/sprint-2.33/SPRINT.md"
+    text_ = sprint.read_text()
+    sprint.write_text(text_.replace("- [ ] **Dynamic Scheduling**", "- [x] **Dynamic Scheduling**")
+                      .replace("- [ ] **Manual Trigger**", "- [x] **Manual Trigger**"))
+    example_repo.commit("Tick two criteria", "2026-02-24T10:00:00+00:00")
+    page = text(build_all(load(Repo(example_repo.path))), "plans/metrics.md")
+    assert '<rect class="pmgen-bar"' in page
+    assert re.findall(r'data-label="(2026-W\d\d)" data-value="(\d+)"', page) == [("2026-W09", "2")]
+    assert "| 2026-W09 | 2 |" in page
+
+
 def test_track_page_offers_the_bundle_with_the_bytes_init_prints(
     example_repo: GitRepo, pages: dict[str, str | bytes]
 ) -> None:
