@@ -62,6 +62,13 @@ def test_sprint_page_has_card_tracks_table_and_graph(pages: dict[str, str | byte
     assert "- **track-b** waits on **track-a**: API Schema for Run/Schedule" in page
 
 
+def test_track_page_links_what_it_waits_on(pages: dict[str, str | bytes]) -> None:
+    assert "**Waits on:** [track-a](track-a.md) (API Schema for Run/Schedule)" in text(
+        pages, "plans/sprints/sprint-2.33/track-b.md")
+    assert "**Waited on by:** [track-b](track-b.md) (API Schema for Run/Schedule)" in text(
+        pages, "plans/sprints/sprint-2.33/track-a.md")
+
+
 def test_sprints_index_lists_each_sprint_with_progress(pages: dict[str, str | bytes]) -> None:
     index = text(pages, "plans/sprints.md")
     row = next(line for line in index.splitlines() if "sprint-2.33/index.md" in line)

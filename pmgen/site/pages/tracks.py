@@ -87,6 +87,7 @@ def track_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str],
         f"Sprint {crumbs}",
         "",
         card(f"{sprint} / {track}", rows),
+        dependencies(ctx, doc, page),
         findings_block(ctx.findings_by_path.get(doc.rel, []), page, ctx.docs_pages),
         "## Plan",
         "",
@@ -95,6 +96,42 @@ def track_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str],
         history_section(ctx, page, (f"T:{sprint}/{track}",)),
     ]
     return "\n".join(out)
+
+
+def _waits_on(doc: Document) -> list[tuple[str, str]]:
+    """(target, artifact) of each dependency; target is 'track' or 'sprint/track'."""
+    deps = (doc.data or {}).get("depends_on")
+    found = []
+    for dep in deps if isinstance(deps, list) else []:
+        if isinstance(dep, dict) and dep.get("task"):
+            found.append((str(dep["task"]), str(dep.get("artifact") or "")))
+    return found
+
+
+def dependencies(ctx: SiteData, doc: Document, page: str) -> str:
+    """"Waits on" and "waited on by" lines, each track a link."""
+    sprint, track = doc.parts["sprint"], doc.parts["id"]
+
+    def link(target_sprint: str, target: str, note: str) -> str:
+        other = ctx.sprint_doc(target_sprint)
+        known = any(t.parts["id"] == target for t in ctx.tracks.get(target_sprint, []))
+        name = target if target_sprint == sprint else f"{target_sprint}/{target}"
+        text = f"[{esc(name)}]({rel(page, track_uri(ctx, target_sprint, target))})" \
+            if known and other is not None else f"`{esc(name)}`"
+        return text + (f" ({esc(note)})" if note else "")
+
+    waits = []
+    for target, note in _waits_on(doc):
+        other_sprint, _, other = target.rpartition("/")
+        waits.append(link(other_sprint or sprint, other, note))
+    waited = [link(sprint, t.parts["id"], note) for t in ctx.tracks.get(sprint, [])
+              for target, note in _waits_on(t) if target in (track, f"{sprint}/{track}")]
+    lines = []
+    if waits:
+        lines.append("**Waits on:** " + ", ".join(waits) + "  ")
+    if waited:
+        lines.append("**Waited on by:** " + ", ".join(waited))
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def bundle_section(ctx: SiteData, sprint: str, track: str, page: str,
