@@ -87,7 +87,7 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
     tags: list[Any] = data["tags"] if isinstance(data.get("tags"), list) else []
     rows.append(("Tags", " ".join(f'<span class="pmgen-tag">{esc(t)}</span>' for t in tags)))
     out = [
-        f"# {esc(title_of(doc))}",
+        WIDE + f"# {esc(title_of(doc))}",
         "",
         card(f"Sprint {field_text(doc, 'number') or sprint}", rows),
         findings_block(ctx.findings_by_path.get(doc.rel, []), page, ctx.docs_pages),
