@@ -293,6 +293,17 @@ def test_pmgen_pages_writes_the_same_pages(example_repo: GitRepo, tmp_path: Path
     assert main(["pages", "--out", str(out), "--prefix", "a/../b"]) == 2
 
 
+def test_pmgen_build_without_mkdocs_yml_uses_a_default_config(
+    example_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(example_repo.path)
+    assert main(["build", "--site-dir", "public"]) == 0
+    site = example_repo.path / "public"
+    assert (site / "plans/sprints/sprint-2.33/track-b/index.html").is_file()
+    assert "dashboard" in (site / "index.html").read_text()
+    assert not (example_repo.path / "mkdocs.yml").exists()
+
+
 def test_nav_pages_are_index_pages_only(example_repo: GitRepo) -> None:
     ctx = load(Repo(example_repo.path))
     assert nav_pages(ctx) == ["plans/index.md", "plans/sprints.md", "plans/timeline.md",
