@@ -17,7 +17,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 
 from pmgen.cli import main
 from pmgen.repo import Repo
-from pmgen.site import data as site_data
+from pmgen.site import sources
 from pmgen.site.data import load
 from pmgen.site.md import body
 from pmgen.site.pages import build_all, nav_pages
@@ -182,9 +182,9 @@ def test_no_git_and_shallow_clone_say_so_instead_of_a_wrong_timeline(
 def test_history_is_read_once_per_commit(example_repo: GitRepo,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    real = site_data._read_events
-    monkeypatch.setattr(site_data, "_read_events", lambda repo: calls.append(1) or real(repo))
-    site_data._EVENT_CACHE.clear()
+    real = sources._read_events
+    monkeypatch.setattr(sources, "_read_events", lambda repo: calls.append(1) or real(repo))
+    sources.EVENT_CACHE.clear()
     repo = Repo(example_repo.path)
     assert load(repo).events
     (example_repo.path / "delegation/sprints/sprint-2.33/SPRINT.md").write_text("edited\n")
@@ -199,11 +199,11 @@ def test_a_rebuild_reuses_bundles_whose_files_did_not_change(
     example_repo: GitRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built = []
-    real = site_data.render_bundles
-    monkeypatch.setattr(site_data, "render_bundles",
+    real = sources.render_bundles
+    monkeypatch.setattr(sources, "render_bundles",
                         lambda repo, entity, formats: built.append(entity)
                         or real(repo, entity, formats))
-    site_data._BUNDLE_CACHE.clear()
+    sources.BUNDLE_CACHE.clear()
     build_all(load(Repo(example_repo.path)))
     first = len(built)
     assert "T:sprint-2.33/track-a" in built

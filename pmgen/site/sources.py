@@ -1,0 +1,143 @@
+"""The parts of a site that come from other pmgen modules: git history and agent bundles.
+
+Both are imported lazily: when one is missing (an older pmgen) or cannot answer (not a git
+repository, a shallow clone, a plan too broken to bundle), the page says why instead of
+the build failing. Both are cached at module level, because `mkdocs serve` builds a new
+plugin per rebuild while history and unchanged bundles stay the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from collections.abc import Callable
+from typing import Any
+
+from pmgen.repo import Repo
+
+BUNDLE_FORMATS = ("markdown", "json")
+
+# The history of a commit never changes: editing a plan file must not re-read git history
+# (issue 5). Keyed by (repository, HEAD).
+EVENT_CACHE: dict[tuple[str, str], tuple[list[Any] | None, str | None]] = {}
+
+
+def git(repo: Repo, *args: str) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=repo.root, capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def load_history(repo: Repo) -> tuple[list[Any] | None, str | None]:
+    """(events, note). Cached by HEAD commit so a rebuild after an edit is cheap."""
+    head = git(repo, "rev-parse", "HEAD")
+    if head is None:
+        return None, (
+            "This site was built from a folder that is not a git repository (or has no "
+            "commits), so there is no history to show."
+        )
+    if git(repo, "rev-parse", "--is-shallow-repository") == "true":
+        return None, (
+            "This site was built from a shallow clone: git holds only the latest commits, so "
+            "a timeline would be wrong. Build from a full clone (`fetch-depth: 0` in CI)."
+        )
+    key = (str(repo.root), head)
+    if key not in EVENT_CACHE:
+        EVENT_CACHE.clear()
+        EVENT_CACHE[key] = _read_events(repo)
+    return EVENT_CACHE[key]
+
+
+def _read_events(repo: Repo) -> tuple[list[Any] | None, str | None]:
+    try:
+        from pmgen import history
+    except ImportError:
+        return None, "History is not available yet in this version of pmgen."
+    loader: Callable[[Repo], Any] | None = getattr(history, "load_events", None)
+    if loader is None:
+        return None, "History is not available yet in this version of pmgen."
+    try:
+        events = list(loader(repo))
+    except Exception as exc:  # noqa: BLE001 - the site says why instead of failing
+        return None, f"History could not be read: {exc}"
+    # Stable sort: events of one commit keep the history's order.
+    return sorted(events, key=event_time), None
+
+
+def event_time(event: Any) -> str:
+    """The event's time in UTC, ``YYYY-MM-DDTHH:MM:SSZ`` (sorts as text)."""
+    value: Any = getattr(event, "time", "")
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return str(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(value)
+
+
+def _render_bundle(repo: Repo, entity: str, fmt: str) -> str | None:
+    try:
+        from pmgen import bundle
+    except ImportError:
+        return None
+    render: Callable[[Repo, str, str], str] | None = getattr(bundle, "render", None)
+    if render is None:
+        return None
+    try:
+        return render(repo, entity, fmt)
+    except Exception:  # noqa: BLE001 - a broken plan is shown as findings on the page
+        return None
+
+
+def render_bundles(
+    repo: Repo, entity: str, formats: tuple[str, ...]
+) -> tuple[dict[str, str | None], list[str]]:
+    """The bundle of ``entity`` in each format (assembled once), and the files it read.
+
+    A site renders a bundle for every track. ``pmgen init`` lists the plan files for each
+    bundle (right for one bundle); here the listing is taken once per build and reused,
+    so a thousand sprints cost a thousand small bundles, not a thousand listings.
+    """
+    try:
+        from pmgen import bundle, bundle_load
+    except ImportError:
+        return {fmt: None for fmt in formats}, []
+    if not all(hasattr(m, a) for m, a in ((bundle, "build"), (bundle, "trim"),
+                                          (bundle_load, "index"))):
+        return {fmt: _render_bundle(repo, entity, fmt) for fmt in formats}, []
+    original = bundle_load.index
+    listing = _INDEX_CACHE.get(id(repo))
+    if listing is None or listing[0] is not repo:
+        listing = (repo, original(repo))
+        _INDEX_CACHE.clear()
+        _INDEX_CACHE[id(repo)] = listing
+    bundle_load.index = lambda r: listing[1] if r is repo else original(r)  # type: ignore
+    try:
+        built = bundle.build(repo, entity)
+        inputs = [str(path) for path in getattr(built, "inputs", {})]
+        return {fmt: bundle.trim(built, fmt) for fmt in formats}, inputs
+    except Exception:  # noqa: BLE001 - a broken plan is shown as findings on the page
+        return {fmt: None for fmt in formats}, []
+    finally:
+        bundle_load.index = original  # type: ignore[assignment]
+
+
+_INDEX_CACHE: dict[int, tuple[Repo, Any]] = {}
+BUNDLE_CACHE: dict[tuple[str, str], tuple[Any, dict[str, tuple[str, int, int]],
+                                           dict[str, str | None]]] = {}
+
+
+def stat(repo: Repo, rel: str) -> tuple[str, int, int]:
+    try:
+        info = (repo.root / rel).stat()
+    except OSError:
+        return (rel, -1, -1)
+    return (rel, info.st_mtime_ns, info.st_size)
