@@ -138,6 +138,21 @@ def test_site_findings_are_those_of_pmgen_validate(example_repo: GitRepo) -> Non
     assert load(Repo(example_repo.path)).findings == validate.run(Repo(example_repo.path))
 
 
+def test_plan_text_is_data_never_markup(example_repo: GitRepo) -> None:
+    sprint = example_repo.path / "delegation/sprints/sprint-2.33/SPRINT.md"
+    sprint.write_text(sprint.read_text().replace(
+        "title: ", "title: \"<script>alert(1)</script> {{ x }}\"\nold_title: ", 1))
+    task = example_repo.path / "delegation/sprints/sprint-2.33/track-b/TASK.md"
+    task.write_text(task.read_text().replace('label: "Track B"', 'label: "<img src=x>"', 1)
+                    .replace("## Mission", "## Mission\n\n<iframe src=x></iframe>", 1))
+    pages = build_all(load(Repo(example_repo.path)))
+    for uri, content in pages.items():
+        if uri.endswith(".md"):
+            assert "<script>alert" not in content and "<img src=x>" not in content, uri
+            assert "<iframe" not in content, uri
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ x }}" in text(pages, "plans/sprints.md")
+
+
 def test_body_demotes_headings_rewrites_links_and_shows_html_as_text() -> None:
     source = "delegation/sprints/s/SPRINT.md"
     plan = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from pmgen.documents import Document
+from pmgen.models.common import COLOUR_RE
 from pmgen.site.data import SiteData, criteria, field_text
 from pmgen.site.md import bar, body, card, chip, esc, findings_block, rel
 from pmgen.site.pages.common import (
@@ -61,8 +62,8 @@ def track_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str],
     progress = criteria(doc)
     agent = field_text(doc, "agent")
     colour = field_text(doc, "colour")
-    swatch = (f'<span class="pmgen-swatch" style="background:{esc(colour)}"></span> '
-              if colour.startswith("#") and len(colour) == 7 else "")
+    swatch = (f'<span class="pmgen-swatch" style="background:{colour}"></span> '
+              if COLOUR_RE.match(colour) else "")  # only a checked #rrggbb reaches CSS
     rows = [
         ("Status", chip(status_of(doc))),
         ("Agent", esc(agent)),
