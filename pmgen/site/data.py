@@ -136,9 +136,9 @@ class SiteData:
         return git(self.repo, "rev-parse", "HEAD")
 
     @cached_property
-    def _listing(self) -> dict[str, tuple[tuple[str, int, int], ...]]:
-        """Plan files (path, mtime, size) by sprint folder ("" for agent profiles)."""
-        found: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    def _listing(self) -> dict[str, tuple[tuple[str, int, str], ...]]:
+        """Plan files (path, size, hash) by sprint folder ("" for agent profiles)."""
+        found: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
         for doc in self.documents:
             if doc.kind in ("sprint", "task", "agent"):
                 found[doc.parts.get("sprint", "") if doc.kind != "agent" else ""].append(

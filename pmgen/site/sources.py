@@ -9,6 +9,7 @@ plugin per rebuild while history and unchanged bundles stay the same.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import subprocess
 from collections.abc import Callable
 from typing import Any
@@ -131,13 +132,14 @@ def render_bundles(
 
 
 _INDEX_CACHE: dict[int, tuple[Repo, Any]] = {}
-BUNDLE_CACHE: dict[tuple[str, str], tuple[Any, dict[str, tuple[str, int, int]],
+BUNDLE_CACHE: dict[tuple[str, str], tuple[Any, dict[str, tuple[str, int, str]],
                                            dict[str, str | None]]] = {}
 
 
-def stat(repo: Repo, rel: str) -> tuple[str, int, int]:
+def stat(repo: Repo, rel: str) -> tuple[str, int, str]:
+    """(path, size, content hash) of a file a bundle reads: what decides its reuse."""
     try:
-        info = (repo.root / rel).stat()
+        data = (repo.root / rel).read_bytes()
     except OSError:
-        return (rel, -1, -1)
-    return (rel, info.st_mtime_ns, info.st_size)
+        return (rel, -1, "")
+    return (rel, len(data), hashlib.sha1(data).hexdigest())
