@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from pmgen.documents import Document
 from pmgen.findings import CODES
 from pmgen.models.common import TASK_STATUSES
-from pmgen.site.data import SiteData, criteria, field_text
+from pmgen.site.data import SiteData, criteria, event_time, field_text
 from pmgen.site.md import bar, cell, chip, esc, rel, table
 from pmgen.site.pages.common import (
     WIDE,
@@ -95,7 +95,7 @@ def latest(ctx: SiteData, page: str) -> str:
     timeline = rel(page, uri(ctx, "timeline.md"))
     if ctx.events is None:
         return f'!!! note "No history"\n\n    {ctx.history_note}\n'
-    events = sorted(ctx.events, key=lambda e: str(e.time))[-ctx.latest_events:]
+    events = sorted(ctx.events, key=event_time)[-ctx.latest_events:]
     return events_table(ctx, page, events) + f"\n[All events]({timeline})\n"
 
 
