@@ -69,6 +69,28 @@ def test_track_page_links_what_it_waits_on(pages: dict[str, str | bytes]) -> Non
         pages, "plans/sprints/sprint-2.33/track-a.md")
 
 
+def test_dashboard_shows_active_sprints_events_and_findings(example_repo: GitRepo) -> None:
+    pytest.importorskip("pmgen.history")
+    page = text(build_all(load(Repo(example_repo.path), latest_events=3)), "plans/index.md")
+    active = page[page.index("## Active sprints"):page.index("## Tracks by status")]
+    assert "| [Collector Orchestration Engine (Database-Driven Scheduling)]" \
+           "(sprints/sprint-2.33/index.md) | `sprint-2.33` |" in active
+    events = page[page.index("## Latest events"):page.index("## Validation findings")]
+    assert len([line for line in events.splitlines() if line.startswith("| 2026-")]) == 3
+    assert "[All events](timeline.md)" in events
+
+
+def test_agents_adr_and_backlog_pages(pages: dict[str, str | bytes]) -> None:
+    agent = text(pages, "plans/agents/architect.md")
+    assert agent.startswith("# The Architect\n")
+    assert "| [sprint-2.33](../sprints/sprint-2.33/index.md) | [Track S]" \
+           "(../sprints/sprint-2.33/track-s.md) |" in agent
+    assert "| [adr-0001](adr/adr-0001-database-source-of-truth.md) |" in text(pages,
+                                                                            "plans/adr.md")
+    assert "| [bug-0001](backlog/bug-0001.md) |" in text(pages, "plans/backlog.md")
+    assert text(pages, "plans/backlog/bug-0001.md").startswith("# Redis performance test")
+
+
 def test_sprints_index_lists_each_sprint_with_progress(pages: dict[str, str | bytes]) -> None:
     index = text(pages, "plans/sprints.md")
     row = next(line for line in index.splitlines() if "sprint-2.33/index.md" in line)
