@@ -36,6 +36,11 @@ def cell(text: object) -> str:
     return esc(text).replace("|", "\\|").replace("\n", " ") or "&nbsp;"
 
 
+def nowrap(text: object) -> str:
+    """A table cell that does not break (dates, periods)."""
+    return f'<span class="pmgen-nowrap">{cell(text)}</span>'
+
+
 def chip(status: str) -> str:
     """A coloured status label."""
     slug = re.sub(r"[^a-z0-9_-]", "", status.lower()) or "unknown"

@@ -8,7 +8,7 @@ from pmgen.documents import Document
 from pmgen.findings import CODES
 from pmgen.models.common import TASK_STATUSES
 from pmgen.site.data import SiteData, criteria, event_time, field_text
-from pmgen.site.md import bar, cell, chip, esc, rel, table
+from pmgen.site.md import bar, cell, chip, esc, nowrap, rel, table
 from pmgen.site.pages.common import (
     WIDE,
     Output,
@@ -64,7 +64,7 @@ def sprints_table(ctx: SiteData, page: str, sprints: list[Document]) -> str:
         sprint = doc.parts["sprint"]
         progress = criteria(doc)
         rows.append([f"[{cell(title_of(doc))}]({rel(page, sprint_uri(ctx, sprint))})",
-                     f"`{esc(sprint)}`", chip(status_of(doc)), cell(period_of(doc)),
+                     f"`{esc(sprint)}`", chip(status_of(doc)), nowrap(period_of(doc)),
                      bar(progress.done, progress.total)])
     return table(["Sprint", "Id", "Status", "Period", "Success criteria"], rows) if rows else ""
 

@@ -8,7 +8,7 @@ from typing import Any
 from pmgen.documents import Document
 from pmgen.site import svg
 from pmgen.site.data import SiteData, criteria, field_text
-from pmgen.site.md import bar, body, card, cell, chip, esc, findings_block, rel, table
+from pmgen.site.md import bar, body, card, cell, chip, esc, findings_block, nowrap, rel, table
 from pmgen.site.pages.common import (
     WIDE,
     Output,
@@ -51,7 +51,7 @@ def index(ctx: SiteData) -> str:
             f"[{cell(sprint)}]({rel(page, sprint_uri(ctx, sprint))})",
             cell(title_of(doc)),
             chip(status_of(doc)),
-            cell(period_of(doc)),
+            nowrap(period_of(doc)),
             str(len(tracks)),
             bar(progress.done, progress.total),
         ])
