@@ -135,6 +135,14 @@ def test_track_page_offers_the_bundle_with_the_bytes_init_prints(
         in page
 
 
+def test_history_and_bundles_can_be_turned_off(example_repo: GitRepo) -> None:
+    pages = build_all(load(Repo(example_repo.path), history=False, bundles=False))
+    assert "History is turned off for this site" in text(pages, "plans/timeline.md")
+    assert "Bundles are turned off for this site" in text(
+        pages, "plans/sprints/sprint-2.33/track-a.md")
+    assert "plans/sprints/sprint-2.33/track-a.bundle.json" not in pages
+
+
 def test_findings_are_shown_on_the_page_they_concern(example_repo: GitRepo) -> None:
     task = example_repo.path / "delegation/sprints/sprint-2.33/track-a/TASK.md"
     task.write_text(task.read_text().replace("status: in_progress", "status: doing", 1))

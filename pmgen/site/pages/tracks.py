@@ -141,9 +141,11 @@ def bundle_section(ctx: SiteData, sprint: str, track: str, page: str,
     out = ["## Agent context bundle", ""]
     text = bundles.get("markdown")
     if text is None:
-        out += ['!!! note "Bundle not available"', "",
-                "    The agent context bundle is not available in this version of pmgen, or "
-                "could not be assembled from this track's plan (see the findings above).", ""]
+        why = ("Bundles are turned off for this site (plugin option `bundles: false`)."
+               if not ctx.bundles else
+               "The agent context bundle is not available in this version of pmgen, or could "
+               f"not be assembled from the plans (run `pmgen init {entity}` to see why).")
+        out += ['!!! note "Bundle not available"', "", f"    {why}", ""]
         return "\n".join(out) + "\n"
     out += [f"What `pmgen init {entity}` prints: everything the agent needs to start or "
             "resume this track. Copy it with the button, or download it.", ""]
