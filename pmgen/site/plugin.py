@@ -72,6 +72,8 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
                 self.config.findings == "errors" and f.severity == "error")
             log.log(logging.WARNING if loud else logging.INFO,
                     f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}")
+        if self.config.history and data.events is None:
+            log.info(f"no timeline: {data.history_note}")
         in_nav = set(nav_pages(data))
         for uri, content in build_all(data).items():
             if files.get_file_from_path(uri) is not None:
