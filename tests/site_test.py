@@ -143,6 +143,19 @@ def test_history_and_bundles_can_be_turned_off(example_repo: GitRepo) -> None:
     assert "plans/sprints/sprint-2.33/track-a.bundle.json" not in pages
 
 
+def test_bundle_downloads_hold_the_bytes_pmgen_init_prints(
+    example_repo: GitRepo, pages: dict[str, str | bytes], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("pmgen.commands.bundle")
+    monkeypatch.chdir(example_repo.path)
+    for fmt, suffix in (("markdown", ".bundle.md.txt"), ("json", ".bundle.json")):
+        capsys.readouterr()
+        assert main(["init", "T:sprint-2.33/track-b", "--format", fmt]) == 0
+        printed = capsys.readouterr().out.encode()
+        assert pages["plans/sprints/sprint-2.33/track-b" + suffix] == printed
+
+
 def test_findings_are_shown_on_the_page_they_concern(example_repo: GitRepo) -> None:
     task = example_repo.path / "delegation/sprints/sprint-2.33/track-a/TASK.md"
     task.write_text(task.read_text().replace("status: in_progress", "status: doing", 1))
