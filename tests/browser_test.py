@@ -163,6 +163,11 @@ def test_timeline_filters_by_type_and_entity(page: Any, base_url: str) -> None:
     subjects = page.eval_on_selector_all(
         "article table tbody tr:not([hidden])", "rows => rows.map(r => r.cells[2].textContent)")
     assert subjects and all("T:sprint-2.33/track-b" in s for s in subjects)
+    # A page's "On the timeline" link opens it filtered to that entity.
+    page.goto(base_url + "plans/timeline/?entity=sprint-2.6", wait_until="networkidle")
+    subjects = page.eval_on_selector_all(
+        "article table tbody tr:not([hidden])", "rows => rows.map(r => r.cells[2].textContent)")
+    assert subjects and all("sprint-2.6" in s for s in subjects) and len(subjects) < total
     assert not page.problems
 
 

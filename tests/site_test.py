@@ -60,6 +60,7 @@ def test_sprint_page_has_card_tracks_table_and_graph(pages: dict[str, str | byte
            "(../../agents/frontend-developer.md) | `feat/UI-SCHEDULER` | 3001 |" in page
     assert '<g class="pmgen-edge" data-from="track-b" data-to="track-a">' in page
     assert "- **track-b** waits on **track-a**: API Schema for Run/Schedule" in page
+    assert "events. [On the timeline](../../timeline.md?entity=sprint-2.33)" in page
 
 
 def test_track_page_links_what_it_waits_on(pages: dict[str, str | bytes]) -> None:

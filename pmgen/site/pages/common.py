@@ -6,6 +6,7 @@ Page paths are relative to the docs folder and start with the site's prefix ("pl
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from pmgen.documents import Document
 from pmgen.site.data import SiteData, event_time, field_text
@@ -140,8 +141,16 @@ def history_section(ctx: SiteData, page: str, subjects: tuple[str, ...]) -> str:
         out += ['!!! note "No history"', "", f"    {ctx.history_note}", ""]
         return "\n".join(out) + "\n"
     events = ctx.events_for(subjects)
-    out.append(events_table(ctx, page, events, subjects=True))
+    # The latest few; the timeline, filtered to this entity, has them all.
+    out.append(events_table(ctx, page, events[-HISTORY_ROWS:], subjects=True))
+    entity = subjects[0].split(":", 1)[1] if subjects[0].startswith("S:") else subjects[0]
+    timeline = f"{rel(page, uri(ctx, 'timeline.md'))}?entity={quote(entity, safe=':/')}"
+    shown = f"the latest {HISTORY_ROWS} of " if len(events) > HISTORY_ROWS else ""
+    out += ["", f"Showing {shown}{len(events)} events. [On the timeline]({timeline})"]
     return "\n".join(out) + "\n"
+
+
+HISTORY_ROWS = 25
 
 
 def status_of(doc: Document) -> str:
