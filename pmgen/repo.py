@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,17 @@ from pmgen.documents import PLANS_DIR, Document, kind_for, read
 from pmgen.errors import PmgenError
 
 PLAN_SUFFIXES = (".md", ".yml", ".yaml")
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Command-line paths -> files: a folder stands for every plan-like file in it."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES))
+        else:
+            files.append(path)
+    return files
 
 
 def find_root(start: Path | None = None) -> Path:

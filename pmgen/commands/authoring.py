@@ -383,15 +383,10 @@ def migrate(paths: tuple[Path, ...], dry_run: bool, fmt: str, root: Path | None)
     their template: stub sections added, renamed sections renamed, nothing deleted.
     Prints the diff."""
     from pmgen import migrate as migration
-    from pmgen.repo import PLAN_SUFFIXES
+    from pmgen.repo import expand_paths
 
     repo = Repo.discover(root)
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES))
-        else:
-            files.append(path)
+    files = expand_paths(paths)
     results = migration.migrate_paths(repo, files or None)
     if not dry_run:
         for result in results:

@@ -9,7 +9,7 @@ import click
 from pmgen import report
 from pmgen import validate as validation
 from pmgen.findings import has_errors
-from pmgen.repo import Repo
+from pmgen.repo import Repo, expand_paths
 
 
 @click.command()
@@ -37,7 +37,7 @@ def validate(
         raise click.BadParameter(
             ", ".join(str(p) for p in missing) + ": no such file", param_hint="PATH"
         )
-    files = _expand(paths)
+    files = expand_paths(paths)
     if fix:
         for rel, change in validation.fix(repo, files or None):
             click.echo(f"fixed {rel}: {change}", err=fmt != "text")
@@ -46,14 +46,3 @@ def validate(
     click.echo(report.render(findings, fmt), nl=False)
     return 1 if has_errors(findings, strict) else 0
 
-
-def _expand(paths: tuple[Path, ...]) -> list[Path]:
-    from pmgen.repo import PLAN_SUFFIXES
-
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES))
-        else:
-            files.append(path)
-    return files
