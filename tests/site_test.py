@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import GitRepo
+from conftest import ROOT, GitRepo
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
@@ -195,6 +195,30 @@ def test_plan_text_is_data_never_markup(example_repo: GitRepo) -> None:
             assert "<script>alert" not in content and "<img src=x>" not in content, uri
             assert "<iframe" not in content, uri
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ x }}" in text(pages, "plans/sprints.md")
+
+
+BROKEN = sorted(p for area in ("frontmatter", "encoding", "schema")
+                for p in (ROOT / "tests" / "fixtures" / area).iterdir()
+                if p.is_file() and p.suffix in (".md", ".yml", ".yaml"))
+
+
+@pytest.fixture(scope="module")
+def plans_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("broken")
+    shutil.copytree(ROOT / "delegation", root / "delegation")
+    return root
+
+
+@pytest.mark.parametrize("fixture", BROKEN, ids=[p.name for p in BROKEN])
+def test_a_broken_plan_never_breaks_the_site(plans_copy: Path, fixture: Path) -> None:
+    target = plans_copy / "delegation/sprints/sprint-2.33/SPRINT.md"
+    original = target.read_bytes()
+    target.write_bytes(fixture.read_bytes())
+    try:
+        pages = build_all(load(Repo(plans_copy), history=False, bundles=False))
+    finally:
+        target.write_bytes(original)
+    assert "plans/index.md" in pages and "plans/sprints/sprint-2.33/track-a.md" in pages
 
 
 def test_body_demotes_headings_rewrites_links_and_shows_html_as_text() -> None:
