@@ -27,7 +27,12 @@ from pathlib import Path
 
 SPRINT_STATUSES = ["planning", "ready", "active", "review", "completed"]
 TASK_STATUSES = ["pending", "ready", "in_progress", "blocked", "review", "done"]
-ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+# PYTHONPATH: measure the pmgen of this checkout, not whichever one is pip-installed (an
+# editable install may point at another clone)
+CHECKOUT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+       "PYTHONPATH": os.pathsep.join(filter(None, [str(CHECKOUT),
+                                                   os.environ.get("PYTHONPATH")]))}
 
 
 def sprint_doc(sprint: str, status: str, ticks: list[bool]) -> str:
