@@ -132,7 +132,9 @@ def parse_version(path: str, raw: bytes) -> Version | None:
     return version
 
 
-_DELIMITER_RE = re.compile(r"^(?:---|\.\.\.)", re.M)
+# A line starting "---" or "...", found by its newline: a literal first character lets the
+# regex engine skip ahead, where "^" with re.M tries every position (4x slower).
+_DELIMITER_RE = re.compile(r"\n(?:---|\.\.\.)")
 
 
 def split_fast(text: str) -> tuple[str, str] | None:
@@ -141,12 +143,14 @@ def split_fast(text: str) -> tuple[str, str] | None:
     first = text.find("\n")
     if (text if first < 0 else text[:first]).rstrip() != "---":
         return None
-    start = pos = first + 1
+    start = first + 1
+    pos = first  # the newline before the first candidate line
     while first >= 0 and (match := _DELIMITER_RE.search(text, pos)) is not None:
-        end = text.find("\n", match.start())
-        line = text[match.start():] if end < 0 else text[match.start():end]
+        line_start = match.start() + 1
+        end = text.find("\n", line_start)
+        line = text[line_start:] if end < 0 else text[line_start:end]
         if line.rstrip() in ("---", "..."):
-            yaml_text = text[start:match.start()] or "\n"
+            yaml_text = text[start:line_start] or "\n"
             return yaml_text, "" if end < 0 else text[end + 1:]
         pos = match.end()
     return None

@@ -115,9 +115,12 @@ def _changed_fields(
         change = {"from": old.get("agent"), "to": new.get("agent")}
         events.append(("task.assigned", subject, change))
     own = _OWN_FIELDS.get(kind, ("status",))
-    fields = sorted(
-        k for k in set(old) | set(new) if k not in own and old.get(k) != new.get(k)
-    )
+    # old.get(k) != new.get(k) over both key sets (a missing key counts as None), without
+    # building their union: this runs for every front matter change
+    fields = [k for k, value in new.items() if old.get(k) != value and k not in own]
+    fields += [k for k, value in old.items() if value is not None and k not in new
+               and k not in own]
+    fields.sort()
     if fields:
         events.append((_UPDATED.get(kind, f"{kind}.updated"), subject, {"fields": fields}))
     return events
