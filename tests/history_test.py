@@ -423,6 +423,32 @@ def test_patched_front_matter_agrees_with_documents_parse(before: str, after: st
         assert version.data == (None if doc.data is None else history_docs.jsonable(doc.data))
 
 
+SIBLING_CASES = [
+    # (one file's front matter, another file's): the second may be patched from the first
+    # (same number of lines, a few simple lines differ); it must equal documents.parse.
+    ("id: a\ntitle: A\nport: 1\nbranch: f/a\nlabel: x\nstatus: s\ntags: [p]\n",
+     "id: b\ntitle: B b\nport: 2\nbranch: f/b\nlabel: y\nstatus: t\ntags: [p]\n"),
+    ("id: a\nn: 1\nm: 2\n", "id: b\nn: yes\nm: 2026-02-30\n"),
+    ("id: a\nt: x\n  y\n", "id: b\nt: x\n  z\n"),
+    ("a: 1\nb: 2\n", "b: 1\na: 2\n"),
+]
+
+
+@pytest.mark.parametrize("first,second", SIBLING_CASES)
+def test_sibling_patched_front_matter_agrees_with_documents_parse(
+    first: str, second: str
+) -> None:
+    for n, text in enumerate((first, second)):
+        path = f"delegation/backlog/sibling-{n}-{abs(hash((first, second)))}.md"
+        raw = ("---\n" + text + "---\n").encode()
+        version = history_docs.parse_version(path, raw)
+        doc = parse(Path("x.md"), "x.md", raw, "bug", {"id": "x"})
+        assert version is not None
+        expected = None if doc.data is None else history_docs.jsonable(doc.data)
+        assert version.data == expected
+        assert list(version.data or {}) == list(expected or {})  # the same key order
+
+
 # --- property: the fast path never disagrees with documents.parse ---------------------
 
 SCALARS = st.sampled_from([
