@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import queue
 import subprocess
 import threading
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,11 +137,6 @@ class _Blobs:
         if self._error is not None:
             raise self._error
 
-    def version(self, oid: str | None, path: str | None) -> Version | None:
-        if oid is None or path is None:
-            return None
-        return self.versions.get((oid, path))
-
 
 def build(
     root: Path, commits: Iterable[gitlog.Commit], reuse: Container[str]
@@ -177,16 +173,27 @@ def build(
     return seen, blobs.records, blobs.requested
 
 
-def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
+@functools.cache
+def _derivers() -> tuple[Callable[..., Any], Callable[..., str], Callable[..., str]]:
+    """(history_events.diff, history.event_id, history_format.jsonl_lines), imported on
+    first use (a warm run that finds nothing new never loads the YAML parsers) and once:
+    an import statement in _record cost 1 us a commit."""
     from pmgen.history import event_id
     from pmgen.history_events import diff
+    from pmgen.history_format import jsonl_lines
 
+    return diff, event_id, jsonl_lines
+
+
+def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
+    diff, event_id, jsonl_lines = _derivers()
     record = Record(commit.sha, commit.parents, commit.time, commit.author,
                     commit.subject, commit.tasks)
     raw_events: list[tuple[str, str, str, str | None, str | None, dict[str, Any]]] = []
+    versions = blobs.versions  # (oid, path) -> Version; (None, path) is never a key
     for ch in commit.changes:
-        before = blobs.version(ch.old_oid, ch.old_path)
-        after = blobs.version(ch.new_oid, ch.new_path)
+        before = versions.get((ch.old_oid, ch.old_path))
+        after = versions.get((ch.new_oid, ch.new_path))
         record.changes.append([
             ch.status, ch.old_path, ch.new_path, ch.old_oid, ch.new_oid,
             before.sha256 if before else None, after.sha256 if after else None,
@@ -209,12 +216,10 @@ def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
         record.events.append(
             [event_id(commit.sha, path, type_, subject, index), type_, subject, path, b, a, data]
         )
-    record.rendered = render(record)
+    record.rendered = jsonl_lines(record.time, record.author, record.sha, record.events)
     return record
 
 
 def render(record: Record) -> str:
     """A record's events as JSON lines, exactly as `pmgen events` prints them."""
-    from pmgen.history_format import jsonl_lines
-
-    return jsonl_lines(record.time, record.author, record.sha, record.events)
+    return _derivers()[2](record.time, record.author, record.sha, record.events)

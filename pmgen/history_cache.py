@@ -21,6 +21,8 @@ from pmgen import gitlog
 from pmgen.history_build import Record, build, render
 
 FORMAT_VERSION = 2
+# one encoder for every record line: json.dumps(..., separators=...) makes one per call
+_RECORD_JSON = json.JSONEncoder(separators=(",", ":")).encode
 
 
 class Cache:
@@ -205,7 +207,7 @@ class Cache:
                 data.seek(meta[2])
                 events.seek(meta[3])
                 for record in new:
-                    line = json.dumps(record.to_json(), separators=(",", ":")) + "\n"
+                    line = _RECORD_JSON(record.to_json()) + "\n"
                     data.write(line.encode("utf-8"))
                     events.write(_rendered(record).encode("utf-8", "surrogateescape"))
             self._write_tip(tip, count)
@@ -214,9 +216,7 @@ class Cache:
         return True
 
     def _rewrite(self, records: list[Record], tip: str) -> None:
-        lines = [self._header()] + [
-            json.dumps(r.to_json(), separators=(",", ":")) for r in records
-        ]
+        lines = [self._header()] + [_RECORD_JSON(r.to_json()) for r in records]
         rendered = "".join(_rendered(r) for r in records)
         self.rendered = (tip, rendered)  # printed right after a rebuild: no re-reading
         try:

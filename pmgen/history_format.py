@@ -21,6 +21,17 @@ def _maybe(value: str | None) -> str:
     return "null" if value is None else _text(value)
 
 
+def _data(data: dict[str, Any]) -> str:
+    """``_ENCODER.encode(data)``; by hand when every value is a string (most events: a
+    status change, a criterion), 3x faster than the encoder, which is set up per call."""
+    parts = []
+    for key, value in data.items():
+        if type(value) is not str or type(key) is not str:
+            return _ENCODER.encode(data)
+        parts.append(f"{_text(key)}: {_text(value)}")
+    return "{" + ", ".join(parts) + "}"
+
+
 def jsonl_lines(
     time: str, author: str, commit: str, rows: Sequence[Sequence[Any]]
 ) -> str:
@@ -28,11 +39,10 @@ def jsonl_lines(
     data]``: byte for byte ``json.dumps(event.as_dict(), ensure_ascii=False)``, built from
     pre-encoded parts because the cold run renders every event (tests check the bytes)."""
     shared = f", \"time\": {_text(time)}, \"author\": {_text(author)}, \"commit\": {_text(commit)}"
-    encode = _ENCODER.encode
     return "".join(
         f"{{\"id\": {_text(id_)}, \"type\": {_text(type_)}, \"subject\": {_text(subject)}"
         f"{shared}, \"path\": {_text(path)}, \"before\": {_maybe(before)}, "
-        f"\"after\": {_maybe(after)}, \"data\": {encode(data)}}}\n"
+        f"\"after\": {_maybe(after)}, \"data\": {_data(data)}}}\n"
         for id_, type_, subject, path, before, after, data in rows
     )
 
