@@ -22,7 +22,7 @@ ChangeRow = list[Any]
 EventRow = list[Any]
 
 
-@dataclass
+@dataclass(slots=True)  # one per commit of the history
 class Record:
     """What history keeps of one commit: its metadata, plan changes and events."""
 
@@ -108,8 +108,7 @@ class _Blobs:
                 content = b""
                 found = len(header) == 3 and header[-1] not in (b"missing", b"ambiguous")
                 if found:
-                    content = out.read(int(header[2]))
-                    out.read(1)
+                    content = out.read(int(header[2]) + 1)[:-1]  # and the newline after it
                 name, path = key
                 if path is None:
                     self.oids[name] = header[0].decode() if found else None
@@ -189,7 +188,7 @@ def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
     diff, event_id, jsonl_lines = _derivers()
     record = Record(commit.sha, commit.parents, commit.time, commit.author,
                     commit.subject, commit.tasks)
-    raw_events: list[tuple[str, str, str, str | None, str | None, dict[str, Any]]] = []
+    events, sha = record.events, commit.sha
     versions = blobs.versions  # (oid, path) -> Version; (None, path) is never a key
     for ch in commit.changes:
         before = versions.get((ch.old_oid, ch.old_path))
@@ -206,16 +205,16 @@ def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
         if before is None and after is None:
             continue
         path = (after or before).path  # type: ignore[union-attr]
+        old_sha = before.sha256 if before else None
+        new_sha = after.sha256 if after else None
         for type_, subject, data in diff(ch.status, before, after):
-            raw_events.append((type_, subject, path, before.sha256 if before else None,
-                               after.sha256 if after else None, data))
+            # the event's index in its commit is part of its id
+            events.append([event_id(sha, path, type_, subject, len(events)), type_, subject,
+                           path, old_sha, new_sha, data])
     for task in commit.tasks:
-        raw_events.append(("task.commit", f"T:{task}", "", None, None,
-                           {"message": commit.subject}))
-    for index, (type_, subject, path, b, a, data) in enumerate(raw_events):
-        record.events.append(
-            [event_id(commit.sha, path, type_, subject, index), type_, subject, path, b, a, data]
-        )
+        subject = f"T:{task}"
+        events.append([event_id(sha, "", "task.commit", subject, len(events)), "task.commit",
+                       subject, "", None, None, {"message": commit.subject}])
     record.rendered = jsonl_lines(record.time, record.author, record.sha, record.events)
     return record
 
