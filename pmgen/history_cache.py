@@ -9,6 +9,7 @@ another branch) gets a fresh traversal whose commits reuse surviving records by 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import tempfile
@@ -106,8 +107,8 @@ class Cache:
         With ``need_records`` false the cache is brought up to ``tip`` and None returned
         when that needs no decoding of the cached records (the warm `pmgen events`).
         With ``save`` false (a revision other than HEAD) the cache is read, not changed."""
-        with self._lock():  # the hook, the site and a terminal may all run at once
-            return self._update(root, tip, need_records or not save, save)
+        with self._lock(), _collector_paused():  # the hook, the site and a terminal may
+            return self._update(root, tip, need_records or not save, save)  # all run at once
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
@@ -225,6 +226,20 @@ class Cache:
             self._write_tip(tip, len(records))
         except OSError:
             pass  # a read-only git dir: no cache, still correct
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while records are built or read: that makes about a
+    million long-lived objects and no cycles, and the collector's passes over them took
+    0.1 s of a cold run (12%) to free nothing. Reference counting still frees the rest."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _rendered(record: Record) -> str:
