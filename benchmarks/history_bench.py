@@ -10,6 +10,7 @@ by default: random status changes and criterion ticks), then prints, in one run:
 with ratios. Targets: cold within 2x of the floor, warm under 0.5 s.
 
     python benchmarks/history_bench.py [--commits 10000] [--files 1000] [--keep DIR]
+                                       [--repeat 3]
 """
 
 from __future__ import annotations
@@ -149,6 +150,8 @@ def main() -> int:
     parser.add_argument("--commits", type=int, default=10_000)
     parser.add_argument("--files", type=int, default=1_000)
     parser.add_argument("--keep", type=Path, help="build the repository here and keep it")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="take the best of this many floor and cold runs")
     args = parser.parse_args()
     rng = random.Random(3)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="pmgen-bench-"))
@@ -162,12 +165,19 @@ def main() -> int:
         subprocess.run(["git", "checkout", "-q", "main"], cwd=repo, env=ENV, check=True)
         print(f"built {args.commits} commits over {args.files} plan files "
               f"in {time.perf_counter() - start:.1f} s ({repo})")
-        log_time, cat_time, blobs = floor(repo)
-        floor_time = log_time + cat_time
-        print(f"git floor:  {floor_time:6.2f} s  (git log --raw -z {log_time:.2f} s + "
+        # best of --repeat, floor and cold taken in turns: the machine may be shared
+        floors, colds = [], []
+        for _ in range(args.repeat):
+            log_time, cat_time, blobs = floor(repo)
+            floors.append((log_time + cat_time, log_time, cat_time))
+            shutil.rmtree(repo / ".git" / "pmgen", ignore_errors=True)  # the cache
+            colds.append(pmgen_events(repo))
+        floor_time, log_time, cat_time = min(floors)
+        cold, count = min(colds)
+        best = f"best of {args.repeat}, " if args.repeat > 1 else ""
+        print(f"git floor:  {floor_time:6.2f} s  ({best}git log --raw -z {log_time:.2f} s + "
               f"cat-file --batch of {blobs} blobs {cat_time:.2f} s)")
-        cold, count = pmgen_events(repo)
-        print(f"pmgen events cold:  {cold:6.2f} s  {count} events  "
+        print(f"pmgen events cold:  {cold:6.2f} s  ({best}{count} events) "
               f"= {cold / floor_time:.2f}x the floor (target <= 2x)")
         same, _ = pmgen_events(repo)
         print(f"pmgen events warm, nothing new:  {same:6.2f} s")
