@@ -55,7 +55,8 @@ class _Blobs:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.versions: dict[tuple[str, str], Version | None] = {}
+        # keys are (oid, path); looked up with None parts too, which are never there
+        self.versions: dict[tuple[str | None, str | None], Version | None] = {}
         self.oids: dict[str, str | None] = {}  # "rev:path" -> oid (None: not there)
         self.requested = 0
         self.records: list[Record] = []
@@ -189,7 +190,7 @@ def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
     record = Record(commit.sha, commit.parents, commit.time, commit.author,
                     commit.subject, commit.tasks)
     events, sha = record.events, commit.sha
-    versions = blobs.versions  # (oid, path) -> Version; (None, path) is never a key
+    versions = blobs.versions  # (oid, path) -> Version
     for ch in commit.changes:
         before = versions.get((ch.old_oid, ch.old_path))
         after = versions.get((ch.new_oid, ch.new_path))

@@ -77,14 +77,14 @@ def _criteria(before: Version, after: Version) -> list[RawEvent]:
     if before.checks == after.checks:
         return []
     if len(before.checks) == len(after.checks) and all(
-        a[0] == b[0] for a, b in zip(before.checks, after.checks)
+        a[0] == b[0] for a, b in zip(before.checks, after.checks, strict=True)
     ):
         # the same items in the same order (boxes ticked): pairing them by position is
         # what _keyed's (text, repeat) keys give, without building the two dicts
         return [
             ("criterion.checked" if b[1] else "criterion.unchecked", after.subject,
              {"text": b[0]})
-            for a, b in zip(before.checks, after.checks) if a[1] != b[1]
+            for a, b in zip(before.checks, after.checks, strict=True) if a[1] != b[1]
         ]
     old, new = _keyed(before.checks), _keyed(after.checks)
     events: list[RawEvent] = []
