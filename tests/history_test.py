@@ -17,7 +17,7 @@ from pmgen.documents import kind_for, parse
 from pmgen.history_format import RENDERERS
 from pmgen.history_query import state
 from pmgen.repo import Repo
-from tests.conftest import ROOT, GitRepo
+from tests.conftest import GitRepo
 
 SPRINT = "delegation/sprints/sprint-1/SPRINT.md"
 TASK = "delegation/sprints/sprint-1/track-a/TASK.md"
