@@ -28,6 +28,10 @@ class Index:
 
 
 def index(repo: Repo) -> Index:
+    """Sprints, tracks and agents of the repository by path (listed once per Repo)."""
+    cached = repo.memo.get("bundle_index")
+    if isinstance(cached, Index):
+        return cached
     found = Index()
     plans = repo.plans
     for path in repo.plan_files():
@@ -45,6 +49,7 @@ def index(repo: Repo) -> Index:
     found.sprints = {s: files for s, files in found.sprints.items()
                      if any(f.name == "SPRINT.md" for f in files)}
     found.tasks = {t for t in found.tasks if t[0] in found.sprints}
+    repo.memo["bundle_index"] = found
     return found
 
 

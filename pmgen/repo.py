@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pmgen.documents import PLANS_DIR, Document, kind_for, read
 from pmgen.errors import PmgenError
@@ -43,6 +44,9 @@ def find_root(start: Path | None = None) -> Path:
 class Repo:
     root: Path
     _documents: dict[str, Document] = field(default_factory=dict, repr=False)
+    # Derived listings memoised for the life of this Repo (one command, one site build):
+    # a site renders a bundle per track and must not list the plans once per bundle.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def discover(cls, start: Path | None = None) -> Repo:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import subprocess
-from collections.abc import Callable
 from typing import Any
 
 from pmgen.repo import Repo
@@ -54,15 +53,10 @@ def load_history(repo: Repo) -> tuple[list[Any] | None, str | None]:
 
 
 def _read_events(repo: Repo) -> tuple[list[Any] | None, str | None]:
+    from pmgen.history import load_events
+
     try:
-        from pmgen import history
-    except ImportError:
-        return None, "History is not available yet in this version of pmgen."
-    loader: Callable[[Repo], Any] | None = getattr(history, "load_events", None)
-    if loader is None:
-        return None, "History is not available yet in this version of pmgen."
-    try:
-        events = list(loader(repo))
+        events = list(load_events(repo))
     except Exception as exc:  # noqa: BLE001 - the site says why instead of failing
         return None, f"History could not be read: {exc}"
     # Stable sort: events of one commit keep the history's order.
@@ -84,54 +78,25 @@ def event_time(event: Any) -> str:
     return str(value)
 
 
-def _render_bundle(repo: Repo, entity: str, fmt: str) -> str | None:
-    try:
-        from pmgen import bundle
-    except ImportError:
-        return None
-    render: Callable[[Repo, str, str], str] | None = getattr(bundle, "render", None)
-    if render is None:
-        return None
-    try:
-        return render(repo, entity, fmt)
-    except Exception:  # noqa: BLE001 - a broken plan is shown as findings on the page
-        return None
-
-
 def render_bundles(
     repo: Repo, entity: str, formats: tuple[str, ...]
 ) -> tuple[dict[str, str | None], list[str]]:
     """The bundle of ``entity`` in each format (assembled once), and the files it read.
 
-    A site renders a bundle for every track. ``pmgen init`` lists the plan files for each
-    bundle (right for one bundle); here the listing is taken once per build and reused,
-    so a thousand sprints cost a thousand small bundles, not a thousand listings.
+    A site renders a bundle for every track; the plan listing a bundle starts from is
+    memoised on the Repo (bundle_load.index), so a thousand sprints cost a thousand small
+    bundles, not a thousand listings.
     """
-    try:
-        from pmgen import bundle, bundle_load
-    except ImportError:
-        return {fmt: None for fmt in formats}, []
-    if not all(hasattr(m, a) for m, a in ((bundle, "build"), (bundle, "trim"),
-                                          (bundle_load, "index"))):
-        return {fmt: _render_bundle(repo, entity, fmt) for fmt in formats}, []
-    original = bundle_load.index
-    listing = _INDEX_CACHE.get(id(repo))
-    if listing is None or listing[0] is not repo:
-        listing = (repo, original(repo))
-        _INDEX_CACHE.clear()
-        _INDEX_CACHE[id(repo)] = listing
-    bundle_load.index = lambda r: listing[1] if r is repo else original(r)  # type: ignore
+    from pmgen import bundle
+
     try:
         built = bundle.build(repo, entity)
         inputs = [str(path) for path in getattr(built, "inputs", {})]
         return {fmt: bundle.trim(built, fmt) for fmt in formats}, inputs
     except Exception:  # noqa: BLE001 - a broken plan is shown as findings on the page
         return {fmt: None for fmt in formats}, []
-    finally:
-        bundle_load.index = original  # type: ignore[assignment]
 
 
-_INDEX_CACHE: dict[int, tuple[Repo, Any]] = {}
 BUNDLE_CACHE: dict[tuple[str, str], tuple[Any, dict[str, tuple[str, int, str]],
                                            dict[str, str | None]]] = {}
 

@@ -88,12 +88,9 @@ def agent_link(ctx: SiteData, page: str, agent: str) -> str:
 def summary(event: Any) -> str:
     """A short line on what an event changed, from its data."""
     data = getattr(event, "data", None) or {}
-    try:
-        from pmgen import history_events
-    except ImportError:
-        history_events = None  # type: ignore[assignment]
-    describe = getattr(history_events, "describe", None)
-    if describe is not None and isinstance(data, dict):
+    from pmgen.history_events import describe
+
+    if isinstance(data, dict):
         try:
             return str(describe(str(event.type), data))
         except Exception:  # noqa: BLE001 - fall back to the generic summary below
