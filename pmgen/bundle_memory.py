@@ -7,6 +7,7 @@ is still worth having.
 
 from __future__ import annotations
 
+import heapq
 import re
 from pathlib import Path
 from typing import Any
@@ -39,10 +40,8 @@ def _scalar(value: Any) -> str | None:
 
 def summary(event: Any) -> str:
     """One line on what an event changed, worded as `pmgen history` words it."""
-    try:
-        from pmgen.history_events import describe
-    except ImportError:
-        return _fallback_summary(event)
+    from pmgen.history_events import describe
+
     try:
         return describe(str(event.type), dict(getattr(event, "data", None) or {}))
     except (KeyError, TypeError, ValueError, IndexError):
@@ -62,16 +61,27 @@ def _fallback_summary(event: Any) -> str:
     return ", ".join(parts)
 
 
-# (root, HEAD) -> events: the site renders every bundle of a repository in one process.
-_EVENTS: dict[tuple[str, str | None], list[Any]] = {}
+# (root, HEAD) -> events by subject, each with its position in the history: the site
+# renders every bundle of a repository in one process, and a bundle must not scan every
+# event of the repository for its own few.
+_EVENTS: dict[tuple[str, str | None], dict[str, list[tuple[int, Any]]]] = {}
 
 
-def _events(root: Path, head: str | None, repo: Any, load: Any) -> list[Any]:
+def _events(root: Path, head: str | None, repo: Any, load: Any) -> dict[str, list[tuple[int, Any]]]:
     key = (str(root), head)
     if key not in _EVENTS:
+        by_subject: dict[str, list[tuple[int, Any]]] = {}
+        for position, event in enumerate(load(repo)):
+            by_subject.setdefault(str(event.subject), []).append((position, event))
         _EVENTS.clear()
-        _EVENTS[key] = load(repo)
+        _EVENTS[key] = by_subject
     return _EVENTS[key]
+
+
+def _mine(entity: Entity, by_subject: dict[str, list[tuple[int, Any]]]) -> list[Any]:
+    """The entity's events in history order (what subjects_match selects)."""
+    picked = [rows for subject, rows in by_subject.items() if subjects_match(entity, subject)]
+    return [event for _, event in heapq.merge(*picked, key=lambda row: row[0])]
 
 
 def memory(root: Path, repo: Any, entity: Entity, inside_git: bool, head: str | None
@@ -80,17 +90,14 @@ def memory(root: Path, repo: Any, entity: Entity, inside_git: bool, head: str | 
     if not inside_git:
         why = "Session memory unavailable: the repository is not a git repository."
         return {"available": False, "note": why, "events": [], "total": 0}
+    from pmgen.history import load_events
+
     try:
-        from pmgen.history import load_events
-    except ImportError:
-        why = "Session memory unavailable: this pmgen has no event history (pmgen.history)."
-        return {"available": False, "note": why, "events": [], "total": 0}
-    try:
-        events_all = _events(root, head, repo, load_events)
-    except (PmgenError, OSError, ImportError) as exc:  # costs the memory, not the bundle
+        by_subject = _events(root, head, repo, load_events)
+    except (PmgenError, OSError) as exc:  # costs the memory, not the bundle
         why = f"Session memory unavailable: {getattr(exc, 'message', None) or exc}"
         return {"available": False, "note": why, "events": [], "total": 0}
-    mine = [e for e in events_all if subjects_match(entity, str(e.subject))]
+    mine = _mine(entity, by_subject)
     latest = mine[-MEMORY_LIMIT:][::-1]
     events = [{
         "id": str(getattr(e, "id", "")),
