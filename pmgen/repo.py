@@ -86,9 +86,10 @@ class Repo:
                     found.append(path)
         return sorted(found)
 
-    def document(self, path: Path, fast: bool = False) -> Document:
-        """Read (once) and parse a file; cached by resolved path. ``fast``: see
-        documents.parse (same data, positions on demand)."""
+    def document(self, path: Path, fast: bool = True) -> Document:
+        """Read (once) and parse a file; cached by resolved path. ``fast``: libyaml first,
+        the same data and findings, key positions loaded when a finding needs them (see
+        documents.parse)."""
         key = str(path.resolve())
         if key not in self._documents:
             try:
@@ -97,12 +98,9 @@ class Repo:
                 raise PmgenError(f"{self.rel(path)}: cannot read: {exc.strerror}") from None
         return self._documents[key]
 
-    def documents(self, full: set[str] | None = None) -> list[Document]:
-        """Every plan. With ``full`` (resolved paths), the others are parsed fast."""
-        return [
-            self.document(path, fast=full is not None and str(path.resolve()) not in full)
-            for path in self.plan_files()
-        ]
+    def documents(self) -> list[Document]:
+        """Every plan of the repository, parsed."""
+        return [self.document(path) for path in self.plan_files()]
 
     def forget(self, path: Path) -> None:
         self._documents.pop(str(path.resolve()), None)

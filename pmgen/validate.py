@@ -35,17 +35,14 @@ FIXERS: dict[str, Callable[[Document, Context], Fix | None]] = {
 }
 
 
-def context(
-    repo: Repo, staged: bool = False, paths: Sequence[Path] | None = None
-) -> Context:
+def context(repo: Repo, staged: bool = False) -> Context:
     """Load every plan of the repository and validate each one's front matter.
 
-    With ``paths``, the other plans are only read for the cross-document rules, so they
-    are parsed the fast way (positions on demand): one staged file in a large repository
-    costs little more than in a small one.
+    Plans are parsed the fast way (documents.parse): key positions are loaded only for the
+    documents that get a finding, so one staged file in a large repository costs little
+    more than in a small one.
     """
-    full = {str(p.resolve()) for p in paths} if paths else None
-    ctx = Context(repo, repo.documents(full), staged=staged)
+    ctx = Context(repo, repo.documents(), staged=staged)
     for doc in ctx.documents:
         if doc.model is None and doc.data is not None:
             doc.findings.extend(schema.check(doc))
@@ -81,7 +78,7 @@ def run(
     repo: Repo, paths: Sequence[Path] | None = None, staged: bool = False
 ) -> list[Finding]:
     """Findings for ``paths`` (every plan when empty), cross-document rules included."""
-    ctx = context(repo, staged=staged, paths=paths)
+    ctx = context(repo, staged=staged)
     return check_documents(_targets(repo, paths, ctx), ctx)
 
 

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pmgen import yamlio
 from pmgen.documents import parse, read
 from pmgen.repo import Repo
 
@@ -43,3 +46,36 @@ def test_position_of_a_fast_parsed_document_is_loaded_on_demand() -> None:
     doc = parse(Path("S.md"), "S.md", raw, "sprint", {}, fast=True)
     assert doc.front_matter is None
     assert doc.key_position(("period", "start")) == (4, 3)
+
+
+_SCALARS = st.one_of(
+    st.text(max_size=12), st.integers(), st.booleans(), st.none(),
+    st.floats(allow_nan=False, allow_infinity=False), st.dates(),
+    st.sampled_from(["2.10", "yes", "no", "~", "null", "0x1f", "1_000", "#3771c8", "a: b", "-"]),
+)
+_TREES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=10), _TREES, max_size=6))
+def test_fast_and_full_parse_agree_on_generated_front_matter(data: dict) -> None:
+    raw = ("---\n" + yamlio.dump(data) + "---\n# Body\n").encode()
+    full = parse(Path("S.md"), "S.md", raw, "sprint", {})
+    fast = parse(Path("S.md"), "S.md", raw, "sprint", {}, fast=True)
+    assert fast.data == full.data
+    assert fast.findings == full.findings
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_fast_and_full_parse_agree_on_arbitrary_yaml_text(text: str) -> None:
+    raw = ("---\n" + text.replace("---", "- -") + "\n---\n").encode("utf-8", "replace")
+    full = parse(Path("S.md"), "S.md", raw, "sprint", {})
+    fast = parse(Path("S.md"), "S.md", raw, "sprint", {}, fast=True)
+    assert fast.data == full.data
+    assert fast.findings == full.findings
