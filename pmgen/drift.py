@@ -12,6 +12,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pmgen.outline import Heading, headings
 from pmgen.templates import DATA_END, DATA_START, strip_marks
@@ -103,7 +104,14 @@ def document_outline(body: str) -> list[Heading]:
 
 
 def _skeleton(expected: Expected) -> re.Pattern[str]:
-    parts = re.split(f"{DATA_START}.*?{DATA_END}", expected.text, flags=re.S)
+    return _skeleton_of(expected.text)
+
+
+@lru_cache(maxsize=1024)
+def _skeleton_of(text: str) -> re.Pattern[str]:
+    """The template heading as a pattern, one group per value from front matter (compiled
+    once per template heading: a site checks thousands of documents against a few)."""
+    parts = re.split(f"{DATA_START}.*?{DATA_END}", text, flags=re.S)
     fixed = [r"\s+".join(re.escape(word) for word in part.split(" ")) for part in parts]
     return re.compile("(.+?)".join(fixed), re.S)
 
@@ -112,7 +120,11 @@ def _similar(a: str, b: str) -> bool:
     if a.lower().split() == b.lower().split():
         return True
     matcher = difflib.SequenceMatcher(None, a, b)
-    return matcher.real_quick_ratio() >= RENAME_RATIO and matcher.ratio() >= RENAME_RATIO
+    return (
+        matcher.real_quick_ratio() >= RENAME_RATIO
+        and matcher.quick_ratio() >= RENAME_RATIO  # upper bounds first: ratio() is costly
+        and matcher.ratio() >= RENAME_RATIO
+    )
 
 
 def data_changes(expected: Expected, actual: Heading) -> tuple[tuple[str, str], ...] | None:

@@ -40,7 +40,9 @@ class CheckItem:
     line: int  # 1-based, relative to the parsed text
 
 
-@lru_cache(maxsize=256)
+# Sized for a site build, which asks for the headings of every plan's body several times
+# (structure check, sections, criteria); the keys are the documents' own body strings.
+@lru_cache(maxsize=4096)
 def headings(text: str) -> tuple[Heading, ...]:
     """Every ATX/setext heading outside code blocks, in order."""
     tokens = _MD.parse(text)
