@@ -45,4 +45,3 @@ def validate(
     findings = validation.run(repo, files or None, staged=staged)
     click.echo(report.render(findings, fmt), nl=False)
     return 1 if has_errors(findings, strict) else 0
-
