@@ -54,7 +54,10 @@ def build(
     ctx, resolved = load(repo, entity)
     content = bundle_build.content(ctx, resolved)
     parts = content.parts
-    inside_git, head = state(repo.root)
+    # One git process per Repo (one command, one site build), not one per bundle.
+    if "git_state" not in repo.memo:
+        repo.memo["git_state"] = state(repo.root)
+    inside_git, head = repo.memo["git_state"]
     memory = bundle_memory.memory(repo.root, repo, resolved, inside_git, head)
     parts.insert(len(parts) - 1, Part("memory", "Session memory", memory))
     if since is not None:
