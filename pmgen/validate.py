@@ -29,9 +29,8 @@ DOCUMENT_CHECKS: dict[str, Callable[[Document, Context], list[Finding]]] = {
     "consistency": consistency.check,
 }
 FIXERS: dict[str, Callable[[Document, Context], Fix | None]] = {
-    name: module.fix  # type: ignore[attr-defined]
-    for name, module in (("encoding", encoding), ("structure", structure))
-    if hasattr(module, "fix")
+    "encoding": encoding.fix,
+    "structure": structure.fix,
 }
 
 
