@@ -131,16 +131,14 @@ def _criteria(doc: Document | None) -> dict[str, bool]:
 def _task_commits(root: Path, since: str, subjects: set[str], seen: set[str]
                   ) -> list[dict[str, str]]:
     """Commits since ``since`` whose ``Task:`` trailer names one of ``subjects`` (work on
-    the task's code, which touches no plan file), from the event history when it exists."""
-    try:
-        from pmgen.history import load_events
-        from pmgen.repo import Repo
-    except ImportError:
-        return []
+    the task's code, which touches no plan file), from the event history."""
+    from pmgen.history import load_events
+    from pmgen.repo import Repo
+
     found = []
     try:
         events = load_events(Repo(root), since=since)
-    except (PmgenError, OSError, ImportError):
+    except (PmgenError, OSError):
         return []  # the plan files' own commits are listed all the same
     for event in events:
         if event.type == "task.commit" and event.subject in subjects and (

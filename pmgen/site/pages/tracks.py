@@ -143,8 +143,8 @@ def bundle_section(ctx: SiteData, sprint: str, track: str, page: str,
     if text is None:
         why = ("Bundles are turned off for this site (plugin option `bundles: false`)."
                if not ctx.bundles else
-               "The agent context bundle is not available in this version of pmgen, or could "
-               f"not be assembled from the plans (run `pmgen init {entity}` to see why).")
+               "The agent context bundle could not be assembled from the plans "
+               f"(run `pmgen init {entity}` to see why).")
         out += ['!!! note "Bundle not available"', "", f"    {why}", ""]
         return "\n".join(out) + "\n"
     out += [f"What `pmgen init {entity}` prints: everything the agent needs to start or "
