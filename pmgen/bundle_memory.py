@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,27 +62,42 @@ def _fallback_summary(event: Any) -> str:
     return ", ".join(parts)
 
 
-# (root, HEAD) -> events by subject, each with its position in the history: the site
-# renders every bundle of a repository in one process, and a bundle must not scan every
-# event of the repository for its own few.
-_EVENTS: dict[tuple[str, str | None], dict[str, list[tuple[int, Any]]]] = {}
+@dataclass
+class _Index:
+    """Events by subject, each with its position in the history, and the track subjects
+    of each sprint: a sprint's bundle finds its tracks' events without a scan."""
+
+    by_subject: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
+    tracks: dict[str, list[str]] = field(default_factory=dict)  # sprint -> T: subjects
+
+    def mine(self, entity: Entity) -> list[Any]:
+        """The entity's events in history order (what subjects_match selects)."""
+        subjects = [f"S:{entity.sprint}"]
+        subjects += [entity.id] if entity.track else self.tracks.get(entity.sprint, [])
+        picked = [self.by_subject[s] for s in subjects if s in self.by_subject]
+        return [event for _, event in heapq.merge(*picked, key=lambda row: row[0])]
 
 
-def _events(root: Path, head: str | None, repo: Any, load: Any) -> dict[str, list[tuple[int, Any]]]:
+# (root, HEAD) -> the index: the site renders every bundle of a repository in one
+# process, and a bundle must not scan every event of the repository for its own few.
+_EVENTS: dict[tuple[str, str | None], _Index] = {}
+
+
+def _events(root: Path, head: str | None, repo: Any, load: Any) -> _Index:
     key = (str(root), head)
     if key not in _EVENTS:
-        by_subject: dict[str, list[tuple[int, Any]]] = {}
+        index = _Index()
         for position, event in enumerate(load(repo)):
-            by_subject.setdefault(str(event.subject), []).append((position, event))
+            subject = str(event.subject)
+            if subject not in index.by_subject:
+                index.by_subject[subject] = []
+                sprint, slash, _ = subject[2:].partition("/")
+                if subject.startswith("T:") and slash:
+                    index.tracks.setdefault(sprint, []).append(subject)
+            index.by_subject[subject].append((position, event))
         _EVENTS.clear()
-        _EVENTS[key] = by_subject
+        _EVENTS[key] = index
     return _EVENTS[key]
-
-
-def _mine(entity: Entity, by_subject: dict[str, list[tuple[int, Any]]]) -> list[Any]:
-    """The entity's events in history order (what subjects_match selects)."""
-    picked = [rows for subject, rows in by_subject.items() if subjects_match(entity, subject)]
-    return [event for _, event in heapq.merge(*picked, key=lambda row: row[0])]
 
 
 def memory(root: Path, repo: Any, entity: Entity, inside_git: bool, head: str | None
@@ -93,11 +109,11 @@ def memory(root: Path, repo: Any, entity: Entity, inside_git: bool, head: str | 
     from pmgen.history import load_events
 
     try:
-        by_subject = _events(root, head, repo, load_events)
+        index = _events(root, head, repo, load_events)
     except (PmgenError, OSError) as exc:  # costs the memory, not the bundle
         why = f"Session memory unavailable: {getattr(exc, 'message', None) or exc}"
         return {"available": False, "note": why, "events": [], "total": 0}
-    mine = _mine(entity, by_subject)
+    mine = index.mine(entity)
     latest = mine[-MEMORY_LIMIT:][::-1]
     events = [{
         "id": str(getattr(e, "id", "")),

@@ -155,8 +155,10 @@ def score(expected: Expected, actual: Heading) -> int:
     return WEAK if _similar(expected.plain, actual.text) else 0
 
 
-def _align(scores: list[list[int]]) -> dict[int, int]:
-    """Order-preserving matching of maximum total score: expected index -> actual index."""
+def _align(scores: list[list[int]], optional: Sequence[bool]) -> dict[int, int]:
+    """Order-preserving matching of maximum total score: expected index -> actual index.
+    Of equally good matchings, the one that leaves optional headings unmatched (a template
+    that repeats a heading must not make a required one look missing)."""
     n = len(scores)
     m = len(scores[0]) if n else 0
     best = [[0] * (m + 1) for _ in range(n + 1)]
@@ -169,7 +171,9 @@ def _align(scores: list[list[int]]) -> dict[int, int]:
     pairs: dict[int, int] = {}
     i = j = 0
     while i < n and j < m:
-        if scores[i][j] and best[i][j] == scores[i][j] + best[i + 1][j + 1]:
+        if optional[i] and best[i][j] == best[i + 1][j]:
+            i += 1
+        elif scores[i][j] and best[i][j] == scores[i][j] + best[i + 1][j + 1]:
             pairs[i] = j
             i, j = i + 1, j + 1
         elif best[i][j] == best[i + 1][j]:
@@ -219,6 +223,26 @@ def compare(
     ``end_line`` is where a section missing at the very end is reported (the body's last
     line).
     """
+    if _follows(expected, actual):
+        return []  # the usual case: nothing to align
+    return _compare(expected, actual, end_line)
+
+
+def _follows(expected: Sequence[Expected], actual: Sequence[Heading]) -> bool:
+    """Whether ``actual`` is the template's outline, heading for heading, with some optional
+    sections left out: then there is no drift, and no need for the costly alignment."""
+    j = 0
+    for e in expected:
+        if j < len(actual) and e.level == actual[j].level and e.plain == actual[j].text:
+            j += 1
+        elif not e.optional:
+            return False
+    return j == len(actual)
+
+
+def _compare(
+    expected: Sequence[Expected], actual: Sequence[Heading], end_line: int
+) -> list[Drift]:
     n, m = len(expected), len(actual)
     scores = [[score(e, a) for a in actual] for e in expected]
     # Pass 1 (same-level matches only) finds the headings inside free sections. Those are
@@ -227,12 +251,13 @@ def compare(
     strong = [[s if s == EXACT or (s == CLOSE and e.level == a.level) else 0
                for s, a in zip(row, actual, strict=True)]
               for row, e in zip(scores, expected, strict=True)]
-    covered = _free_covered(expected, actual, _align(strong))
+    optional = [e.optional for e in expected]
+    covered = _free_covered(expected, actual, _align(strong, optional))
     for i, row in enumerate(scores):
         for j in covered:
             keep = expected[i].plain == actual[j].text and not expected[i].optional
             row[j] = row[j] if keep else strong[i][j]
-    pairs = _align(scores)
+    pairs = _align(scores, optional)
     drifts: list[Drift] = []
     for i, j in pairs.items():
         drift = _matched(expected[i], actual[j])

@@ -47,6 +47,7 @@ class Repo:
     # Derived listings memoised for the life of this Repo (one command, one site build):
     # a site renders a bundle per track and must not list the plans once per bundle.
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    _real: dict[Path, Path] = field(default_factory=dict, repr=False)
 
     @classmethod
     def discover(cls, start: Path | None = None) -> Repo:
@@ -60,9 +61,17 @@ class Repo:
     def schema(self) -> Path:
         return self.root / "schema"
 
+    def resolve(self, path: Path) -> Path:
+        """``path.resolve()``, once per path for the life of this Repo (a site build asks
+        for every plan's real path several times, and each asks the file system)."""
+        real = self._real.get(path)
+        if real is None:
+            real = self._real[path] = path.resolve()
+        return real
+
     def rel(self, path: Path) -> str:
         """Repository-relative POSIX path (absolute if outside the repository)."""
-        resolved = path.resolve() if not path.is_absolute() else path
+        resolved = self.resolve(path) if not path.is_absolute() else path
         try:
             return resolved.relative_to(self.root).as_posix()
         except ValueError:
@@ -70,7 +79,7 @@ class Repo:
 
     def plans_rel(self, path: Path) -> str | None:
         try:
-            return path.resolve().relative_to(self.plans.resolve()).as_posix()
+            return self.resolve(path).relative_to(self.resolve(self.plans)).as_posix()
         except ValueError:
             return None
 
@@ -90,7 +99,7 @@ class Repo:
         """Read (once) and parse a file; cached by resolved path. ``fast``: libyaml first,
         the same data and findings, key positions loaded when a finding needs them (see
         documents.parse)."""
-        key = str(path.resolve())
+        key = str(self.resolve(path))
         if key not in self._documents:
             try:
                 self._documents[key] = read(path, self.rel(path), self.plans_rel(path), fast)
@@ -103,4 +112,4 @@ class Repo:
         return [self.document(path) for path in self.plan_files()]
 
     def forget(self, path: Path) -> None:
-        self._documents.pop(str(path.resolve()), None)
+        self._documents.pop(str(self.resolve(path)), None)

@@ -310,6 +310,27 @@ def test_json_has_the_same_content(tiny: GitRepo) -> None:
     assert data["build"]["tokens"] == "approximate: characters / 4, rounded up"
 
 
+@pytest.mark.parametrize("max_tokens", [None, 1500, 10])
+def test_json_bytes_are_the_json_modules_own(
+    example_repo: GitRepo, max_tokens: int | None
+) -> None:
+    """The JSON bundle is assembled from its parts' encoded texts; the bytes must be exactly
+    what json.dumps(indent=2, ensure_ascii=False) gives for the same document, for every
+    bundle of the example plans, trimmed or not (dropped lists, over-budget notes)."""
+    from pmgen.bundle_entity import known
+    from pmgen.bundle_load import index
+
+    repo = Repo(example_repo.path)
+    entities = known(index(repo))
+    assert len(entities) > 10
+    for entity in entities:
+        text = bundle.render(repo, entity, "json", max_tokens=max_tokens)
+        data = json.loads(text)
+        assert text == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        if max_tokens == 10:
+            assert data["build"]["over_budget"] and data["build"]["dropped"] is not None
+
+
 def test_cli_prints_render_output(tiny: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(run(tiny.path, "init", "T:sprint-9/track-a")) == 0
     assert capsys.readouterr().out == bundle.render(Repo(tiny.path), "T:sprint-9/track-a")
@@ -730,3 +751,33 @@ def test_any_entity_text_is_resolved_or_refused_cleanly(text: str) -> None:
         assert exc.message and "\n" not in exc.message.strip()
     else:
         assert entity.id in ("S:sprint-9", "T:sprint-9/track-a")
+
+
+_SPRINT_IDS = st.sampled_from(["sprint-9", "sprint-9b", "sprint-1", "s"])
+_SUBJECTS = st.one_of(
+    _SPRINT_IDS.map(lambda s: f"S:{s}"),
+    st.tuples(_SPRINT_IDS, st.sampled_from(["track-a", "track-b", "a"])).map(
+        lambda p: f"T:{p[0]}/{p[1]}"),
+    st.sampled_from(["A:backend", "ADR:adr-0001", "T:sprint-9", "S:"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_SUBJECTS, max_size=40), _SPRINT_IDS,
+       st.one_of(st.none(), st.sampled_from(["track-a", "track-b", "a"])))
+def test_memory_index_selects_what_subjects_match_selects(
+    subjects: list[str], sprint: str, track: str | None
+) -> None:
+    """The site's index by subject picks the same events, in history order, as checking
+    every event with subjects_match (the rule a bundle's memory is defined by)."""
+    from types import SimpleNamespace
+
+    from pmgen import bundle_memory
+    from pmgen.bundle_entity import Entity
+
+    events = [SimpleNamespace(subject=s, n=n) for n, s in enumerate(subjects)]
+    entity = Entity(sprint, track)
+    bundle_memory._EVENTS.clear()
+    index = bundle_memory._events(Path("/nowhere"), "head", None, lambda _repo: events)
+    expected = [e for e in events if bundle_memory.subjects_match(entity, e.subject)]
+    assert index.mine(entity) == expected

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from pmgen.drift import (
     Expected,
+    _compare,
     compare,
     data_changes,
     document_outline,
@@ -221,3 +222,42 @@ def test_each_dropped_or_added_section_is_exactly_one_finding(
         [f'missing section "## {n}"' for n, k in zip(SECTIONS, keep, strict=True) if not k]
         + [f'unexpected section "## {name}"' for name, _ in extras]
     )
+
+
+_HEADINGS = st.builds(
+    Expected,
+    level=st.integers(1, 4),
+    text=st.one_of(st.sampled_from(SECTIONS + EXTRAS),
+                   st.sampled_from(["Track A", "Sprint 2.6"]).map(data)),
+    optional=st.booleans(),
+    free=st.booleans(),
+)
+
+
+@given(st.lists(_HEADINGS, max_size=12), st.data())
+def test_the_shortcut_for_a_document_that_follows_its_template_changes_no_result(
+    expected: list[Expected], draw: st.DataObject
+) -> None:
+    """compare() answers [] at once when the document is its template's outline with some
+    optional sections left out; the full alignment must agree, and any other document
+    (a section dropped, added, moved or re-levelled) must get the full alignment's answer."""
+    keep = [not e.optional or draw.draw(st.booleans()) for e in expected]
+    items = [(e.level, e.plain) for e, k in zip(expected, keep, strict=True) if k]
+    follows = outline(*items)
+    assert compare(expected, follows, 999) == _compare(expected, follows, 999) == []
+    edits = draw.draw(st.lists(st.tuples(
+        st.sampled_from(["drop", "add", "swap", "level"]), st.integers(0, 12),
+        st.sampled_from(SECTIONS + EXTRAS)), max_size=3))
+    for edit, at, name in edits:
+        at = min(at, len(items))
+        if edit == "add":
+            items.insert(at, (2, name))
+        elif items and at < len(items):
+            if edit == "drop":
+                items.pop(at)
+            elif edit == "swap" and at + 1 < len(items):
+                items[at], items[at + 1] = items[at + 1], items[at]
+            elif edit == "level":
+                items[at] = (items[at][0] % 4 + 1, items[at][1])
+    edited = outline(*items)
+    assert compare(expected, edited, 999) == _compare(expected, edited, 999)

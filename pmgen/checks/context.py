@@ -32,6 +32,13 @@ class Context:
     def agents(self) -> dict[str, Document]:
         return {d.parts["id"]: d for d in self._of_kind("agent")}
 
+    @cached_property
+    def _tasks_by_sprint(self) -> dict[str, list[Document]]:
+        by_sprint: dict[str, list[Document]] = {}
+        for (sprint, _), doc in sorted(self.tasks.items()):
+            by_sprint.setdefault(sprint, []).append(doc)
+        return by_sprint
+
     def tasks_of(self, sprint: str) -> list[Document]:
         """The sprint's tracks, in folder order."""
-        return [doc for (s, _), doc in sorted(self.tasks.items()) if s == sprint]
+        return list(self._tasks_by_sprint.get(sprint, ()))

@@ -11,7 +11,7 @@ import posixpath
 import re
 
 from pmgen.findings import CODES, Finding
-from pmgen.outline import _MD
+from pmgen.outline import blocks
 
 _LINK_RE = re.compile(
     r"(?P<bang>!?)\[(?P<text>[^\]\n]*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)"
@@ -110,18 +110,10 @@ def body(text: str, source: str, uri: str, pages: dict[str, str], shift: int = 1
     return "\n".join(out).strip("\n") + "\n"
 
 
-def _structure(text: str) -> tuple[set[int], dict[int, int]]:
+def _structure(text: str) -> tuple[frozenset[int], dict[int, int]]:
     """(0-based lines inside code blocks, {0-based heading line: level}) from one parse."""
-    code: set[int] = set()
-    heads: dict[int, int] = {}
-    for token in _MD.parse(text):
-        if token.map is None:
-            continue
-        if token.type in ("fence", "code_block"):
-            code.update(range(token.map[0], token.map[1]))
-        elif token.type == "heading_open":
-            heads[token.map[0]] = int(token.tag[1])
-    return code, heads
+    parsed = blocks(text)
+    return parsed.code_lines, {h.line - 1: h.level for h in parsed.headings}
 
 
 def _inline(line: str, source: str, uri: str, pages: dict[str, str]) -> str:
