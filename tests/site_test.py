@@ -332,6 +332,44 @@ def test_plugin_builds_the_site_with_a_bounded_nav(example_repo: GitRepo, tmp_pa
                    "plans/agents/", "plans/adr/", "plans/backlog/"]
 
 
+_FEED_LINK = re.compile(
+    r'<link rel="alternate" type="application/atom\+xml" title="([^"]*)" href="([^"]*)">')
+
+
+@pytest.mark.parametrize("use_directory_urls", [True, False])
+def test_every_page_names_the_atom_feed_in_its_head(
+    example_repo: GitRepo, tmp_path: Path, use_directory_urls: bool
+) -> None:
+    config = load_config(str(write_site(example_repo.path)), site_dir=str(tmp_path / "site"),
+                         use_directory_urls=use_directory_urls, strict=True)
+    mkdocs_build(config)
+    site = tmp_path / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 20
+    for html_file in pages:
+        if html_file.name == "404.html":
+            continue
+        head = html_file.read_text().split("</head>")[0]
+        links = _FEED_LINK.findall(head)
+        assert len(links) == 1, html_file
+        title, href = links[0]
+        assert title == "Test plans: timeline"
+        assert (html_file.parent / href).resolve() == (site / "plans/feed.xml").resolve()
+
+
+def test_the_feed_link_is_absolute_with_a_site_url_and_absent_without_history(
+    example_repo: GitRepo, tmp_path: Path
+) -> None:
+    config_file = write_site(example_repo.path)
+    config_file.write_text(config_file.read_text() + "site_url: https://plans.example.com/team/\n")
+    mkdocs_build(load_config(str(config_file), site_dir=str(tmp_path / "a")))
+    head = (tmp_path / "a/plans/sprints/sprint-2.33/index.html").read_text().split("</head>")[0]
+    assert _FEED_LINK.findall(head)[0][1] == "https://plans.example.com/team/plans/feed.xml"
+    write_site(example_repo.path, ":\n      history: false")
+    mkdocs_build(load_config(str(config_file), site_dir=str(tmp_path / "b")))
+    assert not _FEED_LINK.search((tmp_path / "b/plans/index.html").read_text())
+
+
 def test_an_explicit_nav_gets_the_plans_section(example_repo: GitRepo, tmp_path: Path) -> None:
     config_file = write_site(example_repo.path, ":\n      nav_title: Our plans")
     config_file.write_text(config_file.read_text() + "nav:\n  - Home: index.md\n")

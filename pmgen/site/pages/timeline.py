@@ -11,9 +11,12 @@ from pmgen.site.md import esc, rel
 from pmgen.site.pages.common import WIDE, Output, events_table, subject_uri, summary, uri
 
 
+FEED = "feed.xml"  # the Atom feed, under the plugin's prefix
+
+
 def build(ctx: SiteData) -> Output:
     page = uri(ctx, "timeline.md")
-    feed = uri(ctx, "feed.xml")
+    feed = uri(ctx, FEED)
     return {page: timeline_page(ctx, page, feed), feed: atom(ctx, page).encode("utf-8")}
 
 
