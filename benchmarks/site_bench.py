@@ -167,7 +167,7 @@ def build(root: Path) -> tuple[float, float]:
 
     spent = [0.0]
     originals = {}
-    for name in ("on_config", "on_files", "on_nav"):
+    for name in ("on_config", "on_files", "on_nav", "on_post_page"):
         original = getattr(plugin.PmgenPlugin, name)
         originals[name] = original
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pmgen import jsontext
 from pmgen.bundle_format import part_markdown
 from pmgen.bundle_parts import Part
 from pmgen.errors import PmgenError
@@ -85,7 +86,7 @@ def _sizes(bundle: Bundle, texts: list[str]) -> list[dict[str, Any]]:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    return jsontext.dumps(value)  # json.dumps(value, indent=2, ensure_ascii=False), faster
 
 
 def _nested(text: str, depth: int) -> str:

@@ -109,12 +109,27 @@ def versioned_name(kind: str, version: int) -> str:
 
 
 def current_version(schema_dir: Path | None, kind: str) -> int:
-    """The version the current template of ``kind`` declares (1 when it declares none)."""
-    env = environment(schema_dir)
+    """The version the current template of ``kind`` declares (1 when it declares none).
+
+    Read once per template file while it is unchanged (a site asks for every document).
+    """
+    own = schema_dir is not None and (schema_dir / "templates" / TEMPLATE_NAMES[kind]).is_file()
+    key = (schema_dir, kind, own)
+    cached = _VERSIONS.get(key)
+    if cached is not None and cached[0]():
+        return cached[1]
+    has_own = schema_dir is not None and (schema_dir / "templates").is_dir()
+    env = _environment(schema_dir, False, has_own)
     assert env.loader is not None
-    source = env.loader.get_source(env, TEMPLATE_NAMES[kind])[0]
+    source, _, uptodate = env.loader.get_source(env, TEMPLATE_NAMES[kind])
     match = _VERSION_RE.search(source)
-    return int(match.group(1)) if match else 1
+    version = int(match.group(1)) if match else 1
+    _VERSIONS[key] = (uptodate or (lambda: False), version)
+    return version
+
+
+# (schema folder, kind, has its own file) -> (the loader's "still up to date?", version)
+_VERSIONS: dict[tuple[Path | None, str, bool], tuple[Any, int]] = {}
 
 
 def template_name(schema_dir: Path | None, kind: str, version: int | None = None) -> str:

@@ -357,17 +357,25 @@ def test_every_page_names_the_atom_feed_in_its_head(
         assert (html_file.parent / href).resolve() == (site / "plans/feed.xml").resolve()
 
 
-def test_the_feed_link_is_absolute_with_a_site_url_and_absent_without_history(
+def test_material_finds_a_sitemap_next_to_the_feed_and_no_link_without_history(
     example_repo: GitRepo, tmp_path: Path
 ) -> None:
+    """Material fetches sitemap.xml next to every rel=alternate link (its language
+    switcher): plans/sitemap.xml is a sitemap of the generated pages, so that is no 404."""
     config_file = write_site(example_repo.path)
     config_file.write_text(config_file.read_text() + "site_url: https://plans.example.com/team/\n")
     mkdocs_build(load_config(str(config_file), site_dir=str(tmp_path / "a")))
     head = (tmp_path / "a/plans/sprints/sprint-2.33/index.html").read_text().split("</head>")[0]
-    assert _FEED_LINK.findall(head)[0][1] == "https://plans.example.com/team/plans/feed.xml"
+    assert _FEED_LINK.findall(head)[0][1] == "../../feed.xml"
+    sitemap = (tmp_path / "a/plans/sitemap.xml").read_text()
+    locs = re.findall(r"<loc>([^<]*)</loc>", sitemap)
+    assert "https://plans.example.com/team/plans/sprints/sprint-2.33/" in locs
+    assert all(loc.startswith("https://plans.example.com/team/plans/") for loc in locs)
+    assert len(locs) == len(list((tmp_path / "a/plans").rglob("index.html")))
     write_site(example_repo.path, ":\n      history: false")
     mkdocs_build(load_config(str(config_file), site_dir=str(tmp_path / "b")))
     assert not _FEED_LINK.search((tmp_path / "b/plans/index.html").read_text())
+    assert not (tmp_path / "b/plans/sitemap.xml").exists()
 
 
 def test_an_explicit_nav_gets_the_plans_section(example_repo: GitRepo, tmp_path: Path) -> None:

@@ -49,3 +49,26 @@ def test_unknown_old_version_is_a_template_finding(repo_v2, capsys) -> None:
     assert main(["validate", str(repo_v2["task"])]) == 1
     out = capsys.readouterr().out
     assert "PM306" in out and "versions/TASK.v1.md.j2" in out
+
+
+def test_the_current_version_follows_the_template_file_in_a_long_running_process(
+    tmp_path: Path,
+) -> None:
+    """`mkdocs serve` asks for the current version of every document's template; an edit
+    of the template (or a new one in schema/templates/) counts at once."""
+    import os
+
+    from pmgen import templates
+
+    schema = tmp_path / "schema"
+    assert templates.current_version(schema, "task") == templates.current_version(None, "task")
+    packaged = templates.current_version(None, "task")
+    own = schema / "templates" / "TASK.md.j2"
+    own.parent.mkdir(parents=True)
+    own.write_text(f"---\ntemplate: {packaged + 1}\n---\n# {{{{ label }}}}\n")
+    assert templates.current_version(schema, "task") == packaged + 1
+    own.write_text(f"---\ntemplate: {packaged + 5}\n---\n# {{{{ label }}}}\n")
+    os.utime(own, (1, 1))  # a different modification time, as any later save has
+    assert templates.current_version(schema, "task") == packaged + 5
+    own.unlink()
+    assert templates.current_version(schema, "task") == packaged

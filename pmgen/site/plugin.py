@@ -16,17 +16,15 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 from pmgen.errors import PmgenError
 from pmgen.repo import Repo
+from pmgen.site import feed_link
 from pmgen.site.config import PmgenConfig
 from pmgen.site.data import load
-from pmgen.site.md import esc
 from pmgen.site.pages import NAV, build_all, nav_pages
 from pmgen.site.pages.assets import ASSETS
 from pmgen.site.pages.common import uri as page_uri
-from pmgen.site.pages.timeline import FEED
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -79,7 +77,7 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
         if self.config.history and data.events is None:
             log.info(f"no timeline: {data.history_note}")
         in_nav = set(nav_pages(data))
-        self._feed: str | None = None
+        added: dict[str, File] = {}
         for uri, content in build_all(data).items():
             if files.get_file_from_path(uri) is not None:
                 log.warning(f"docs/{uri} exists; pmgen does not replace it with its generated "
@@ -87,10 +85,17 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
                 continue
             inclusion = (InclusionLevel.UNDEFINED if uri in in_nav or not uri.endswith(".md")
                          else InclusionLevel.NOT_IN_NAV)
-            generated = File.generated(config, uri, content=content, inclusion=inclusion)
-            files.append(generated)
-            if uri == page_uri(data, FEED) and data.events is not None:
-                self._feed = generated.url
+            added[uri] = File.generated(config, uri, content=content, inclusion=inclusion)
+            files.append(added[uri])
+        feed = added.get(page_uri(data, feed_link.FEED))
+        sitemap = page_uri(data, feed_link.SITEMAP)
+        self._feed = None
+        if feed is not None and data.events is not None and not files.get_file_from_path(
+                sitemap):
+            self._feed = feed.url
+            pages = [f.url for uri, f in added.items() if uri.endswith(".md")]
+            files.append(File.generated(config, sitemap,
+                                        content=feed_link.sitemap(pages, config.site_url)))
         self._nav = nav_pages(data)
         return files
 
@@ -110,14 +115,9 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
         """Every page names the timeline's Atom feed in its head, so a feed reader given any
         page of the site finds it."""
         feed = getattr(self, "_feed", None)
-        if feed is None or "</head>" not in output:
+        if feed is None:
             return output
-        href = (config.site_url.rstrip("/") + "/" + feed if config.site_url
-                else get_relative_url(feed, page.url))
-        title = f"{config.site_name}: timeline"
-        link = (f'<link rel="alternate" type="application/atom+xml" title="{esc(title)}" '
-                f'href="{esc(href)}">')
-        return output.replace("</head>", f"  {link}\n  </head>", 1)
+        return feed_link.add_to_head(output, feed, page.url, f"{config.site_name}: timeline")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> Any:
         for folder in ("delegation", "schema"):

@@ -7,11 +7,9 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from pmgen.site.data import SiteData, event_time
+from pmgen.site.feed_link import FEED
 from pmgen.site.md import esc, rel
 from pmgen.site.pages.common import WIDE, Output, events_table, subject_uri, summary, uri
-
-
-FEED = "feed.xml"  # the Atom feed, under the plugin's prefix
 
 
 def build(ctx: SiteData) -> Output:
