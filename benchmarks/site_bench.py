@@ -158,6 +158,12 @@ def make_static(root: Path, pages: int) -> None:
         f"site_name: Static\n{THEME}plugins:\n  - search\nnav:\n" + "\n".join(nav) + "\n")
 
 
+def edit_one_plan(root: Path) -> None:
+    """Save a change to one track file, as an author does while `mkdocs serve` runs."""
+    task = root / "delegation" / "sprints" / "sprint-1.0" / "track-a" / "TASK.md"
+    task.write_text(task.read_text().replace("1. Build it.", "1. Build it, then measure it."))
+
+
 def build(root: Path) -> tuple[float, float]:
     """(build seconds, seconds inside the pmgen plugin's events)."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -204,13 +210,17 @@ def main() -> int:
             root.mkdir()
             make_plans(root, sprints, args.tracks)
             cold = build(root)  # first build reads git history into its cache
-            warm = build(root)  # as `mkdocs serve` after an edit: history comes from the cache
+            warm = build(root)  # as `mkdocs serve` does: parsed plans and history reused
+            edit_one_plan(root)
+            edited = build(root)  # after saving one track file (not committed)
             results[label] = (sprints, cold, warm)
             pages = sum(1 for _ in (root / "site" / "plans").rglob("index.html"))
             print(f"{label:12} {sprints:5} sprints x {args.tracks} tracks ({pages} pages): "
                   f"build {cold[0]:6.1f} s (plugin {cold[1]:5.1f} s, "
                   f"{100 * cold[1] / cold[0]:4.1f}%); rebuild {warm[0]:6.1f} s "
-                  f"(plugin {warm[1]:5.1f} s, {100 * warm[1] / warm[0]:4.1f}%)", flush=True)
+                  f"(plugin {warm[1]:5.1f} s, {100 * warm[1] / warm[0]:4.1f}%); "
+                  f"rebuild after one plan edit {edited[0]:6.1f} s "
+                  f"(plugin {edited[1]:5.1f} s)", flush=True)
         static_root = Path(tmp) / "static"
         make_static(static_root, pages)
         build_static = build(static_root)[0]
