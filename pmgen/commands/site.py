@@ -7,9 +7,11 @@ default configuration (Material, search, pmgen) so any plans repository gets a s
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import click
@@ -86,14 +88,38 @@ def _mkdocs(command: str, args: tuple[str, ...], root: Path | None) -> int:
             args = _absolute_site_dir(args)
         if not config.is_file() and not extra:
             raise PmgenError(f"{config}: no such file")
+        return _run([sys.executable, "-m", "mkdocs", command, *extra, *args], repo.root, env)
+
+
+# Signals a process manager or a closed terminal sends to stop `pmgen serve`: passed on to
+# MkDocs, so the server stops with the wrapper instead of running on, orphaned.
+_FORWARDED = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                   if hasattr(signal, name))
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> int:
+    """Run MkDocs and wait for it; its exit code, or 128 + N when signal N stopped it."""
+    child = subprocess.Popen(argv, cwd=cwd, env=env)
+
+    def forward(signum: int, _frame: object) -> None:
+        child.send_signal(signum)
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {number: signal.signal(number, forward) for number in _FORWARDED}
+    try:
+        code = child.wait()
+    except KeyboardInterrupt:  # Ctrl-C reaches MkDocs too (same process group)
         try:
-            result = subprocess.run(
-                [sys.executable, "-m", "mkdocs", command, *extra, *args], cwd=repo.root, env=env,
-                check=False,
-            )
-        except KeyboardInterrupt:
-            return 130
-    return result.returncode
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        return 130
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    return 128 - code if code < 0 else code
 
 
 def _absolute_site_dir(args: tuple[str, ...]) -> tuple[str, ...]:

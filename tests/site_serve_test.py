@@ -1,0 +1,92 @@
+"""`pmgen serve`: a real `mkdocs serve` on the example plans, edited while it runs."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import GitRepo
+
+TRACK = "delegation/sprints/sprint-2.33/track-a/TASK.md"
+MARKER = "Serve test: this line was saved while the site was being served."
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local test server
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def wait_for(check: Callable[[], bool], what: str, log: Path, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}; serve log:\n{log.read_text()}")
+
+
+def test_serve_rebuilds_a_page_after_a_plan_edit_without_reading_history_again(
+    example_repo: GitRepo, tmp_path: Path
+) -> None:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    url = f"http://127.0.0.1:{port}/plans/sprints/sprint-2.33/track-a/"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "pmgen", "serve", "--root", str(example_repo.path),
+             "-a", f"127.0.0.1:{port}"],
+            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        wait_for(lambda: "Backend Scheduler" in fetch(url), "the first build", log)
+        assert MARKER not in fetch(url)
+        cache = example_repo.path / ".git" / "pmgen"
+        written = {p.name: p.stat().st_mtime_ns for p in cache.iterdir() if p.is_file()}
+        assert any(name.startswith("events-cache") for name in written)
+
+        task = example_repo.path / TRACK
+        text = task.read_text(encoding="utf-8")
+        task.write_text(text.replace("## Mission\n\n", f"## Mission\n\n{MARKER}\n\n", 1),
+                        encoding="utf-8")
+        wait_for(lambda: MARKER in fetch(url), "the rebuild after the edit", log)
+
+        # The page and the bundle on it show the edit; no new commit, so the history
+        # cache in .git/pmgen was only read, not rebuilt.
+        page = fetch(url)
+        assert page.count(MARKER) >= 2, "the plan body and its agent bundle"
+        bundle = fetch(f"http://127.0.0.1:{port}/plans/sprints/sprint-2.33/track-a.bundle.md.txt")
+        assert MARKER in bundle
+        assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir() if p.is_file()} == written
+        assert server.poll() is None, log.read_text()
+
+        # Stopping `pmgen serve` (as a process manager does) stops the server it runs.
+        server.terminate()
+        assert server.wait(timeout=30) == 143
+        wait_for(lambda: not port_open(port), "the server to stop with pmgen serve", log, 30)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
