@@ -32,13 +32,13 @@ COMMANDS: dict[str, str] = {
     "pages": "pmgen.commands.site:pages",
     "build": "pmgen.commands.site:build",
     "serve": "pmgen.commands.site:serve",
-    "new": "pmgen.commands.authoring:new",
-    "status": "pmgen.commands.authoring:status",
-    "check": "pmgen.commands.authoring:check",
-    "assign": "pmgen.commands.authoring:assign",
-    "adr": "pmgen.commands.authoring:adr",
-    "bug": "pmgen.commands.authoring:bug",
-    "migrate": "pmgen.commands.authoring:migrate",
+    "new": "pmgen.commands.creating:new",
+    "status": "pmgen.commands.editing:status",
+    "check": "pmgen.commands.editing:check",
+    "assign": "pmgen.commands.editing:assign",
+    "adr": "pmgen.commands.creating:adr",
+    "bug": "pmgen.commands.creating:bug",
+    "migrate": "pmgen.commands.migrating:migrate",
 }
 
 

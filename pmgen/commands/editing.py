@@ -1,0 +1,149 @@
+"""Editing commands: `status`, `check` and `assign` change one value of one plan and
+nothing else (pmgen.edit), with `--dry-run` and `--format json` like every authoring command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pmgen import edit
+from pmgen.commands.authoring import common_options, emit
+from pmgen.entities import Entity, check_id, existing_path, parse_entity
+from pmgen.errors import PmgenError
+from pmgen.models.common import STATUSES, TRANSITIONS, allowed_transitions
+from pmgen.repo import Repo
+
+
+def _apply(change: edit.Edit, dry_run: bool) -> bool:
+    if dry_run or not change.changed:
+        return False
+    change.write()
+    return True
+
+
+def _edit_result(entity: Entity, change: edit.Edit, command: str, written: bool) -> dict[str, Any]:
+    return {
+        "command": command,
+        "entity": str(entity),
+        "path": change.source.rel,
+        "changed": change.changed,
+        "written": written,
+        "changes": change.changes,
+        "diff": change.diff(),
+    }
+
+
+def _source(repo: Repo, text: str) -> tuple[Entity, edit.Source]:
+    entity = parse_entity(text, repo)
+    path = existing_path(repo, entity)
+    return entity, edit.read_source(path, repo.rel(path))
+
+
+@click.command()
+@click.argument("entity")
+@click.argument("state")
+@common_options
+def status(entity: str, state: str, dry_run: bool, fmt: str, root: Path | None) -> int:
+    """Move ENTITY (S:, T:, ADR: or BUG:) to STATE, if the transition is allowed.
+
+    Only the status value changes; the rest of the file is kept byte for byte.
+    """
+    repo = Repo.discover(root)
+    target, source = _source(repo, entity)
+    kind = target.kind
+    if kind not in STATUSES:
+        raise PmgenError(f"{target}: a {kind} has no status")
+    if state not in STATUSES[kind]:
+        raise PmgenError(
+            f"{target}: {state!r} is not a {kind} status",
+            "one of: " + ", ".join(STATUSES[kind]),
+        )
+    current = source.data().get("status")
+    if isinstance(current, str) and current in TRANSITIONS[kind] and current != state:
+        allowed = allowed_transitions(kind, current)
+        if state not in allowed:
+            raise PmgenError(
+                f"{target}: cannot go from {current} to {state}",
+                "allowed from " + current + ": " + (
+                    ", ".join(allowed) if allowed else f"none ({current} is final)"
+                ),
+            )
+    change = edit.set_value(source, "status", state)
+    written = _apply(change, dry_run)
+    line = (
+        f"{target}: status {current} -> {state} ({source.rel})" if change.changed
+        else f"{target}: status is already {state}"
+    )
+    emit(_edit_result(target, change, "status", written), fmt, dry_run, [line])
+    return 0
+
+
+@click.command()
+@click.argument("entity")
+@click.argument("criterion")
+@click.option("--uncheck", is_flag=True, help="Clear the box instead of ticking it.")
+@common_options
+def check(
+    entity: str, criterion: str, uncheck: bool, dry_run: bool, fmt: str, root: Path | None
+) -> int:
+    """Tick the checklist item of ENTITY that matches CRITERION.
+
+    The match ignores case and punctuation; a unique partial or close match is enough.
+    When several items match, they are listed and nothing changes (exit 1).
+    """
+    repo = Repo.discover(root)
+    target, source = _source(repo, entity)
+    items = edit.checklist(source)
+    if not items:
+        raise PmgenError(f"{target}: {source.rel} has no checklist items ('- [ ] ...')")
+    found = edit.match(items, criterion)
+    if len(found) != 1:
+        listing = "\n".join(
+            f"  {source.rel}:{item.line}: [{'x' if item.checked else ' '}] {item.text}"
+            for item in (found or items)
+        )
+        head = (
+            f"{criterion!r} matches {len(found)} items" if found
+            else f"no checklist item matches {criterion!r}; the items are"
+        )
+        raise PmgenError(f"{target}: {head}:\n{listing}", "quote more of the item's text")
+    item = found[0]
+    change = edit.tick(source, item, checked=not uncheck)
+    written = _apply(change, dry_run)
+    box = "[ ]" if uncheck else "[x]"
+    line = (
+        f"{target}: {box} {item.text} ({source.rel}:{item.line})" if change.changed
+        else f"{target}: already {box} {item.text}"
+    )
+    emit(_edit_result(target, change, "check", written), fmt, dry_run, [line])
+    return 0
+
+
+@click.command()
+@click.argument("entity")
+@click.argument("agent")
+@common_options
+def assign(entity: str, agent: str, dry_run: bool, fmt: str, root: Path | None) -> int:
+    """Assign the track (T:) or bug (BUG:) ENTITY to AGENT (an agent id)."""
+    repo = Repo.discover(root)
+    target, source = _source(repo, entity)
+    key = {"task": "agent", "bug": "assignee"}.get(target.kind)
+    if key is None:
+        raise PmgenError(f"{target}: only tracks (T:) and bugs (BUG:) are assigned")
+    agent = check_id(agent.removeprefix("A:"), "agent id")
+    existing_path(repo, Entity("agent", None, agent))
+    current = source.data().get(key)
+    change = edit.set_value(source, key, agent)
+    written = _apply(change, dry_run)
+    line = (
+        f"{target}: {key} {current or '(none)'} -> {agent} ({source.rel})" if change.changed
+        else f"{target}: {key} is already {agent}"
+    )
+    emit(_edit_result(target, change, "assign", written), fmt, dry_run, [line])
+    return 0
+
+
+__all__ = ["assign", "check", "status"]

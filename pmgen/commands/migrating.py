@@ -1,0 +1,52 @@
+"""`pmgen migrate`: bring documents up to the current version of their template."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from pmgen.commands.authoring import common_options
+from pmgen.repo import Repo
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@common_options
+def migrate(paths: tuple[Path, ...], dry_run: bool, fmt: str, root: Path | None) -> int:
+    """Upgrade documents (every plan when no PATH is given) to the current version of
+    their template: stub sections added, renamed sections renamed, nothing deleted.
+    Prints the diff."""
+    from pmgen import migrate as migration
+    from pmgen.repo import expand_paths
+
+    repo = Repo.discover(root)
+    files = expand_paths(paths)
+    results = migration.migrate_paths(repo, files or None)
+    if not dry_run:
+        for result in results:
+            if result.change is not None:
+                result.change.write()
+    if fmt == "json":
+        click.echo(json.dumps({
+            "command": "migrate", "documents": [r.as_dict() for r in results],
+            "written": not dry_run, "dry_run": dry_run,
+        }, indent=2, ensure_ascii=False, default=str))
+        return 0
+    for result in results:
+        if result.change is not None:
+            click.echo(result.change.diff(), nl=False)
+    for result in results:
+        verb = "would migrate" if dry_run else "migrated"
+        if result.change is None:
+            verb = "not migrated"
+        click.echo(f"{verb} {result.rel}: template {result.version} -> {result.target}")
+        for note in result.notes:
+            click.echo(f"  {note}")
+    if not results:
+        click.echo("every document follows the current version of its template")
+    return 0
+
+
+__all__ = ["migrate"]
