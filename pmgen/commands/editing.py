@@ -5,7 +5,6 @@ nothing else (pmgen.edit), with `--dry-run` and `--format json` like every autho
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -24,8 +23,12 @@ def _apply(change: edit.Edit, dry_run: bool) -> bool:
     return True
 
 
-def _edit_result(entity: Entity, change: edit.Edit, command: str, written: bool) -> dict[str, Any]:
-    return {
+def _done(entity: Entity, change: edit.Edit, command: str, dry_run: bool, fmt: str,
+          changed: str, unchanged: str) -> int:
+    """Write the change (unless a dry run) and report it: ``changed`` or ``unchanged`` is
+    the text summary line."""
+    written = _apply(change, dry_run)
+    result = {
         "command": command,
         "entity": str(entity),
         "path": change.source.rel,
@@ -34,6 +37,8 @@ def _edit_result(entity: Entity, change: edit.Edit, command: str, written: bool)
         "changes": change.changes,
         "diff": change.diff(),
     }
+    emit(result, fmt, dry_run, [changed if change.changed else unchanged])
+    return 0
 
 
 def _source(repo: Repo, text: str) -> tuple[Entity, edit.Source]:
@@ -72,13 +77,9 @@ def status(entity: str, state: str, dry_run: bool, fmt: str, root: Path | None) 
                 ),
             )
     change = edit.set_value(source, "status", state)
-    written = _apply(change, dry_run)
-    line = (
-        f"{target}: status {current} -> {state} ({source.rel})" if change.changed
-        else f"{target}: status is already {state}"
-    )
-    emit(_edit_result(target, change, "status", written), fmt, dry_run, [line])
-    return 0
+    return _done(target, change, "status", dry_run, fmt,
+                 f"{target}: status {current} -> {state} ({source.rel})",
+                 f"{target}: status is already {state}")
 
 
 @click.command()
@@ -112,14 +113,10 @@ def check(
         raise PmgenError(f"{target}: {head}:\n{listing}", "quote more of the item's text")
     item = found[0]
     change = edit.tick(source, item, checked=not uncheck)
-    written = _apply(change, dry_run)
     box = "[ ]" if uncheck else "[x]"
-    line = (
-        f"{target}: {box} {item.text} ({source.rel}:{item.line})" if change.changed
-        else f"{target}: already {box} {item.text}"
-    )
-    emit(_edit_result(target, change, "check", written), fmt, dry_run, [line])
-    return 0
+    return _done(target, change, "check", dry_run, fmt,
+                 f"{target}: {box} {item.text} ({source.rel}:{item.line})",
+                 f"{target}: already {box} {item.text}")
 
 
 @click.command()
@@ -137,13 +134,9 @@ def assign(entity: str, agent: str, dry_run: bool, fmt: str, root: Path | None) 
     existing_path(repo, Entity("agent", None, agent))
     current = source.data().get(key)
     change = edit.set_value(source, key, agent)
-    written = _apply(change, dry_run)
-    line = (
-        f"{target}: {key} {current or '(none)'} -> {agent} ({source.rel})" if change.changed
-        else f"{target}: {key} is already {agent}"
-    )
-    emit(_edit_result(target, change, "assign", written), fmt, dry_run, [line])
-    return 0
+    return _done(target, change, "assign", dry_run, fmt,
+                 f"{target}: {key} {current or '(none)'} -> {agent} ({source.rel})",
+                 f"{target}: {key} is already {agent}")
 
 
 __all__ = ["assign", "check", "status"]
