@@ -132,6 +132,71 @@ def test_plain_git_hook_blocks_drift(git_repo: GitRepo) -> None:
     assert other.returncode == 0, other.stdout + other.stderr
 
 
+def _plain_hooked(git_repo: GitRepo) -> Path:
+    write_plans(git_repo.path)
+    hooks = git_repo.path / "githooks"
+    hooks.mkdir()
+    shutil.copy(ROOT / "hooks/pre-commit", hooks / "pre-commit")
+    git_repo.git("config", "core.hooksPath", "githooks")
+    git_repo.git("add", "-A")
+    assert _run(git_repo, "git", "commit", "-m", "Valid plans").returncode == 0
+    return git_repo.path / "delegation/sprints/sprint-1/track-a/TASK.md"
+
+
+def test_plain_hook_checks_what_is_staged_and_keeps_unstaged_edits(git_repo: GitRepo) -> None:
+    task = _plain_hooked(git_repo)
+    good = task.read_text()
+    bad = good.replace("port: 8001", "port: 80010")
+    later = good.replace("## Mission\n", "## Mission\n\nAn unstaged note.\n", 1)
+    assert later != good
+
+    # Staged: the bad port. Working tree: fixed, plus a note, not staged. Blocked, since
+    # the bad port is what would be committed; the working tree is as it was.
+    task.write_text(bad)
+    git_repo.git("add", "-A")
+    task.write_text(later)
+    blocked = _run(git_repo, "git", "commit", "-m", "Bad port")
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert "TASK.md:10:1: PM206" in blocked.stdout + blocked.stderr
+    assert task.read_text() == later
+    assert git_repo.git("show", ":delegation/sprints/sprint-1/track-a/TASK.md") == bad
+
+    # Staged: good. Working tree: a bad port, not staged. The commit goes through with the
+    # good version; the unstaged edit is still there, and no patch file is left behind.
+    git_repo.git("add", "-A")
+    task.write_text(bad)
+    done = _run(git_repo, "git", "commit", "-m", "Mission note")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert git_repo.git("show", "HEAD:delegation/sprints/sprint-1/track-a/TASK.md") == later
+    assert task.read_text() == bad
+    assert "pmgen hook" not in done.stderr
+
+
+def test_plain_hook_puts_back_unstaged_deletions_and_binary_files(git_repo: GitRepo) -> None:
+    task = _plain_hooked(git_repo)
+    agent = git_repo.path / "delegation/agents/backend-developer.yml"  # the track's agent
+    blob = git_repo.path / "delegation/sprints/sprint-1/diagram.bin"
+    blob.write_bytes(bytes(range(256)))
+    git_repo.git("add", "-A")
+    assert _run(git_repo, "git", "commit", "-m", "Diagram").returncode == 0
+    edited = task.read_text().replace("Build the API.", "Build the API, then document it.")
+    assert edited != task.read_text()
+    task.write_text(edited)
+    git_repo.git("add", str(task))
+    profile = agent.read_text()
+    agent.unlink()  # deleted, not staged
+    blob.write_bytes(bytes(reversed(range(256))))  # changed, not staged
+    # Validated as staged (with the agent's profile), committed, the working tree put back.
+    result = _run(git_repo, "git", "commit", "-m", "Document the API")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "then document it" in git_repo.git("show", "HEAD:" + task.relative_to(
+        git_repo.path).as_posix())
+    assert not agent.exists()
+    assert blob.read_bytes() == bytes(reversed(range(256)))
+    assert git_repo.git("show", "HEAD:delegation/agents/backend-developer.yml") == profile
+    assert "could not" not in result.stderr
+
+
 @pytest.mark.slow
 def test_manifest_installs_and_runs_as_a_consumer_gets_it(git_repo: GitRepo) -> None:
     """`pre-commit try-repo` clones this repository and pip-installs pmgen into the hook's
@@ -180,3 +245,24 @@ def test_plain_commit_msg_hook(git_repo: GitRepo) -> None:
     assert "PM701" in bad.stdout + bad.stderr
     good = _commit_with_message(git_repo, "Fix\n\nTask: sprint-1/track-a\n")
     assert good.returncode == 0, good.stdout + good.stderr
+
+
+def test_plain_hook_puts_unstaged_edits_back_when_interrupted(git_repo: GitRepo) -> None:
+    """A hook stopped while pmgen runs (Ctrl-C, a closed terminal) still puts the unstaged
+    changes back. The stand-in pmgen sends the hook SIGTERM, as a terminal would."""
+    task = _plain_hooked(git_repo)
+    staged = task.read_text().replace("Build the API.", "Build the API, then document it.")
+    task.write_text(staged)
+    git_repo.git("add", str(task))
+    unstaged = staged + "\nAn unstaged line.\n"
+    task.write_text(unstaged)
+    fake = git_repo.path.parent / "fake-bin"
+    fake.mkdir()
+    (fake / "pmgen").write_text("#!/bin/sh\nkill -TERM $PPID\nsleep 2\n")
+    (fake / "pmgen").chmod(0o755)
+    env = {**git_repo.env, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(["git", "commit", "-m", "Interrupted"], cwd=git_repo.path, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert task.read_text() == unstaged
+    assert git_repo.git("show", ":" + task.relative_to(git_repo.path).as_posix()) == staged
