@@ -68,6 +68,40 @@ def test_usage_errors_exit_two(plans: dict[str, Path], capsys) -> None:
     assert main(["no-such-command"]) == 2
 
 
+def test_clean_plans_say_nothing_on_stderr_either(plans: dict[str, Path], capsys) -> None:
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_folder_without_plans_says_there_was_nothing_to_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    assert main(["validate"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (f"pmgen validate: no delegation/ folder in {tmp_path.resolve()} "
+                            "(nothing to check)\n")
+
+
+@pytest.mark.parametrize("command", [
+    ["validate"], ["events"], ["schema"], ["new", "sprint", "--id", "sprint-9"],
+    ["init", "T:sprint-1/track-a"], ["pages", "--out", "out"], ["build"], ["status",
+    "T:sprint-1/track-a", "done"],
+])
+def test_a_root_that_does_not_exist_is_a_usage_error_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    """A mistyped --root must neither pass quietly nor make `new` or `schema` write a tree
+    of files in a new folder."""
+    monkeypatch.chdir(tmp_path)
+    assert main([*command, "--root", "no-such-folder"]) == 2
+    assert "Directory 'no-such-folder' does not exist" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_warnings_pass_unless_strict(plans: dict[str, Path], capsys) -> None:
     # a reference whose project root does not exist is a warning (PM412), not an error
     sprint = plans["sprint"]

@@ -62,6 +62,23 @@ def test_events_jsonl_is_deterministic_and_output_file(
     assert event["commit"] == plans.git("rev-parse", "HEAD~2").strip()
 
 
+def test_output_and_sqlite_where_they_cannot_be_written_are_clear_errors(
+    plans: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("keep me\n")
+    assert run(plans, "events", "--output", str(blocker / "events.jsonl")) == 1
+    err = capsys.readouterr().err
+    assert f"pmgen: cannot write {blocker}/events.jsonl: {blocker} is not a folder" in err
+    assert run(plans, "events", "--sqlite", str(blocker / "events.db")) == 1
+    assert f"{blocker} is not a folder" in capsys.readouterr().err
+    # A file that is not a SQLite database is refused and left as it was.
+    assert run(plans, "events", "--sqlite", str(blocker)) == 1
+    err = capsys.readouterr().err
+    assert f"pmgen: cannot write the SQLite database {blocker}: file is not a database" in err
+    assert blocker.read_text() == "keep me\n"
+
+
 def test_events_since(plans: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(plans, "events", "--since", "HEAD~1") == 0
     assert [json.loads(line)["type"] for line in capsys.readouterr().out.splitlines()] == [

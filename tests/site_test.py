@@ -422,6 +422,19 @@ def test_pmgen_pages_writes_the_same_pages(example_repo: GitRepo, tmp_path: Path
     assert main(["pages", "--out", str(out), "--prefix", "a/../b"]) == 2
 
 
+def test_pmgen_pages_into_a_place_it_cannot_write_is_a_clear_error(
+    example_repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    out = blocker / "out"
+    assert main(["pages", "--out", str(out), "--root", str(example_repo.path)]) == 1
+    err = capsys.readouterr().err
+    assert f"pmgen: cannot write {out}/plans/" in err and "Not a directory" in err
+    assert "hint: give --out a folder you can write to" in err
+    assert blocker.read_text() == "not a folder\n"
+
+
 def test_pmgen_build_without_mkdocs_yml_uses_a_default_config(
     example_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

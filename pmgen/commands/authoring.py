@@ -11,11 +11,11 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from pmgen.commands import ROOT
 from pmgen.errors import PmgenError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -43,8 +43,7 @@ def _json_errors(func: F) -> F:
 def common_options(func: F) -> F:
     """--dry-run, --format and --root, shared by every authoring command."""
     func = _json_errors(func)
-    func = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
-                        help="Repository root (default: found from the current folder).")(func)
+    func = ROOT(func)
     func = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                         show_default=True, help="json: one machine-readable object.")(func)
     func = click.option("--dry-run", is_flag=True,

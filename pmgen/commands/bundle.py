@@ -6,11 +6,9 @@ from pathlib import Path
 
 import click
 
+from pmgen.commands import ROOT
 from pmgen.errors import PmgenError, UsageError
 from pmgen.repo import Repo
-
-_ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
-                     help="Repository root (default: found from the current folder).")
 
 
 @click.command()
@@ -25,7 +23,7 @@ _ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
               help="Put first what changed since REV (status, criteria, commits).")
 @click.option("--verify", "verify_file", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE", help="Say whether a saved bundle is still current.")
-@_ROOT
+@ROOT
 def init(
     entity: str | None, fmt: str, max_tokens: int | None, since: str | None,
     verify_file: Path | None, root: Path | None,
@@ -63,7 +61,7 @@ def init(
 @click.command()
 @click.argument("entity")
 @click.option("--teardown", is_flag=True, help="Print the teardown script instead.")
-@_ROOT
+@ROOT
 def provision(entity: str, teardown: bool, root: Path | None) -> int:
     """Print the bash script that provisions the tracks of a sprint (S:<sprint>).
 

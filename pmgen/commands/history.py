@@ -7,16 +7,13 @@ import gc
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from pmgen import gitlog
+from pmgen.commands import ROOT
 from pmgen.errors import PmgenError, UsageError
-
-_ROOT = click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path),
-    help="Repository root (default: found from the current folder).",
-)
 
 
 def _root(root: Path | None) -> Path:
@@ -37,8 +34,31 @@ def _write(text: str, output: Path | None) -> None:
         return
     from pmgen.yamlio import atomic_write
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(output, text.encode("utf-8"))
+    try:
+        _make_folder(output.parent)
+        atomic_write(output, text.encode("utf-8"))
+    except OSError as exc:
+        raise PmgenError(f"cannot write {output}: {exc.strerror or exc}",
+                         "give --output a file in a folder you can write to") from None
+
+
+def _make_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(20, f"{folder} is not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _write_sqlite(module: Any, path: Path, loaded: Any) -> tuple[int, int, int]:
+    import sqlite3
+
+    try:
+        _make_folder(path.parent)
+        return module.write(path, loaded)  # type: ignore[no-any-return]
+    except (OSError, sqlite3.Error) as exc:
+        raise PmgenError(
+            f"cannot write the SQLite database {path}: {getattr(exc, 'strerror', None) or exc}",
+            "give --sqlite a new file, or a pmgen database, in a folder you can write to",
+        ) from None
 
 
 @click.command()
@@ -51,7 +71,7 @@ def _write(text: str, output: Path | None) -> None:
               help="Write to FILE instead of standard output.")
 @click.option("--sqlite", type=click.Path(dir_okay=False, path_type=Path),
               help="Write (or update) a SQLite database with the orchestration tables instead.")
-@_ROOT
+@ROOT
 def events(
     since: str | None, fmt: str, output: Path | None, sqlite: Path | None, root: Path | None
 ) -> int:
@@ -70,7 +90,7 @@ def events(
     if sqlite is not None:
         from pmgen import history_sqlite
 
-        sprints, tasks, total = history_sqlite.write(sqlite, loaded)
+        sprints, tasks, total = _write_sqlite(history_sqlite, sqlite, loaded)
         click.echo(f"{sqlite}: {sprints} sprints, {tasks} tasks, {total} events", err=True)
         if output is None:
             return 0
@@ -100,7 +120,7 @@ _FREEZE_REGISTERED = False
 @click.command()
 @click.argument("entity")
 @click.argument("revs", required=False, metavar="[REV..REV]")
-@_ROOT
+@ROOT
 def history(entity: str, revs: str | None, root: Path | None) -> int:
     """List the versions of ENTITY, newest first: commit, date, author, sha256, change."""
     from pmgen import history as hist
@@ -146,7 +166,7 @@ def _split_ref(ref: str, folder: Path) -> tuple[str, str]:
 
 @click.command()
 @click.argument("ref", metavar="ENTITY@HASH")
-@_ROOT
+@ROOT
 def show(ref: str, root: Path | None) -> int:
     """Print one version of an entity exactly (HASH: a sha256 or commit prefix)."""
     from pmgen import history as hist
@@ -165,7 +185,7 @@ def show(ref: str, root: Path | None) -> int:
 @click.command()
 @click.argument("ref", metavar="ENTITY@HASH")
 @click.option("--force", is_flag=True, help="Overwrite uncommitted changes to the file.")
-@_ROOT
+@ROOT
 def restore(ref: str, force: bool, root: Path | None) -> int:
     """Write a past version of an entity back into the working tree (not committed)."""
     from pmgen import history as hist
@@ -204,7 +224,7 @@ def _current_path(loaded: object, subject: str) -> str | None:
               help="The revision whose state to print.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: one line per plan; json: everything.")
-@_ROOT
+@ROOT
 def state(rev: str, fmt: str, root: Path | None) -> int:
     """Print every plan as it was at REV, computed by replaying the history."""
     from pmgen.history_format import table

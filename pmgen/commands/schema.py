@@ -7,13 +7,13 @@ from pathlib import Path
 import click
 
 from pmgen import schema_export
+from pmgen.commands import ROOT
 from pmgen.repo import Repo
 
 
 @click.command()
 @click.option("--check", is_flag=True, help="Only report stale files (exit 1), write nothing.")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
-              help="Repository root (default: found from the current folder).")
+@ROOT
 def schema(check: bool, root: Path | None) -> int:
     """Write schema/<kind>.schema.json for every document kind (only files that changed)."""
     repo = Repo.discover(root)

@@ -16,11 +16,9 @@ from pathlib import Path
 
 import click
 
+from pmgen.commands import ROOT
 from pmgen.errors import PmgenError
 from pmgen.repo import Repo
-
-_ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
-                     help="Repository root (default: found from the current folder).")
 
 DEFAULT_CONFIG = """\
 # Written by pmgen: the repository has no mkdocs.yml.
@@ -45,7 +43,7 @@ plugins:
               help="Sub-folder of OUT the pages go in (as in the plugin's 'prefix').")
 @click.option("--no-history", is_flag=True, help="Leave out events from git history.")
 @click.option("--no-bundles", is_flag=True, help="Leave out the agent context bundles.")
-@_ROOT
+@ROOT
 def pages(out: Path, prefix: str, no_history: bool, no_bundles: bool, root: Path | None) -> int:
     """Write the site's generated pages (Markdown and assets) to OUT.
 
@@ -66,8 +64,12 @@ def pages(out: Path, prefix: str, no_history: bool, no_bundles: bool, root: Path
     written = 0
     for uri, content in sorted(build_all(data).items()):
         target = out / uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        except OSError as exc:
+            raise PmgenError(f"cannot write {target}: {exc.strerror}",
+                             "give --out a folder you can write to") from None
         written += 1
     click.echo(f"wrote {written} files to {out.as_posix()}/{prefix}/")
     if data.findings:
@@ -152,7 +154,7 @@ _PASS = {"ignore_unknown_options": True, "allow_extra_args": True}
 
 @click.command(context_settings=_PASS)
 @click.argument("mkdocs_args", nargs=-1, type=click.UNPROCESSED)
-@_ROOT
+@ROOT
 def build(mkdocs_args: tuple[str, ...], root: Path | None) -> int:
     """Build the site: `mkdocs build` with any MKDOCS_ARGS (e.g. --strict, --site-dir DIR).
 
@@ -163,7 +165,7 @@ def build(mkdocs_args: tuple[str, ...], root: Path | None) -> int:
 
 @click.command(context_settings=_PASS)
 @click.argument("mkdocs_args", nargs=-1, type=click.UNPROCESSED)
-@_ROOT
+@ROOT
 def serve(mkdocs_args: tuple[str, ...], root: Path | None) -> int:
     """Preview the site with live reload: `mkdocs serve` with any MKDOCS_ARGS.
 

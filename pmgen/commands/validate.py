@@ -8,6 +8,7 @@ import click
 
 from pmgen import report
 from pmgen import validate as validation
+from pmgen.commands import ROOT
 from pmgen.findings import has_errors
 from pmgen.repo import Repo, expand_paths
 
@@ -21,8 +22,7 @@ from pmgen.repo import Repo, expand_paths
 @click.option("--fix", is_flag=True, help="Apply safe fixes (encoding, line endings, stubs).")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option("--staged", is_flag=True, help="Also compare statuses with HEAD (PM605).")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
-              help="Repository root (default: found from the current folder).")
+@ROOT
 def validate(
     paths: tuple[Path, ...], fmt: str, fix: bool, strict: bool, staged: bool, root: Path | None
 ) -> int:
@@ -44,4 +44,9 @@ def validate(
         repo = Repo.discover(root)
     findings = validation.run(repo, files or None, staged=staged)
     click.echo(report.render(findings, fmt), nl=False)
+    if not paths and fmt == "text" and not repo.plans.is_dir():
+        # Nothing failed, but nothing was checked either: say so (a wrong folder or --root
+        # must not look like a clean run). On stderr: the output stays "no findings".
+        click.echo(f"pmgen validate: no {repo.plans.name}/ folder in {repo.root} "
+                   "(nothing to check)", err=True)
     return 1 if has_errors(findings, strict) else 0
