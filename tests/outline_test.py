@@ -1,0 +1,53 @@
+"""pmgen.outline: one block-level parse per text gives what a full markdown-it parse gives."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from pmgen import outline
+
+FULL = MarkdownIt("commonmark").enable("table")
+
+LINES = st.sampled_from([
+    "# Title", "## Section *with* `code` and [a link](x.md)", "### Deep", "Text", "",
+    "- [ ] todo", "- [x] done", "  - [ ] nested", "```", "~~~", "    indented code",
+    "> # quoted heading", "Setext", "===", "---", "| a | b |", "| --- | --- |",
+    "<div>", "</div>", "[ref]: /url", "1. item", "* # heading in a list",
+    "#not a heading", "####### seven", "# Closing #", "\\# escaped",
+])
+
+
+def full_parse(text: str) -> tuple[tuple[outline.Heading, ...], frozenset[int]]:
+    tokens = FULL.parse(text)
+    heads = []
+    code: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token.map is None:
+            continue
+        if token.type == "heading_open":
+            heads.append(outline.Heading(int(token.tag[1]), tokens[i + 1].content.strip(),
+                                         token.map[0] + 1))
+        elif token.type in ("fence", "code_block"):
+            code.update(range(*token.map))
+    return tuple(heads), frozenset(code)
+
+
+@given(st.lists(LINES, max_size=30).map("\n".join))
+def test_block_level_parse_finds_what_the_full_parse_finds(text: str) -> None:
+    parsed = outline.blocks(text)
+    assert (parsed.headings, parsed.code_lines) == full_parse(text)
+
+
+def test_headings_in_code_are_not_headings_and_setext_ones_are() -> None:
+    text = "# One\n\n```\n# not one\n```\n\nTwo\n---\n\n    # code too\n"
+    assert [(h.level, h.text, h.line) for h in outline.headings(text)] == [
+        (1, "One", 1), (2, "Two", 7)]
+    assert outline.blocks(text).code_lines == frozenset({2, 3, 4, 9})
+
+
+def test_checklist_skips_items_inside_code() -> None:
+    text = "- [x] real\n\n```\n- [ ] in a fence\n```\n- [ ] also real\n"
+    assert [(i.checked, i.text, i.line) for i in outline.checklist(text, first_line=10)] == [
+        (True, "real", 10), (False, "also real", 15)]
