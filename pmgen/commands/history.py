@@ -48,12 +48,14 @@ def _make_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-def _write_sqlite(module: Any, path: Path, loaded: Any) -> tuple[int, int, int]:
+def _write_sqlite(path: Path, loaded: Any) -> tuple[int, int, int]:
     import sqlite3
+
+    from pmgen import history_sqlite
 
     try:
         _make_folder(path.parent)
-        return module.write(path, loaded)  # type: ignore[no-any-return]
+        return history_sqlite.write(path, loaded)
     except (OSError, sqlite3.Error) as exc:
         raise PmgenError(
             f"cannot write the SQLite database {path}: {getattr(exc, 'strerror', None) or exc}",
@@ -88,9 +90,7 @@ def events(
     folder = _root(root)
     loaded = history.load(folder, lazy=True)
     if sqlite is not None:
-        from pmgen import history_sqlite
-
-        sprints, tasks, total = _write_sqlite(history_sqlite, sqlite, loaded)
+        sprints, tasks, total = _write_sqlite(sqlite, loaded)
         click.echo(f"{sqlite}: {sprints} sprints, {tasks} tasks, {total} events", err=True)
         if output is None:
             return 0
