@@ -247,6 +247,39 @@ def test_timeline_and_feed_list_the_events(pages: dict[str, str | bytes]) -> Non
     assert "sprint.created S:sprint-2.33" in titles
 
 
+def _rows(page: str) -> list[str]:
+    """The body rows of the events table of a page."""
+    table = [line for line in page.splitlines() if line.startswith("| ")]
+    return table[2:]  # after the header and the separator
+
+
+def test_a_long_history_shows_the_latest_events_and_every_event_by_month(
+    example_repo: GitRepo,
+) -> None:
+    sprint = example_repo.path / "delegation/sprints/sprint-2.6/SPRINT.md"
+    text_before = sprint.read_text()
+    assert "status: ready\n" in text_before
+    sprint.write_text(text_before.replace("status: ready\n", "status: active\n", 1))
+    example_repo.commit("Start sprint 2.6", "2026-02-15T09:00:00+00:00")
+    everything = build_all(load(Repo(example_repo.path)))
+    total = len(_rows(text(everything, "plans/timeline.md")))
+    assert total > 10
+    assert not [uri for uri in everything if uri.startswith("plans/timeline/")]
+
+    pages = build_all(load(Repo(example_repo.path), timeline_entries=3))
+    timeline = text(pages, "plans/timeline.md")
+    assert f"The latest 3 of {total} events" in timeline
+    assert _rows(timeline) == _rows(text(everything, "plans/timeline.md"))[:3]  # newest first
+    months = sorted(uri for uri in pages if uri.startswith("plans/timeline/"))
+    assert months == ["plans/timeline/2026-01.md", "plans/timeline/2026-02.md"]
+    assert "Every event, by month: [2026-02](timeline/2026-02.md)" in timeline
+    rows = [_rows(text(pages, uri)) for uri in months]
+    assert sum(map(len, rows)) == total  # each event on exactly one month page
+    assert all("2026-02" in row for row in rows[1]) and all("2026-01" in r for r in rows[0])
+    assert 'id="pmgen-timeline-filter"' in text(pages, months[0])
+    assert "[The latest events](../timeline.md)" in text(pages, months[0])
+
+
 def test_no_git_and_shallow_clone_say_so_instead_of_a_wrong_timeline(
     example_repo: GitRepo, tmp_path: Path
 ) -> None:

@@ -60,3 +60,6 @@ class PmgenConfig(base.Config):
     """Events on the dashboard."""
     feed_entries = _Count(50)
     """Entries in the Atom feed."""
+    timeline_entries = _Count(1000)
+    """Events on the timeline page; when there are more, every event is also on a page per
+    month, so no page grows with the whole history."""

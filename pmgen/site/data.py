@@ -43,6 +43,7 @@ class SiteData:
     bundles: bool = True
     latest_events: int = 10
     feed_entries: int = 50
+    timeline_entries: int = 1000
     site_url: str | None = None
     docs_pages: frozenset[str] = frozenset()  # hand-written pages of the docs folder
     known_pages: set[str] = field(default_factory=set)  # generated pages, set by the build

@@ -64,7 +64,8 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
             data = load(
                 Repo(self.root), prefix=self.config.prefix, history=self.config.history,
                 bundles=self.config.bundles, latest_events=self.config.latest_events,
-                feed_entries=self.config.feed_entries, site_url=config.site_url,
+                feed_entries=self.config.feed_entries,
+                timeline_entries=self.config.timeline_entries, site_url=config.site_url,
                 docs_pages=frozenset(f.src_uri for f in files.documentation_pages()),
             )
         except PmgenError as exc:

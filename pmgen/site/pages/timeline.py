@@ -15,7 +15,23 @@ from pmgen.site.pages.common import WIDE, Output, events_table, subject_uri, sum
 def build(ctx: SiteData) -> Output:
     page = uri(ctx, "timeline.md")
     feed = uri(ctx, FEED)
-    return {page: timeline_page(ctx, page, feed), feed: atom(ctx, page).encode("utf-8")}
+    out: Output = {page: timeline_page(ctx, page, feed), feed: atom(ctx, page).encode("utf-8")}
+    for month, events in _older_months(ctx).items():
+        month_page = uri(ctx, "timeline", f"{month}.md")
+        out[month_page] = _month_page(ctx, month_page, page, month, events)
+    return out
+
+
+def _older_months(ctx: SiteData) -> dict[str, list[Any]]:
+    """Every event by month (YYYY-MM), when the timeline page shows only the latest ones:
+    the month pages keep the whole history one bounded page away."""
+    events = ctx.events or []
+    if len(events) <= ctx.timeline_entries:
+        return {}
+    months: dict[str, list[Any]] = {}
+    for event in events:
+        months.setdefault(event_time(event)[:7], []).append(event)
+    return dict(sorted(months.items(), reverse=True))
 
 
 def timeline_page(ctx: SiteData, page: str, feed: str) -> str:
@@ -24,14 +40,35 @@ def timeline_page(ctx: SiteData, page: str, feed: str) -> str:
         out += ['!!! warning "No history to show"', "", f"    {ctx.history_note}", ""]
         return "\n".join(out) + "\n"
     events = ctx.events
-    out.append(f"{len(events)} events from the git history of the plans. "
+    shown = sorted(events, key=event_time)[-ctx.timeline_entries:]
+    lead = (f"The latest {len(shown)} of {len(events)} events" if len(shown) < len(events)
+            else f"{len(events)} events")
+    out.append(f"{lead} from the git history of the plans. "
                f"[Atom feed]({rel(page, feed)}) of the latest {ctx.feed_entries}.")
-    out.append("")
+    months = _older_months(ctx)
+    if months:
+        links = " · ".join(
+            f"[{month}]({rel(page, uri(ctx, 'timeline', f'{month}.md'))}) ({len(rows)})"
+            for month, rows in months.items())
+        out += ["", f"Every event, by month: {links}"]
+    out += ["", *_filtered_table(ctx, page, shown)]
+    return "\n".join(out) + "\n"
+
+
+def _month_page(ctx: SiteData, page: str, timeline: str, month: str, events: list[Any]) -> str:
+    out = [WIDE + f"# Timeline: {month}", "",
+           f"{len(events)} events of {month}. [The latest events]({rel(page, timeline)}).", "",
+           *_filtered_table(ctx, page, events)]
+    return "\n".join(out) + "\n"
+
+
+def _filtered_table(ctx: SiteData, page: str, events: list[Any]) -> list[str]:
+    """The events table with its filter form (by event type and entity; pmgen.js)."""
     types = sorted({str(e.type) for e in events})
     entities = sorted({str(e.subject) for e in events})
     options = "".join(f'<option value="{esc(t)}">{esc(t)}</option>' for t in types)
     known = "".join(f'<option value="{esc(s)}"></option>' for s in entities)
-    out += [
+    return [
         '<form class="pmgen-filter" id="pmgen-timeline-filter" onsubmit="return false">'
         '<label>Event <select name="type"><option value="">any</option>'
         f"{options}</select></label> "
@@ -42,7 +79,6 @@ def timeline_page(ctx: SiteData, page: str, feed: str) -> str:
         "",
         events_table(ctx, page, events),
     ]
-    return "\n".join(out) + "\n"
 
 
 def atom(ctx: SiteData, page: str) -> str:
