@@ -138,7 +138,8 @@ def history_section(ctx: SiteData, page: str, subjects: tuple[str, ...]) -> str:
         out += ['!!! note "No history"', "", f"    {ctx.history_note}", ""]
         return "\n".join(out) + "\n"
     events = ctx.events_for(subjects)
-    # The latest few; the timeline, filtered to this entity, has them all.
+    # The latest few; the timeline, filtered to this entity, has the recent ones, and its
+    # month pages every one.
     out.append(events_table(ctx, page, events[-HISTORY_ROWS:], subjects=True))
     entity = subjects[0].split(":", 1)[1] if subjects[0].startswith("S:") else subjects[0]
     timeline = f"{rel(page, uri(ctx, 'timeline.md'))}?entity={quote(entity, safe=':/')}"
