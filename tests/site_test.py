@@ -279,6 +279,14 @@ def test_a_long_history_shows_the_latest_events_and_every_event_by_month(
     assert 'id="pmgen-timeline-filter"' in text(pages, months[0])
     assert "[The latest events](../timeline.md)" in text(pages, months[0])
 
+    # The plugin's option, in a strict MkDocs build: the month pages are built and linked.
+    config = load_config(str(write_site(example_repo.path, ":\n      timeline_entries: 3")),
+                         site_dir=str(example_repo.path.parent / "site"), strict=True)
+    mkdocs_build(config)
+    site = example_repo.path.parent / "site" / "plans" / "timeline"
+    assert (site / "2026-02" / "index.html").is_file()
+    assert f"The latest 3 of {total} events" in (site / "index.html").read_text()
+
 
 def test_no_git_and_shallow_clone_say_so_instead_of_a_wrong_timeline(
     example_repo: GitRepo, tmp_path: Path
