@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -16,13 +17,13 @@ def build(ctx: SiteData) -> Output:
     page = uri(ctx, "timeline.md")
     feed = uri(ctx, FEED)
     out: Output = {page: timeline_page(ctx, page, feed), feed: atom(ctx, page).encode("utf-8")}
-    for month, events in _older_months(ctx).items():
+    for month, events in _months(ctx).items():
         month_page = uri(ctx, "timeline", f"{month}.md")
         out[month_page] = _month_page(ctx, month_page, page, month, events)
     return out
 
 
-def _older_months(ctx: SiteData) -> dict[str, list[Any]]:
+def _months(ctx: SiteData) -> dict[str, list[Any]]:
     """Every event by month (YYYY-MM), when the timeline page shows only the latest ones:
     the month pages keep the whole history one bounded page away."""
     events = ctx.events or []
@@ -30,8 +31,12 @@ def _older_months(ctx: SiteData) -> dict[str, list[Any]]:
         return {}
     months: dict[str, list[Any]] = {}
     for event in events:
-        months.setdefault(event_time(event)[:7], []).append(event)
+        month = event_time(event)[:7]
+        months.setdefault(month if _MONTH_RE.fullmatch(month) else "undated", []).append(event)
     return dict(sorted(months.items(), reverse=True))
+
+
+_MONTH_RE = re.compile(r"\d{4}-\d{2}")
 
 
 def timeline_page(ctx: SiteData, page: str, feed: str) -> str:
@@ -45,7 +50,7 @@ def timeline_page(ctx: SiteData, page: str, feed: str) -> str:
             else f"{len(events)} events")
     out.append(f"{lead} from the git history of the plans. "
                f"[Atom feed]({rel(page, feed)}) of the latest {ctx.feed_entries}.")
-    months = _older_months(ctx)
+    months = _months(ctx)
     if months:
         links = " · ".join(
             f"[{month}]({rel(page, uri(ctx, 'timeline', f'{month}.md'))}) ({len(rows)})"
