@@ -105,7 +105,7 @@ def test_similar_names_are_not_transient(hooked: GitRepo) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_plain_git_hook_blocks_drift(git_repo: GitRepo) -> None:
+def _plain_hooked(git_repo: GitRepo) -> Path:
     write_plans(git_repo.path)
     hooks = git_repo.path / "githooks"
     hooks.mkdir()
@@ -114,8 +114,11 @@ def test_plain_git_hook_blocks_drift(git_repo: GitRepo) -> None:
     git_repo.git("add", "-A")
     first = _run(git_repo, "git", "commit", "-m", "Valid plans")
     assert first.returncode == 0, first.stdout + first.stderr
+    return git_repo.path / "delegation/sprints/sprint-1/track-a/TASK.md"
 
-    task = git_repo.path / "delegation/sprints/sprint-1/track-a/TASK.md"
+
+def test_plain_git_hook_blocks_drift(git_repo: GitRepo) -> None:
+    task = _plain_hooked(git_repo)
     task.write_text(task.read_text().replace("port: 8001", "port: 80010"))
     git_repo.git("add", "-A")
     blocked = _run(git_repo, "git", "commit", "-m", "Bad port")
@@ -130,17 +133,6 @@ def test_plain_git_hook_blocks_drift(git_repo: GitRepo) -> None:
     git_repo.git("add", "README.md")
     other = _run(git_repo, "git", "commit", "-m", "Readme")
     assert other.returncode == 0, other.stdout + other.stderr
-
-
-def _plain_hooked(git_repo: GitRepo) -> Path:
-    write_plans(git_repo.path)
-    hooks = git_repo.path / "githooks"
-    hooks.mkdir()
-    shutil.copy(ROOT / "hooks/pre-commit", hooks / "pre-commit")
-    git_repo.git("config", "core.hooksPath", "githooks")
-    git_repo.git("add", "-A")
-    assert _run(git_repo, "git", "commit", "-m", "Valid plans").returncode == 0
-    return git_repo.path / "delegation/sprints/sprint-1/track-a/TASK.md"
 
 
 def test_plain_hook_checks_what_is_staged_and_keeps_unstaged_edits(git_repo: GitRepo) -> None:

@@ -16,8 +16,10 @@ from pmgen.site.pages.common import WIDE, Output, events_table, subject_uri, sum
 def build(ctx: SiteData) -> Output:
     page = uri(ctx, "timeline.md")
     feed = uri(ctx, FEED)
-    out: Output = {page: timeline_page(ctx, page, feed), feed: atom(ctx, page).encode("utf-8")}
-    for month, events in _months(ctx).items():
+    months = _months(ctx)
+    out: Output = {page: timeline_page(ctx, page, feed, months),
+                   feed: atom(ctx, page).encode("utf-8")}
+    for month, events in months.items():
         month_page = uri(ctx, "timeline", f"{month}.md")
         out[month_page] = _month_page(ctx, month_page, page, month, events)
     return out
@@ -39,7 +41,7 @@ def _months(ctx: SiteData) -> dict[str, list[Any]]:
 _MONTH_RE = re.compile(r"\d{4}-\d{2}")
 
 
-def timeline_page(ctx: SiteData, page: str, feed: str) -> str:
+def timeline_page(ctx: SiteData, page: str, feed: str, months: dict[str, list[Any]]) -> str:
     out = [WIDE + "# Timeline", ""]
     if ctx.events is None:
         out += ['!!! warning "No history to show"', "", f"    {ctx.history_note}", ""]
@@ -50,7 +52,6 @@ def timeline_page(ctx: SiteData, page: str, feed: str) -> str:
             else f"{len(events)} events")
     out.append(f"{lead} from the git history of the plans. "
                f"[Atom feed]({rel(page, feed)}) of the latest {ctx.feed_entries}.")
-    months = _months(ctx)
     if months:
         links = " · ".join(
             f"[{month}]({rel(page, uri(ctx, 'timeline', f'{month}.md'))}) ({len(rows)})"
