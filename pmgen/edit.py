@@ -19,7 +19,7 @@ from typing import Any
 from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
-from pmgen import outline, yamlio
+from pmgen import fileio, outline, yamlio
 from pmgen.errors import PmgenError
 from pmgen.outline import CheckItem
 
@@ -115,12 +115,15 @@ class Edit:
         return unified_diff(self.source.rel, self.source.raw, self.after)
 
     def write(self) -> None:
-        """Atomically replace the file, unless it changed on disk since it was read."""
+        """Atomically replace the file, unless it changed on disk since it was read (the
+        compare and the rename happen under the file's lock: fileio)."""
         if not self.changed:
             return
         try:
-            yamlio.atomic_write(self.source.path, self.after, expected=self.source.raw)
-        except yamlio.FileChanged:
+            fileio.atomic_write(
+                self.source.path, self.after, expected=self.source.raw, name=self.source.rel
+            )
+        except fileio.FileChanged:
             raise PmgenError(
                 f"{self.source.rel} changed on disk since it was read; nothing was written",
                 "run the command again",

@@ -11,14 +11,12 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from pmgen import gitlog
+from pmgen import fileio, gitlog
 from pmgen.history_build import Record, build, render
 
 FORMAT_VERSION = 2
@@ -255,11 +253,4 @@ def _rendered(record: Record) -> str:
 
 def _atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    fileio.replace(path, text.encode("utf-8", "surrogateescape"))

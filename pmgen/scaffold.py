@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmgen import edit, ids, outline, report, templates, yamlio
+from pmgen import edit, fileio, ids, outline, report, templates, yamlio
 from pmgen.documents import Document, kind_for, parse
 from pmgen.entities import Entity, check_id, entity_path
 from pmgen.errors import PmgenError
@@ -65,17 +66,37 @@ class Plan:
             )
 
     def write(self) -> None:
-        """Check, then create every file (never overwriting) and apply the edits."""
+        """Check, then write every file or none (issue 10): with the edited files locked
+        and compared, create the new files together (staged, then moved in), then apply
+        the edits; if an edit fails, the new files are removed again."""
         self.check()
-        for path, data in self.created.items():
+        with ExitStack() as stack:
+            for change in self.edits:
+                stack.enter_context(fileio.locked(change.source.path))
+            for change in self.edits:
+                _require_unchanged(change.source)
             try:
-                yamlio.atomic_write(path, data, create=True)
-            except yamlio.FileChanged:
-                raise PmgenError(
-                    f"{self.repo.rel(path)} appeared meanwhile; not overwritten"
-                ) from None
-        for change in self.edits:
-            change.write()
+                placed = fileio.create_all(self.created)
+            except fileio.FileChanged as exc:
+                raise PmgenError(f"{exc}; nothing was written",
+                                 "choose another id, or edit the existing file") from None
+            try:
+                for change in self.edits:
+                    change.write()
+            except PmgenError as exc:
+                fileio.remove(placed)
+                raise PmgenError(exc.message, "nothing was written: the new files were "
+                                 "removed again" + (f"; {exc.hint}" if exc.hint else "")) from None
+
+
+def _require_unchanged(source: edit.Source) -> None:
+    try:
+        current = source.path.read_bytes()
+    except OSError:
+        current = None
+    if current != source.raw:
+        raise PmgenError(f"{source.rel} changed on disk since it was read; nothing was written",
+                         "run the command again")
 
 
 @dataclass
@@ -175,7 +196,7 @@ def new_sprint(
 def new_task(
     repo: Repo, entity: Entity, label: str | None, title: str, agent: str | None
 ) -> Plan:
-    sprint_path = entity_path(repo, Entity("sprint", entity.sprint, str(entity.sprint)))
+    sprint_path = sprint_of(repo, entity)
     if not sprint_path.is_file():
         raise PmgenError(
             f"S:{entity.sprint}: no such sprint ({repo.rel(sprint_path)} does not exist)",
@@ -194,6 +215,11 @@ def new_task(
     if listing is not None:
         plan.edits.append(listing)
     return plan
+
+
+def sprint_of(repo: Repo, entity: Entity) -> Path:
+    """The SPRINT.md of a track's sprint (the file `new task` edits)."""
+    return entity_path(repo, Entity("sprint", entity.sprint, str(entity.sprint)))
 
 
 def _require_agent(repo: Repo, agent: str) -> None:

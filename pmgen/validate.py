@@ -6,10 +6,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmgen import yamlio
+from pmgen import fileio
 from pmgen.checks import consistency, crossref, encoding, schema, structure
 from pmgen.checks.context import Context
 from pmgen.documents import Document
+from pmgen.errors import PmgenError
 from pmgen.findings import Finding
 from pmgen.repo import Repo
 
@@ -81,21 +82,49 @@ def run(
     return check_documents(_targets(repo, paths, ctx), ctx)
 
 
+class FixRefused(PmgenError):
+    """Files changed on disk while they were being fixed; ``changed``: what was fixed."""
+
+    def __init__(self, changed: list[tuple[str, str]], refused: list[str]) -> None:
+        super().__init__(
+            "\n".join(f"{rel} changed on disk since it was read; not fixed" for rel in refused),
+            "run pmgen validate --fix again",
+        )
+        self.changed = changed
+
+
 def fix(repo: Repo, paths: Sequence[Path] | None = None) -> list[tuple[str, str]]:
-    """Apply every safe fix, file by file, atomically. Returns (path, change) pairs."""
+    """Apply every safe fix, file by file, atomically and under the file's lock; a file
+    changed by someone else meanwhile is left alone (FixRefused, after the others).
+    Returns (path, change) pairs."""
     changed: list[tuple[str, str]] = []
+    refused: list[str] = []
     ctx = context(repo)
     for doc in _targets(repo, paths, ctx):
-        current = doc
-        for fixer in FIXERS.values():
-            result = fixer(current, ctx)
-            if result is None or result.data == current.raw:
-                continue
-            yamlio.atomic_write(current.path, result.data)
-            changed.extend((current.rel, change) for change in result.changes)
-            repo.forget(current.path)
-            current = repo.document(current.path)
-            if current.data is not None:
-                current.findings.extend(schema.check(current))
-            ctx.documents = [current if d.rel == current.rel else d for d in ctx.documents]
+        with fileio.locked(doc.path):
+            if not _fix_one(repo, ctx, doc, changed):
+                refused.append(doc.rel)
+    if refused:
+        raise FixRefused(changed, refused)
     return changed
+
+
+def _fix_one(repo: Repo, ctx: Context, doc: Document, changed: list[tuple[str, str]]) -> bool:
+    """Fix one document (its lock held); False when it changed on disk meanwhile."""
+    current = doc
+    for fixer in FIXERS.values():
+        result = fixer(current, ctx)
+        if result is None or result.data == current.raw:
+            continue
+        try:
+            fileio.atomic_write(current.path, result.data, expected=current.raw,
+                                name=current.rel)
+        except fileio.FileChanged:
+            return False
+        changed.extend((current.rel, change) for change in result.changes)
+        repo.forget(current.path)
+        current = repo.document(current.path)
+        if current.data is not None:
+            current.findings.extend(schema.check(current))
+        ctx.documents = [current if d.rel == current.rel else d for d in ctx.documents]
+    return True

@@ -1,4 +1,4 @@
-"""The one ruamel.yaml round-trip instance: load with key positions, dump, atomic write.
+"""The one ruamel.yaml round-trip instance: load with key positions, dump (writing: fileio).
 
 Loading is bounded: a YAML alias bomb ("billion laughs") is refused by counting the size
 of the expanded tree, memoised per node, before anything walks it.
@@ -7,11 +7,8 @@ of the expanded tree, memoised per node, before anything walks it.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -198,60 +195,8 @@ def compose(text: str) -> Any:
     return _YAML.compose(text)
 
 
-class FileChanged(OSError):
-    """The file on disk is not what the caller read (or exists when it should not)."""
-
-
 def dump(data: Any) -> str:
     """Serialise a round-trip tree back to YAML text (comments, order, quoting kept)."""
     stream = io.StringIO()
     _YAML.dump(data, stream)
     return stream.getvalue()
-
-
-def atomic_write(
-    path: Path, data: bytes, expected: bytes | None = None, create: bool = False
-) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same folder and a rename.
-
-    ``expected``: the bytes the caller read; if the file differs right before the rename
-    (someone else wrote it meanwhile), nothing is written and FileChanged is raised.
-    ``create``: the file must not exist; it is linked into place, so a file that appears
-    meanwhile is never overwritten (FileChanged).
-    """
-    if path.exists() and not path.is_file() and not create:
-        # /dev/null, a FIFO, a terminal: write through; a rename would replace the device
-        # with a regular file (as root, /dev/null for the whole machine).
-        with open(path, "wb") as handle:
-            handle.write(data)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644)
-        if create:
-            try:
-                os.link(tmp, path)  # fails if the path exists, unlike a rename
-            except FileExistsError:
-                raise FileChanged(f"{path} already exists") from None
-            os.unlink(tmp)
-            return
-        if expected is not None:
-            try:
-                current = path.read_bytes()
-            except FileNotFoundError:
-                current = None
-            if current != expected:
-                raise FileChanged(f"{path} changed on disk since it was read")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import GitRepo
 
-from pmgen import edit, yamlio
+from pmgen import edit, fileio, yamlio
 from pmgen.cli import main
 from pmgen.errors import PmgenError
 
@@ -242,7 +242,7 @@ def test_json_refusal(plans: GitRepo, capsys: pytest.CaptureFixture[str]) -> Non
 def test_new_file_never_replaces_one_that_appears(tmp_path: Path) -> None:
     path = tmp_path / "new.md"
     path.write_text("someone else's\n")
-    with pytest.raises(yamlio.FileChanged):
-        yamlio.atomic_write(path, b"mine\n", create=True)
+    with pytest.raises(fileio.FileChanged):
+        fileio.atomic_write(path, b"mine\n", create=True)
     assert path.read_text() == "someone else's\n"
     assert [p.name for p in tmp_path.iterdir()] == ["new.md"]

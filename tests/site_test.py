@@ -471,7 +471,7 @@ def test_pmgen_pages_into_a_place_it_cannot_write_is_a_clear_error(
     out = blocker / "out"
     assert main(["pages", "--out", str(out), "--root", str(example_repo.path)]) == 1
     err = capsys.readouterr().err
-    assert f"pmgen: cannot write {out}/plans/" in err and "Not a directory" in err
+    assert f"pmgen: {out}/plans/" in err and ": cannot write: not a directory" in err
     assert "hint: give --out a folder you can write to" in err
     assert blocker.read_text() == "not a folder\n"
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from pmgen import ids, scaffold
+from pmgen import fileio, ids, scaffold
 from pmgen.commands.authoring import common_options, emit
 from pmgen.entities import check_id, parse_entity
 from pmgen.errors import PmgenError
@@ -111,8 +111,11 @@ def new_task(
     if target.kind != "task":
         raise PmgenError(f"{entity!r}: give a track as T:<sprint>/<track>")
     label = _title(label, "--label") if label is not None else None
-    plan = scaffold.new_task(repo, target, label, _title(title, "--title"), agent)
-    return _finish(plan, "new task", str(target), dry_run, fmt)
+    # The sprint's lock is held from reading its track list to writing it, so tracks
+    # added at the same time are listed one after the other, none lost (issue 10).
+    with fileio.locked(scaffold.sprint_of(repo, target)):
+        plan = scaffold.new_task(repo, target, label, _title(title, "--title"), agent)
+        return _finish(plan, "new task", str(target), dry_run, fmt)
 
 
 @new.command("agent")

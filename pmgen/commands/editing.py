@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from pmgen import edit
+from pmgen import edit, fileio
 from pmgen.commands.authoring import common_options, emit
 from pmgen.entities import Entity, check_id, existing_path, parse_entity
 from pmgen.errors import PmgenError
@@ -42,8 +42,11 @@ def _done(entity: Entity, change: edit.Edit, command: str, dry_run: bool, fmt: s
 
 
 def _source(repo: Repo, text: str) -> tuple[Entity, edit.Source]:
+    """The entity and its file, read under the file's lock, which the command holds until
+    it ends: the read, the compare and the write are one step (issue 10)."""
     entity = parse_entity(text, repo)
     path = existing_path(repo, entity)
+    click.get_current_context().with_resource(fileio.locked(path))
     return entity, edit.read_source(path, repo.rel(path))
 
 

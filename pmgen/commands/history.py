@@ -32,7 +32,7 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from pmgen.yamlio import atomic_write
+    from pmgen.fileio import atomic_write
 
     try:
         _make_folder(output.parent)
@@ -189,8 +189,8 @@ def show(ref: str, root: Path | None) -> int:
 def restore(ref: str, force: bool, root: Path | None) -> int:
     """Write a past version of an entity back into the working tree (not committed)."""
     from pmgen import history as hist
+    from pmgen.fileio import CannotWrite, atomic_write, reason
     from pmgen.history_query import find_version, read_blob
-    from pmgen.yamlio import atomic_write
 
     folder = _root(root)
     subject, wanted = _split_ref(ref, folder)
@@ -205,8 +205,11 @@ def restore(ref: str, force: bool, root: Path | None) -> int:
             "commit or stash them first, or run again with --force",
         )
     target = folder / current
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(target, read_blob(folder, row.oid))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CannotWrite(current, reason(exc)) from None
+    atomic_write(target, read_blob(folder, row.oid), name=current)
     click.echo(f"restored {current} to {row.sha256[:12] if row.sha256 else '?'} "
                f"(from commit {row.commit[:7]})")
     return 0

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from pmgen import fileio
 from pmgen.commands import ROOT
 from pmgen.errors import PmgenError
 from pmgen.repo import Repo
@@ -66,10 +67,12 @@ def pages(out: Path, prefix: str, no_history: bool, no_bundles: bool, root: Path
         target = out / uri
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            # a temp file and a rename: a kill or a full disk never leaves a cut page
+            fileio.replace(target, content.encode("utf-8") if isinstance(content, str)
+                           else content)
         except OSError as exc:
-            raise PmgenError(f"cannot write {target}: {exc.strerror}",
-                             "give --out a folder you can write to") from None
+            raise fileio.CannotWrite(target, fileio.reason(exc),
+                                     "give --out a folder you can write to") from None
         written += 1
     click.echo(f"wrote {written} files to {out.as_posix()}/{prefix}/")
     if data.findings:

@@ -39,8 +39,15 @@ def validate(
         )
     files = expand_paths(paths)
     if fix:
-        for rel, change in validation.fix(repo, files or None):
+        refused: validation.FixRefused | None = None
+        try:
+            fixed = validation.fix(repo, files or None)
+        except validation.FixRefused as exc:
+            fixed, refused = exc.changed, exc
+        for rel, change in fixed:
             click.echo(f"fixed {rel}: {change}", err=fmt != "text")
+        if refused is not None:
+            raise refused
         repo = Repo.discover(root)
     findings = validation.run(repo, files or None, staged=staged)
     click.echo(report.render(findings, fmt), nl=False)
