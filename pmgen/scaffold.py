@@ -232,8 +232,9 @@ def _require_agent(repo: Repo, agent: str) -> None:
 
 
 def _track_listing(repo: Repo, sprint_path: Path, track: dict[str, Any]) -> edit.Edit | None:
-    """Add the track's sub-section at the end of the sprint's "## Tracks" section, as the
-    sprint template's loop renders it, so the sprint keeps matching its template."""
+    """Add the track's sub-section to the sprint's "## Tracks" section, as the sprint
+    template's loop renders it (in folder order: at the end, or before the first track
+    that sorts after it), so the sprint keeps matching its template."""
     source = edit.read_source(sprint_path, repo.rel(sprint_path))
     body = "\n".join(line.rstrip("\r\n") for line in source.lines[source.body_start:])
     section = next(
@@ -244,21 +245,38 @@ def _track_listing(repo: Repo, sprint_path: Path, track: dict[str, Any]) -> edit
         return None
     newline = edit.newline_of(source)
     lines = list(source.lines)
-    end = source.body_start + section.end
-    while end > source.body_start + section.start and not lines[end - 1].strip():
-        end -= 1  # after the section's last text line; its blank lines stay below
-    if not lines[end - 1].endswith(("\n", "\r")):
-        lines[end - 1] += newline
-    block = [
-        newline, f"### {track['label']}: {track['title']}{newline}", newline,
-        f"See [{track['id']}/TASK.md]({track['id']}/TASK.md).{newline}",
-    ]
-    if end < len(lines) and lines[end].strip():
-        block.append(newline)
-    lines[end:end] = block
-    after = source.render(lines)
-    rel = source.rel
-    return edit.Edit(source, after, [{"path": rel, "added": f"### {track['label']}"}])
+    heading = f"### {track['label']}: {track['title']}{newline}"
+    link = f"See [{track['id']}/TASK.md]({track['id']}/TASK.md).{newline}"
+    later = _later_track(body, section, track["id"])
+    if later is not None:
+        # tracks are listed in the order of their folders: go before the first one after
+        row = source.body_start + later.start - 1
+        lines[row:row] = [heading, newline, link, newline]
+    else:
+        end = source.body_start + section.end
+        while end > source.body_start + section.start and not lines[end - 1].strip():
+            end -= 1  # after the section's last text line; its blank lines stay below
+        if not lines[end - 1].endswith(("\n", "\r")):
+            lines[end - 1] += newline
+        block = [newline, heading, newline, link]
+        if end < len(lines) and lines[end].strip():
+            block.append(newline)
+        lines[end:end] = block
+    return edit.Edit(source, source.render(lines),
+                     [{"path": source.rel, "added": f"### {track['label']}"}])
+
+
+_TRACK_LINK_RE = re.compile(r"\]\(([^()/\s]+)/TASK\.md\)")
+
+
+def _later_track(body: str, tracks: outline.Section, track_id: str) -> outline.Section | None:
+    """The first track sub-section of ``tracks`` whose folder sorts after ``track_id``."""
+    for sub in outline.sections(body):
+        if sub.level == 3 and tracks.start <= sub.start < tracks.end:
+            found = _TRACK_LINK_RE.search(sub.text)
+            if found and found.group(1) > track_id:
+                return sub
+    return None
 
 
 def new_agent(repo: Repo, agent: str, name: str | None, role: str, kind: str) -> Plan:
