@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -33,6 +33,8 @@ from filelock import FileLock, Timeout
 from pmgen.errors import PmgenError
 
 LOCK_TIMEOUT = 30.0
+LOCKS = "pmgen-locks"  # in the git directory
+STALE_STAGE = 3600.0  # seconds: a staging folder this old was left by a killed pmgen
 # Test hook (tests/safety_writes_test.py): seconds to sleep once new files are staged and
 # before they are moved into place, so a test can kill -9 the process right there.
 PAUSE_ENV = "PMGEN_TEST_PAUSE_BEFORE_PLACING"
@@ -90,18 +92,18 @@ def lock_path(path: Path) -> Path:
     if git_dir is None:
         return real.parent / f".{real.name}.lock"
     digest = hashlib.sha256(os.fsencode(real)).hexdigest()[:20]
-    return git_dir / "pmgen-locks" / f"{digest}.lock"
+    return git_dir / LOCKS / f"{digest}.lock"
 
 
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Hold the lock of ``path`` (re-entrant within a process)."""
     where = lock_path(path)
-    if not where.parent.parent.is_dir():
+    if where.parent.name != LOCKS and not where.parent.is_dir():
         yield  # no folder, so no file to protect (the caller reports the missing file)
         return
     try:
-        where.parent.mkdir(exist_ok=True)
+        where.parent.mkdir(exist_ok=True)  # only ever <git-dir>/pmgen-locks
         lock = FileLock(where, timeout=LOCK_TIMEOUT, is_singleton=True)
         lock.acquire()
     except Timeout:
@@ -222,6 +224,10 @@ def _stage_folder(folder: Path) -> Path:
     if git_dir is not None and git_dir.stat().st_dev == folder.stat().st_dev:
         home = git_dir / "pmgen-tmp"
         home.mkdir(exist_ok=True)
+        for old in home.iterdir():
+            with suppress(OSError):  # another pmgen may remove it first
+                if old.stat().st_mtime < time.time() - STALE_STAGE:
+                    shutil.rmtree(old, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=".pmgen-new-", suffix=".tmp", dir=home))
 
 

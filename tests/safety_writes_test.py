@@ -124,7 +124,7 @@ def test_validate_fix_never_overwrites_a_hand_edit(
 
 
 def test_concurrent_validate_fix_and_hand_edits(repo: GitRepo) -> None:
-    paths = _crlf(repo, 12)
+    paths = _crlf(repo, 8)
     procs = [_start(repo, "validate", "--fix", str(p)) for p in paths]
     for index, path in enumerate(paths):  # hand edits while the fixes run
         time.sleep(0.02 * (index % 4))
@@ -137,7 +137,7 @@ def test_concurrent_validate_fix_and_hand_edits(repo: GitRepo) -> None:
 
 
 def test_concurrent_new_task_runs_list_every_track(repo: GitRepo) -> None:
-    tracks = [f"track-{n:02d}" for n in range(18)]
+    tracks = [f"track-{n:02d}" for n in range(12)]
     results = _finish([_start(repo, "new", "task", f"T:sprint-1/{t}") for t in tracks])
     sprint = (repo.path / SPRINT).read_text()
     for track, (code, out, err) in zip(tracks, results, strict=True):
@@ -186,6 +186,9 @@ def test_kill_9_during_new_sprint_from_leaves_no_half_sprint(repo: GitRepo) -> N
     proc.wait()
     assert not (repo.path / "delegation/sprints/sprint-2").exists()
     assert _status_clean(repo) == ""  # the leftover is under .git/, not in the worktree
+    [leftover] = staging.iterdir()
+    old = time.time() - fileio.STALE_STAGE - 60
+    os.utime(leftover, (old, old))
     # The rerun is not refused, and creates the whole sprint.
     code, out, err = _finish([_start(repo, "new", "sprint", "--id", "sprint-2",
                                      "--from", "sprint-1")])[0]
@@ -195,6 +198,7 @@ def test_kill_9_during_new_sprint_from_leaves_no_half_sprint(repo: GitRepo) -> N
         "created delegation/sprints/sprint-2/track-a/TASK.md",
         "created delegation/sprints/sprint-2/track-b/TASK.md",
     ]
+    assert list(staging.iterdir()) == []  # the next run cleared the stale leftover
 
 
 def test_create_all_places_nothing_when_one_file_exists(tmp_path: Path) -> None:
