@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, GitRepo
-from plan_factory import write_plans
+from plan_factory import AGENT, TASK, write_plans
 from ruamel.yaml import YAML
 
 MANIFEST = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
@@ -258,3 +258,157 @@ def test_plain_hook_puts_unstaged_edits_back_when_interrupted(git_repo: GitRepo)
     assert result.returncode != 0
     assert task.read_text() == unstaged
     assert git_repo.git("show", ":" + task.relative_to(git_repo.path).as_posix()) == staged
+
+
+# ---- merges (issue 10): each branch valid, the merge not ------------------------------
+
+def _track(track: str, port: int) -> str:
+    letter = track[-1].upper()
+    return (TASK.replace("track-a", track).replace("Track A", f"Track {letter}")
+            .replace("port: 8001", f"port: {port}").replace("feat/api", f"feat/{track}"))
+
+
+def _branches(repo: GitRepo) -> None:
+    """main: tracks a, b, c on ports 8001-8003 and an unused frontend agent. Branches:
+    port-b and port-c move track b, resp. c, to port 8005, port-c2 track c to 8006; drop-agent deletes the frontend
+    agent; use-agent gives track c to it; readme touches no plan."""
+    paths = write_plans(repo.path)
+    repo.write("delegation/agents/frontend-developer.yml",
+               AGENT.format(id="frontend-developer", title="Frontend Developer"))
+    for track, port in (("track-b", 8002), ("track-c", 8003)):
+        repo.write(f"delegation/sprints/sprint-1/{track}/TASK.md", _track(track, port))
+    paths["sprint"].write_text(paths["sprint"].read_text()
+                               + "\n### Track B: Backend\n\nMore.\n\n### Track C: Backend\n\nMore.\n")
+    repo.commit("Three tracks")
+    task = "delegation/sprints/sprint-1/{}/TASK.md"
+    changes = {
+        "port-b": (task.format("track-b"), "port: 8002", "port: 8005"),
+        "port-c": (task.format("track-c"), "port: 8003", "port: 8005"),
+        "port-c2": (task.format("track-c"), "port: 8003", "port: 8006"),
+        "use-agent": (task.format("track-c"), "agent: backend-developer",
+                      "agent: frontend-developer"),
+    }
+    for branch, (rel, old, new) in changes.items():
+        repo.git("checkout", "-q", "-b", branch, "main")
+        path = repo.path / rel
+        assert old in path.read_text()
+        path.write_text(path.read_text().replace(old, new))
+        repo.commit(branch)
+    repo.git("checkout", "-q", "-b", "drop-agent", "main")
+    (repo.path / "delegation/agents/frontend-developer.yml").unlink()
+    repo.commit("drop-agent")
+    repo.git("checkout", "-q", "-b", "readme", "main")
+    repo.write("README.md", "Plans.\n")
+    repo.commit("readme")
+
+
+BAD_MERGES = [
+    ("port-b", "port-c", "delegation/sprints/sprint-1/track-c/TASK.md:10:1: PM406 port 8005 "
+     "is also used by track-b (delegation/sprints/sprint-1/track-b/TASK.md)"),
+    # only a deletion is merged in: pre-commit passes no file for it
+    ("use-agent", "drop-agent", "delegation/sprints/sprint-1/track-c/TASK.md:7:1: PM402 "
+     "'agent': unknown agent 'frontend-developer' (no delegation/agents/frontend-developer.yml)"),
+    ("drop-agent", "use-agent", "delegation/sprints/sprint-1/track-c/TASK.md:7:1: PM402 "
+     "'agent': unknown agent 'frontend-developer' (no delegation/agents/frontend-developer.yml)"),
+]
+GOOD_MERGES = [("port-b", "use-agent"), ("drop-agent", "port-c"), ("port-c", "readme")]
+
+
+def _merge(repo: GitRepo, ours: str, theirs: str) -> subprocess.CompletedProcess[str]:
+    repo.git("checkout", "-q", ours)
+    return _run(repo, "git", "merge", "--no-edit", theirs)
+
+
+def _assert_refused(repo: GitRepo, ours: str, merged: subprocess.CompletedProcess[str],
+                    finding: str) -> None:
+    output = merged.stdout + merged.stderr
+    assert merged.returncode != 0, output
+    assert finding in output
+    assert "Not committing merge; use 'git commit' to complete the merge." in output
+    assert repo.git("rev-parse", "HEAD") == repo.git("rev-parse", ours)  # no merge commit
+    repo.git("merge", "--abort")
+
+
+def _assert_merged(repo: GitRepo, ours: str, theirs: str,
+                   merged: subprocess.CompletedProcess[str]) -> None:
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert repo.git("log", "-1", "--format=%P").split() == [
+        repo.git("rev-parse", ours + "@{1}").strip(), repo.git("rev-parse", theirs).strip()]
+
+
+@pytest.fixture
+def merge_framework(git_repo: GitRepo) -> GitRepo:
+    git_repo.write(".pre-commit-config.yaml", _config_from_manifest(
+        ["pmgen-validate", "pmgen-validate-all", "pmgen-no-transient-files"]))
+    _branches(git_repo)
+    installed = _run(git_repo, sys.executable, "-m", "pre_commit", "install",
+                     "-t", "pre-commit", "-t", "pre-merge-commit")
+    assert installed.returncode == 0, installed.stderr
+    return git_repo
+
+
+@pytest.fixture
+def merge_plain(git_repo: GitRepo) -> GitRepo:
+    _branches(git_repo)
+    hooks = git_repo.path / ".git" / "plain-hooks"  # untracked, so merges never touch it
+    hooks.mkdir()
+    for name in ("pre-commit", "pre-merge-commit"):
+        shutil.copy(ROOT / "hooks" / name, hooks / name)
+    git_repo.git("config", "core.hooksPath", str(hooks))
+    return git_repo
+
+
+@pytest.mark.parametrize("setup", ["merge_framework", "merge_plain"])
+@pytest.mark.parametrize(("ours", "theirs", "finding"), BAD_MERGES)
+def test_a_clean_merge_that_breaks_the_plans_is_refused(
+    request: pytest.FixtureRequest, setup: str, ours: str, theirs: str, finding: str
+) -> None:
+    repo: GitRepo = request.getfixturevalue(setup)
+    _assert_refused(repo, ours, _merge(repo, ours, theirs), finding)
+
+
+@pytest.mark.parametrize("setup", ["merge_framework", "merge_plain"])
+@pytest.mark.parametrize(("ours", "theirs"), GOOD_MERGES)
+def test_a_clean_merge_of_valid_plans_commits(
+    request: pytest.FixtureRequest, setup: str, ours: str, theirs: str
+) -> None:
+    repo: GitRepo = request.getfixturevalue(setup)
+    _assert_merged(repo, ours, theirs, _merge(repo, ours, theirs))
+
+
+@pytest.mark.parametrize("setup", ["merge_framework", "merge_plain"])
+def test_a_conflicted_merge_is_checked_when_its_resolution_is_committed(
+    request: pytest.FixtureRequest, setup: str
+) -> None:
+    """git runs no pre-merge-commit hook for a merge that stops on a conflict; the
+    pre-commit hook checks the resolution at `git commit`."""
+    repo: GitRepo = request.getfixturevalue(setup)
+    conflicted = _merge(repo, "port-c", "port-c2")  # 8005 or 8006 for track c
+    assert conflicted.returncode == 1
+    assert "CONFLICT (content)" in conflicted.stdout
+    task = repo.path / "delegation/sprints/sprint-1/track-c/TASK.md"
+    task.write_text(_track("track-c", 8001))  # resolved badly: track a's port
+    repo.git("add", "-A")
+    blocked = _run(repo, "git", "commit", "--no-edit")
+    assert blocked.returncode == 1
+    assert "track-c/TASK.md:10:1: PM406 port 8001 is also used by track-a" in (
+        blocked.stdout + blocked.stderr)
+    task.write_text(_track("track-c", 8006))
+    repo.git("add", "-A")
+    done = _run(repo, "git", "commit", "--no-edit")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(repo.git("log", "-1", "--format=%P").split()) == 2
+
+
+@pytest.mark.slow
+def test_manifest_checks_a_merge_as_a_consumer_gets_it(git_repo: GitRepo) -> None:
+    """The manifest's pmgen-validate-all as `pre-commit try-repo` installs it, at the
+    pre-merge-commit stage, on a merge that only deletes an agent a track names."""
+    _branches(git_repo)
+    git_repo.git("checkout", "-q", "use-agent")
+    git_repo.git("merge", "--no-commit", "--no-ff", "drop-agent")
+    result = _run(git_repo, sys.executable, "-m", "pre_commit", "try-repo", str(ROOT),
+                  "pmgen-validate-all", "--hook-stage", "pre-merge-commit")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "track-c/TASK.md:7:1: PM402 'agent': unknown agent 'frontend-developer'" in output
