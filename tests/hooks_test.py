@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -412,3 +414,95 @@ def test_manifest_checks_a_merge_as_a_consumer_gets_it(git_repo: GitRepo) -> Non
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "track-c/TASK.md:7:1: PM402 'agent': unknown agent 'frontend-developer'" in output
+
+
+# ---- a plain hook killed outright (issue 10): the unstaged changes come back ----------
+
+def _kill_hook_while_validating(repo: GitRepo) -> tuple[Path, bytes, bytes, str]:
+    """Commit with a staged and an unstaged edit, and kill -9 the whole commit (git, the
+    hook, pmgen) while pmgen validates. Returns the task, its staged and unstaged bytes,
+    and what the hook printed."""
+    task = _plain_hooked(repo)
+    staged = task.read_bytes().replace(b"Build the API.", b"Build the API, then document it.")
+    task.write_bytes(staged)
+    repo.git("add", str(task))
+    unstaged = staged.replace(b"## Mission\n", b"## Mission\n\nAn unstaged note \xe2\x9c\x85\n") \
+        + b"no final newline"
+    task.write_bytes(unstaged)
+    scratch = repo.path / ".git" / "test-scratch"  # untracked, and this test's own
+    fake = scratch / "bin"
+    fake.mkdir(parents=True)
+    started = scratch / "validating"
+    (fake / "pmgen").write_text(f"#!/bin/sh\ntouch '{started}'\nsleep 60\n")
+    (fake / "pmgen").chmod(0o755)
+    env = {**repo.env, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+    log = scratch / "hook-output"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(["git", "commit", "-m", "Killed"], cwd=repo.path, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    return task, staged, unstaged, log.read_text()
+
+
+def test_plain_hook_killed_mid_run_says_where_the_edits_are_and_puts_them_back(
+    git_repo: GitRepo,
+) -> None:
+    task, staged, unstaged, output = _kill_hook_while_validating(git_repo)
+    patch = Path(git_repo.git("rev-parse", "--absolute-git-dir").strip()) / "pmgen-unstaged.patch"
+    assert (f"pmgen hook: unstaged changes saved to {patch}; if this hook is killed, the next "
+            "run puts them back") in output
+    assert task.read_bytes() == staged  # no trap ran: the edit is only in the patch now
+    assert patch.is_file()
+
+    again = _run(git_repo, "git", "commit", "-m", "Document the API")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert ("pmgen hook: put back the unstaged changes an interrupted run saved in "
+            f"{patch}") in again.stderr
+    assert task.read_bytes() == unstaged  # byte for byte
+    assert not patch.exists()
+    rel = task.relative_to(git_repo.path).as_posix()
+    assert git_repo.git("show", f"HEAD:{rel}").encode() == staged
+
+
+def test_plain_hook_keeps_a_saved_patch_that_no_longer_applies(git_repo: GitRepo) -> None:
+    task, staged, unstaged, _ = _kill_hook_while_validating(git_repo)
+    patch = Path(git_repo.git("rev-parse", "--absolute-git-dir").strip()) / "pmgen-unstaged.patch"
+    saved = patch.read_bytes()
+    task.write_bytes(staged.replace(b"## Mission\n", b"## Mission\n\nRewritten meanwhile.\n"))
+    blocked = _run(git_repo, "git", "commit", "-m", "Meanwhile")
+    assert blocked.returncode == 1
+    assert blocked.stderr.splitlines() == [
+        f"pmgen hook: unstaged changes saved by an interrupted run in {patch} do not apply "
+        "to your working tree any more; the file is kept.",
+        f"  apply them by hand:  cd {git_repo.path} && git apply --reject {patch} (hunks "
+        f"that do not apply go to *.rej files), then: rm {patch}",
+        f"  or, if you do not want them:  rm {patch}",
+        f"pmgen hook: commit blocked until {patch} is gone",
+    ]
+    assert patch.read_bytes() == saved
+    # what the message says to do works
+    task.write_bytes(staged)
+    subprocess.run(["git", "apply", "--reject", str(patch)], cwd=git_repo.path, check=True)
+    assert task.read_bytes() == unstaged
+    patch.unlink()
+    done = _run(git_repo, "git", "commit", "-m", "Document the API")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert task.read_bytes() == unstaged
+
+
+def test_plain_hook_drops_a_saved_patch_whose_changes_are_back_already(
+    git_repo: GitRepo,
+) -> None:
+    task, _, unstaged, _ = _kill_hook_while_validating(git_repo)
+    patch = Path(git_repo.git("rev-parse", "--absolute-git-dir").strip()) / "pmgen-unstaged.patch"
+    task.write_bytes(unstaged)  # the user put them back by hand
+    done = _run(git_repo, "git", "commit", "-m", "Document the API")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "put back" not in done.stderr
+    assert task.read_bytes() == unstaged
+    assert not patch.exists()
