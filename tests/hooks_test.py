@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, GitRepo
@@ -506,3 +507,48 @@ def test_plain_hook_drops_a_saved_patch_whose_changes_are_back_already(
     assert "put back" not in done.stderr
     assert task.read_bytes() == unstaged
     assert not patch.exists()
+
+
+# ---- line endings and BOM through the hooks (issue 10) --------------------------------
+
+ENCODINGS = [
+    # (how the task is saved, committed?, the line the user sees)
+    (lambda b: b.replace(b"\n", b"\r\n"), True,
+     "delegation/sprints/sprint-1/track-a/TASK.md:1:4: PM503 warning: CRLF line endings on "
+     "30 lines of 30"),
+    (lambda b: b"\xef\xbb\xbf" + b, True,
+     "delegation/sprints/sprint-1/track-a/TASK.md:1:1: PM502 warning: byte order mark at the "
+     "start of the file"),
+    (lambda b: b.replace(b"\n", b"\r\n", 3), False,
+     "delegation/sprints/sprint-1/track-a/TASK.md:1:4: PM507 mixed line endings: CRLF on 3 "
+     "lines of 30"),
+]
+
+
+@pytest.mark.parametrize(("save", "commits", "line"), ENCODINGS, ids=["crlf", "bom", "mixed"])
+def test_framework_hook_warns_on_crlf_or_bom_and_commits(
+    hooked: GitRepo, save: Any, commits: bool, line: str
+) -> None:
+    task = hooked.path / "delegation/sprints/sprint-1/track-a/TASK.md"
+    task.write_bytes(save(task.read_bytes()))
+    hooked.git("add", "-A")
+    result = _run(hooked, "git", "commit", "-m", "Saved on Windows")
+    output = result.stdout + result.stderr
+    assert result.returncode == (0 if commits else 1), output
+    assert line in output.splitlines()
+    if commits:
+        assert hooked.git("log", "-1", "--format=%s").strip() == "Saved on Windows"
+
+
+@pytest.mark.parametrize(("save", "commits", "line"), ENCODINGS, ids=["crlf", "bom", "mixed"])
+def test_plain_hook_warns_on_crlf_or_bom_and_commits(
+    git_repo: GitRepo, save: Any, commits: bool, line: str
+) -> None:
+    task = _plain_hooked(git_repo)
+    task.write_bytes(save(task.read_bytes()))
+    git_repo.git("add", "-A")
+    result = _run(git_repo, "git", "commit", "-m", "Saved on Windows")
+    output = result.stdout + result.stderr
+    assert result.returncode == (0 if commits else 1), output
+    assert line in output.splitlines()
+    assert ("pmgen hook: fix the findings above" in result.stderr) is not commits
