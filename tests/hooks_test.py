@@ -164,7 +164,11 @@ def test_plain_hook_checks_what_is_staged_and_keeps_unstaged_edits(git_repo: Git
     assert done.returncode == 0, done.stdout + done.stderr
     assert git_repo.git("show", "HEAD:delegation/sprints/sprint-1/track-a/TASK.md") == later
     assert task.read_text() == bad
-    assert "pmgen hook" not in done.stderr
+    patch = Path(git_repo.git("rev-parse", "--absolute-git-dir").strip()) / "pmgen-unstaged.patch"
+    assert [line for line in done.stderr.splitlines() if "pmgen hook" in line] == [
+        f"pmgen hook: unstaged changes saved to {patch}; if this hook is killed, the next run "
+        "puts them back"]
+    assert not patch.exists()
 
 
 def test_plain_hook_puts_back_unstaged_deletions_and_binary_files(git_repo: GitRepo) -> None:
@@ -273,15 +277,16 @@ def _track(track: str, port: int) -> str:
 
 def _branches(repo: GitRepo) -> None:
     """main: tracks a, b, c on ports 8001-8003 and an unused frontend agent. Branches:
-    port-b and port-c move track b, resp. c, to port 8005, port-c2 track c to 8006; drop-agent deletes the frontend
-    agent; use-agent gives track c to it; readme touches no plan."""
+    port-b and port-c move track b, resp. c, to port 8005, port-c2 track c to 8006;
+    drop-agent deletes the frontend agent; use-agent gives track c to it; readme touches
+    no plan."""
     paths = write_plans(repo.path)
     repo.write("delegation/agents/frontend-developer.yml",
                AGENT.format(id="frontend-developer", title="Frontend Developer"))
     for track, port in (("track-b", 8002), ("track-c", 8003)):
         repo.write(f"delegation/sprints/sprint-1/{track}/TASK.md", _track(track, port))
-    paths["sprint"].write_text(paths["sprint"].read_text()
-                               + "\n### Track B: Backend\n\nMore.\n\n### Track C: Backend\n\nMore.\n")
+    sections = "\n### Track B: Backend\n\nMore.\n\n### Track C: Backend\n\nMore.\n"
+    paths["sprint"].write_text(paths["sprint"].read_text() + sections)
     repo.commit("Three tracks")
     task = "delegation/sprints/sprint-1/{}/TASK.md"
     changes = {
@@ -552,3 +557,13 @@ def test_plain_hook_warns_on_crlf_or_bom_and_commits(
     assert result.returncode == (0 if commits else 1), output
     assert line in output.splitlines()
     assert ("pmgen hook: fix the findings above" in result.stderr) is not commits
+
+
+def test_a_commit_that_only_deletes_an_agent_is_checked(hooked: GitRepo) -> None:
+    """pre-commit passes no deleted file: pmgen-validate-all looks for deletions itself."""
+    hooked.git("rm", "-q", "delegation/agents/backend-developer.yml")
+    blocked = _run(hooked, "git", "commit", "-m", "Drop the backend agent")
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1, output
+    assert ("delegation/sprints/sprint-1/track-a/TASK.md:7:1: PM402 'agent': unknown agent "
+            "'backend-developer' (no delegation/agents/backend-developer.yml)") in output
