@@ -72,11 +72,15 @@ _TABLE = [
     ("PM412", "project root not found; references not checked", "warning"),
     # encoding
     ("PM501", "invalid UTF-8"),
-    ("PM502", "byte order mark"),
-    ("PM503", "CRLF line endings"),
+    # A whole-file BOM or CRLF reads the same to every tool and --fix makes it LF UTF-8:
+    # warnings, not a blocked commit. What changes the text stays an error (issue 10).
+    ("PM502", "byte order mark", "warning"),
+    ("PM503", "CRLF line endings", "warning"),
     ("PM504", "NUL byte"),
     ("PM505", "mojibake: UTF-8 read as cp1252"),
     ("PM506", "mojibake: UTF-8 read as Mac Roman"),
+    ("PM507", "mixed or CR line endings"),
+    ("PM508", "byte order mark inside the text"),
     # consistency
     ("PM601", "period ends before it starts"),
     ("PM602", "completed sprint with unchecked success criteria"),

@@ -1,4 +1,4 @@
-"""Encoding checks (PM501-PM506): the pure check and fix, the scenario fixtures through
+"""Encoding checks (PM501-PM508): the pure check and fix, the scenario fixtures through
 `pmgen validate`, and `pmgen validate --fix` end to end."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pmgen.checks import encoding, mojibake
 from pmgen.cli import main
 from pmgen.documents import parse
+from pmgen.findings import CODES
 
 # Copies of the real seed documents (what users write today): 002 is garbled throughout.
 SEEDS = FIXTURES / "encoding" / "seeds"
@@ -37,10 +38,15 @@ def _fix(raw: bytes) -> Any:
 CHECK_CASES = [
     (b"---\nid: a\n---\nclean\n", []),
     (b"\xef\xbb\xbf---\n", [(1, 1, "PM502", "byte order mark at the start of the file")]),
-    (b"a\nb \xef\xbb\xbf---\n", [(2, 3, "PM502", "byte order mark inside the text (were files "
+    (b"a\nb \xef\xbb\xbf---\n", [(2, 3, "PM508", "byte order mark inside the text (were files "
                                                "joined?)")]),
-    (b"a\r\nb\r\nc\n", [(1, 2, "PM503", "CRLF line endings on 2 lines of 3")]),
-    (b"a\nbb\rc\r", [(2, 3, "PM503", "CR line endings on 2 lines of 3")]),
+    (b"a\r\nb\r\nc", [(1, 2, "PM503", "CRLF line endings on 2 lines of 3")]),
+    (b"a\r\nb\r\nc\r\n", [(1, 2, "PM503", "CRLF line endings on 3 lines of 3")]),
+    (b"a\r\nb\r\nc\n", [(1, 2, "PM507", "mixed line endings: CRLF on 2 lines of 3")]),
+    (b"a\nbb\rc\r", [(2, 3, "PM507", "mixed line endings: CR on 2 lines of 3")]),
+    (b"a\rbb\rc", [(1, 2, "PM507", "CR line endings on 2 lines of 3")]),
+    (b"a\r\nb\rc\r\n", [(1, 2, "PM507", "mixed line endings: CRLF on 2 lines of 3"),
+                         (2, 2, "PM507", "mixed line endings: CR on 1 line of 3")]),
     (b"ab\x00cdefgh\n\x00\x00ijklmnop\n",
      [(1, 3, "PM504", "NUL byte"), (2, 1, "PM504", "2 NUL bytes")]),
     (b"caf\xe9 \xe9\n", [(1, 4, "PM501", "invalid UTF-8 byte \\xe9")]),
@@ -277,7 +283,29 @@ def test_encoding_fixture(
     want = expected(path)
     code, out = _run(capsys, str(path.relative_to(ROOT)))
     assert _triples(out) == want
-    assert code == (1 if want else 0)
+    assert code == (1 if any(CODES[c].severity == "error" for _, _, c in want) else 0)
+
+
+# A file that is valid but for a BOM or CRLF endings passes (issue 10); --strict fails it.
+WARNINGS_ONLY = ["bom.md", "bom-crlf.md", "crlf.md", "crlf-no-final-newline.md"]
+
+
+@pytest.mark.parametrize("name", WARNINGS_ONLY)
+def test_a_bom_or_crlf_alone_is_a_warning(
+    name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    rel = f"tests/fixtures/encoding/{name}"
+    code, out = _run(capsys, rel)
+    assert code == 0
+    assert [line.split()[1:3] for line in out.splitlines() if not line.startswith(" ")] \
+        == [[c, "warning:"] for _, _, c in expected(ROOT / rel)]
+    assert _run(capsys, "--strict", rel)[0] == 1
+
+
+@pytest.mark.parametrize("code", ["PM501", "PM504", "PM505", "PM506", "PM507", "PM508"])
+def test_what_changes_the_text_stays_an_error(code: str) -> None:
+    assert CODES[code].severity == "error"
 
 
 FULL_OUTPUT = {
@@ -296,8 +324,18 @@ FULL_OUTPUT = {
         '  hint: did you mean: "- It’s the team’s plan."?',
     ],
     "crlf.md": [
-        "tests/fixtures/encoding/crlf.md:1:4: PM503 CRLF line endings on 26 lines of 26",
+        "tests/fixtures/encoding/crlf.md:1:4: PM503 warning: CRLF line endings on 26 lines of 26",
         "  hint: plan files use LF line endings; run pmgen validate --fix",
+    ],
+    "mixed-line-endings.md": [
+        "tests/fixtures/encoding/mixed-line-endings.md:14:24: PM507 mixed line endings: CRLF on "
+        "2 lines of 28",
+        "  hint: plan files use LF line endings; run pmgen validate --fix",
+    ],
+    "bom-inside.md": [
+        "tests/fixtures/encoding/bom-inside.md:15:1: PM508 byte order mark inside the text (were "
+        "files joined?)",
+        "  hint: it is an invisible character here; run pmgen validate --fix",
     ],
     "invalid-utf8.md": [
         "tests/fixtures/encoding/invalid-utf8.md:14:44: PM501 invalid UTF-8 byte \\xe9",
@@ -305,7 +343,8 @@ FULL_OUTPUT = {
         'lait."; save the file as UTF-8',
     ],
     "bom.md": [
-        "tests/fixtures/encoding/bom.md:1:1: PM502 byte order mark at the start of the file",
+        "tests/fixtures/encoding/bom.md:1:1: PM502 warning: byte order mark at the start of the "
+        "file",
         "  hint: UTF-8 needs no BOM and it hides the front matter's '---'; run pmgen validate "
         "--fix",
     ],

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, GitRepo
-from plan_factory import write_plans
+from plan_factory import AGENT, TASK, write_plans
 from ruamel.yaml import YAML
 
 MANIFEST = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
@@ -161,7 +164,11 @@ def test_plain_hook_checks_what_is_staged_and_keeps_unstaged_edits(git_repo: Git
     assert done.returncode == 0, done.stdout + done.stderr
     assert git_repo.git("show", "HEAD:delegation/sprints/sprint-1/track-a/TASK.md") == later
     assert task.read_text() == bad
-    assert "pmgen hook" not in done.stderr
+    patch = Path(git_repo.git("rev-parse", "--absolute-git-dir").strip()) / "pmgen-unstaged.patch"
+    assert [line for line in done.stderr.splitlines() if "pmgen hook" in line] == [
+        f"pmgen hook: unstaged changes saved to {patch}; if this hook is killed, the next run "
+        "puts them back"]
+    assert not patch.exists()
 
 
 def test_plain_hook_puts_back_unstaged_deletions_and_binary_files(git_repo: GitRepo) -> None:
@@ -258,3 +265,296 @@ def test_plain_hook_puts_unstaged_edits_back_when_interrupted(git_repo: GitRepo)
     assert result.returncode != 0
     assert task.read_text() == unstaged
     assert git_repo.git("show", ":" + task.relative_to(git_repo.path).as_posix()) == staged
+
+
+# ---- merges (issue 10): each branch valid, the merge not ------------------------------
+
+def _track(track: str, port: int) -> str:
+    letter = track[-1].upper()
+    return (TASK.replace("track-a", track).replace("Track A", f"Track {letter}")
+            .replace("port: 8001", f"port: {port}").replace("feat/api", f"feat/{track}"))
+
+
+def _branches(repo: GitRepo) -> None:
+    """main: tracks a, b, c on ports 8001-8003 and an unused frontend agent. Branches:
+    port-b and port-c move track b, resp. c, to port 8005, port-c2 track c to 8006;
+    drop-agent deletes the frontend agent; use-agent gives track c to it; readme touches
+    no plan."""
+    paths = write_plans(repo.path)
+    repo.write("delegation/agents/frontend-developer.yml",
+               AGENT.format(id="frontend-developer", title="Frontend Developer"))
+    for track, port in (("track-b", 8002), ("track-c", 8003)):
+        repo.write(f"delegation/sprints/sprint-1/{track}/TASK.md", _track(track, port))
+    sections = "\n### Track B: Backend\n\nMore.\n\n### Track C: Backend\n\nMore.\n"
+    paths["sprint"].write_text(paths["sprint"].read_text() + sections)
+    repo.commit("Three tracks")
+    task = "delegation/sprints/sprint-1/{}/TASK.md"
+    changes = {
+        "port-b": (task.format("track-b"), "port: 8002", "port: 8005"),
+        "port-c": (task.format("track-c"), "port: 8003", "port: 8005"),
+        "port-c2": (task.format("track-c"), "port: 8003", "port: 8006"),
+        "use-agent": (task.format("track-c"), "agent: backend-developer",
+                      "agent: frontend-developer"),
+    }
+    for branch, (rel, old, new) in changes.items():
+        repo.git("checkout", "-q", "-b", branch, "main")
+        path = repo.path / rel
+        assert old in path.read_text()
+        path.write_text(path.read_text().replace(old, new))
+        repo.commit(branch)
+    repo.git("checkout", "-q", "-b", "drop-agent", "main")
+    (repo.path / "delegation/agents/frontend-developer.yml").unlink()
+    repo.commit("drop-agent")
+    repo.git("checkout", "-q", "-b", "readme", "main")
+    repo.write("README.md", "Plans.\n")
+    repo.commit("readme")
+
+
+BAD_MERGES = [
+    ("port-b", "port-c", "delegation/sprints/sprint-1/track-c/TASK.md:10:1: PM406 port 8005 "
+     "is also used by track-b (delegation/sprints/sprint-1/track-b/TASK.md)"),
+    # only a deletion is merged in: pre-commit passes no file for it
+    ("use-agent", "drop-agent", "delegation/sprints/sprint-1/track-c/TASK.md:7:1: PM402 "
+     "'agent': unknown agent 'frontend-developer' (no delegation/agents/frontend-developer.yml)"),
+    ("drop-agent", "use-agent", "delegation/sprints/sprint-1/track-c/TASK.md:7:1: PM402 "
+     "'agent': unknown agent 'frontend-developer' (no delegation/agents/frontend-developer.yml)"),
+]
+GOOD_MERGES = [("port-b", "use-agent"), ("drop-agent", "port-c"), ("port-c", "readme")]
+
+
+def _merge(repo: GitRepo, ours: str, theirs: str) -> subprocess.CompletedProcess[str]:
+    repo.git("checkout", "-q", ours)
+    return _run(repo, "git", "merge", "--no-edit", theirs)
+
+
+def _assert_refused(repo: GitRepo, ours: str, merged: subprocess.CompletedProcess[str],
+                    finding: str) -> None:
+    output = merged.stdout + merged.stderr
+    assert merged.returncode != 0, output
+    assert finding in output
+    assert "Not committing merge; use 'git commit' to complete the merge." in output
+    assert repo.git("rev-parse", "HEAD") == repo.git("rev-parse", ours)  # no merge commit
+    repo.git("merge", "--abort")
+
+
+def _assert_merged(repo: GitRepo, ours: str, theirs: str,
+                   merged: subprocess.CompletedProcess[str]) -> None:
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert repo.git("log", "-1", "--format=%P").split() == [
+        repo.git("rev-parse", ours + "@{1}").strip(), repo.git("rev-parse", theirs).strip()]
+
+
+@pytest.fixture
+def merge_framework(git_repo: GitRepo) -> GitRepo:
+    git_repo.write(".pre-commit-config.yaml", _config_from_manifest(
+        ["pmgen-validate", "pmgen-validate-all", "pmgen-no-transient-files"]))
+    _branches(git_repo)
+    installed = _run(git_repo, sys.executable, "-m", "pre_commit", "install",
+                     "-t", "pre-commit", "-t", "pre-merge-commit")
+    assert installed.returncode == 0, installed.stderr
+    return git_repo
+
+
+@pytest.fixture
+def merge_plain(git_repo: GitRepo) -> GitRepo:
+    _branches(git_repo)
+    hooks = git_repo.path / ".git" / "plain-hooks"  # untracked, so merges never touch it
+    hooks.mkdir()
+    for name in ("pre-commit", "pre-merge-commit"):
+        shutil.copy(ROOT / "hooks" / name, hooks / name)
+    git_repo.git("config", "core.hooksPath", str(hooks))
+    return git_repo
+
+
+@pytest.mark.parametrize("setup", ["merge_framework", "merge_plain"])
+@pytest.mark.parametrize(("ours", "theirs", "finding"), BAD_MERGES)
+def test_a_clean_merge_that_breaks_the_plans_is_refused(
+    request: pytest.FixtureRequest, setup: str, ours: str, theirs: str, finding: str
+) -> None:
+    repo: GitRepo = request.getfixturevalue(setup)
+    _assert_refused(repo, ours, _merge(repo, ours, theirs), finding)
+
+
+@pytest.mark.parametrize("setup", ["merge_framework", "merge_plain"])
+@pytest.mark.parametrize(("ours", "theirs"), GOOD_MERGES)
+def test_a_clean_merge_of_valid_plans_commits(
+    request: pytest.FixtureRequest, setup: str, ours: str, theirs: str
+) -> None:
+    repo: GitRepo = request.getfixturevalue(setup)
+    _assert_merged(repo, ours, theirs, _merge(repo, ours, theirs))
+
+
+@pytest.mark.parametrize("setup", ["merge_framework", "merge_plain"])
+def test_a_conflicted_merge_is_checked_when_its_resolution_is_committed(
+    request: pytest.FixtureRequest, setup: str
+) -> None:
+    """git runs no pre-merge-commit hook for a merge that stops on a conflict; the
+    pre-commit hook checks the resolution at `git commit`."""
+    repo: GitRepo = request.getfixturevalue(setup)
+    conflicted = _merge(repo, "port-c", "port-c2")  # 8005 or 8006 for track c
+    assert conflicted.returncode == 1
+    assert "CONFLICT (content)" in conflicted.stdout
+    task = repo.path / "delegation/sprints/sprint-1/track-c/TASK.md"
+    task.write_text(_track("track-c", 8001))  # resolved badly: track a's port
+    repo.git("add", "-A")
+    blocked = _run(repo, "git", "commit", "--no-edit")
+    assert blocked.returncode == 1
+    assert "track-c/TASK.md:10:1: PM406 port 8001 is also used by track-a" in (
+        blocked.stdout + blocked.stderr)
+    task.write_text(_track("track-c", 8006))
+    repo.git("add", "-A")
+    done = _run(repo, "git", "commit", "--no-edit")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(repo.git("log", "-1", "--format=%P").split()) == 2
+
+
+@pytest.mark.slow
+def test_manifest_checks_a_merge_as_a_consumer_gets_it(git_repo: GitRepo) -> None:
+    """The manifest's pmgen-validate-all as `pre-commit try-repo` installs it, at the
+    pre-merge-commit stage, on a merge that only deletes an agent a track names."""
+    _branches(git_repo)
+    git_repo.git("checkout", "-q", "use-agent")
+    git_repo.git("merge", "--no-commit", "--no-ff", "drop-agent")
+    result = _run(git_repo, sys.executable, "-m", "pre_commit", "try-repo", str(ROOT),
+                  "pmgen-validate-all", "--hook-stage", "pre-merge-commit")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "track-c/TASK.md:7:1: PM402 'agent': unknown agent 'frontend-developer'" in output
+
+
+# ---- a plain hook killed outright (issue 10): the unstaged changes come back ----------
+
+def _kill_hook_while_validating(repo: GitRepo) -> tuple[Path, bytes, bytes, str]:
+    """Commit with a staged and an unstaged edit, and kill -9 the whole commit (git, the
+    hook, pmgen) while pmgen validates. Returns the task, its staged and unstaged bytes,
+    and what the hook printed."""
+    task = _plain_hooked(repo)
+    staged = task.read_bytes().replace(b"Build the API.", b"Build the API, then document it.")
+    task.write_bytes(staged)
+    repo.git("add", str(task))
+    unstaged = staged.replace(b"## Mission\n", b"## Mission\n\nAn unstaged note \xe2\x9c\x85\n") \
+        + b"no final newline"
+    task.write_bytes(unstaged)
+    scratch = repo.path / ".git" / "test-scratch"  # untracked, and this test's own
+    fake = scratch / "bin"
+    fake.mkdir(parents=True)
+    started = scratch / "validating"
+    (fake / "pmgen").write_text(f"#!/bin/sh\ntouch '{started}'\nsleep 60\n")
+    (fake / "pmgen").chmod(0o755)
+    env = {**repo.env, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+    log = scratch / "hook-output"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(["git", "commit", "-m", "Killed"], cwd=repo.path, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    return task, staged, unstaged, log.read_text()
+
+
+def test_plain_hook_killed_mid_run_says_where_the_edits_are_and_puts_them_back(
+    git_repo: GitRepo,
+) -> None:
+    task, staged, unstaged, output = _kill_hook_while_validating(git_repo)
+    patch = Path(git_repo.git("rev-parse", "--absolute-git-dir").strip()) / "pmgen-unstaged.patch"
+    assert (f"pmgen hook: unstaged changes saved to {patch}; if this hook is killed, the next "
+            "run puts them back") in output
+    assert task.read_bytes() == staged  # no trap ran: the edit is only in the patch now
+    assert patch.is_file()
+
+    again = _run(git_repo, "git", "commit", "-m", "Document the API")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert ("pmgen hook: put back the unstaged changes an interrupted run saved in "
+            f"{patch}") in again.stderr
+    assert task.read_bytes() == unstaged  # byte for byte
+    assert not patch.exists()
+    rel = task.relative_to(git_repo.path).as_posix()
+    assert git_repo.git("show", f"HEAD:{rel}").encode() == staged
+
+
+def test_plain_hook_keeps_a_saved_patch_that_no_longer_applies(git_repo: GitRepo) -> None:
+    task, staged, unstaged, _ = _kill_hook_while_validating(git_repo)
+    patch = Path(git_repo.git("rev-parse", "--absolute-git-dir").strip()) / "pmgen-unstaged.patch"
+    saved = patch.read_bytes()
+    task.write_bytes(staged.replace(b"## Mission\n", b"## Mission\n\nRewritten meanwhile.\n"))
+    blocked = _run(git_repo, "git", "commit", "-m", "Meanwhile")
+    assert blocked.returncode == 1
+    assert blocked.stderr.splitlines() == [
+        f"pmgen hook: unstaged changes saved by an interrupted run in {patch} do not apply "
+        "to your working tree any more; the file is kept.",
+        f"  apply them by hand:  cd {git_repo.path} && git apply --reject {patch} (hunks "
+        f"that do not apply go to *.rej files), then: rm {patch}",
+        f"  or, if you do not want them:  rm {patch}",
+        f"pmgen hook: commit blocked until {patch} is gone",
+    ]
+    assert patch.read_bytes() == saved
+    # what the message says to do works
+    task.write_bytes(staged)
+    subprocess.run(["git", "apply", "--reject", str(patch)], cwd=git_repo.path, check=True)
+    assert task.read_bytes() == unstaged
+    patch.unlink()
+    done = _run(git_repo, "git", "commit", "-m", "Document the API")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert task.read_bytes() == unstaged
+
+
+def test_plain_hook_drops_a_saved_patch_whose_changes_are_back_already(
+    git_repo: GitRepo,
+) -> None:
+    task, _, unstaged, _ = _kill_hook_while_validating(git_repo)
+    patch = Path(git_repo.git("rev-parse", "--absolute-git-dir").strip()) / "pmgen-unstaged.patch"
+    task.write_bytes(unstaged)  # the user put them back by hand
+    done = _run(git_repo, "git", "commit", "-m", "Document the API")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "put back" not in done.stderr
+    assert task.read_bytes() == unstaged
+    assert not patch.exists()
+
+
+# ---- line endings and BOM through the hooks (issue 10) --------------------------------
+
+ENCODINGS = [
+    # (how the task is saved, committed?, the line the user sees)
+    (lambda b: b.replace(b"\n", b"\r\n"), True,
+     "delegation/sprints/sprint-1/track-a/TASK.md:1:4: PM503 warning: CRLF line endings on "
+     "30 lines of 30"),
+    (lambda b: b"\xef\xbb\xbf" + b, True,
+     "delegation/sprints/sprint-1/track-a/TASK.md:1:1: PM502 warning: byte order mark at the "
+     "start of the file"),
+    (lambda b: b.replace(b"\n", b"\r\n", 3), False,
+     "delegation/sprints/sprint-1/track-a/TASK.md:1:4: PM507 mixed line endings: CRLF on 3 "
+     "lines of 30"),
+]
+
+
+@pytest.mark.parametrize("framework", [True, False], ids=["pre-commit", "plain"])
+@pytest.mark.parametrize(("save", "commits", "line"), ENCODINGS, ids=["crlf", "bom", "mixed"])
+def test_a_crlf_or_bom_plan_commits_with_the_warning_shown(
+    request: pytest.FixtureRequest, framework: bool, save: Any, commits: bool, line: str
+) -> None:
+    if framework:
+        repo: GitRepo = request.getfixturevalue("hooked")
+    else:
+        repo = request.getfixturevalue("git_repo")
+        _plain_hooked(repo)
+    task = repo.path / "delegation/sprints/sprint-1/track-a/TASK.md"
+    task.write_bytes(save(task.read_bytes()))
+    repo.git("add", "-A")
+    result = _run(repo, "git", "commit", "-m", "Saved on Windows")
+    output = result.stdout + result.stderr
+    assert result.returncode == (0 if commits else 1), output
+    assert line in output.splitlines()
+    assert (repo.git("log", "-1", "--format=%s").strip() == "Saved on Windows") is commits
+
+
+def test_a_commit_that_only_deletes_an_agent_is_checked(hooked: GitRepo) -> None:
+    """pre-commit passes no deleted file: pmgen-validate-all looks for deletions itself."""
+    hooked.git("rm", "-q", "delegation/agents/backend-developer.yml")
+    blocked = _run(hooked, "git", "commit", "-m", "Drop the backend agent")
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1, output
+    assert ("delegation/sprints/sprint-1/track-a/TASK.md:7:1: PM402 'agent': unknown agent "
+            "'backend-developer' (no delegation/agents/backend-developer.yml)") in output

@@ -136,8 +136,30 @@ def _mojibake(doc: Document, number: int, content: bytes) -> Finding | None:
     )
 
 
+def _line_endings(doc: Document, lines: list[tuple[bytes, bytes]]) -> list[Finding]:
+    """PM503 when every line ends with CRLF (the last may have no ending), else PM507 per
+    kind of non-LF ending: a mix of endings, or CR (which most tools do not take for one)."""
+    kinds = {end for _, end in lines[:-1]} | ({lines[-1][1]} - {b""} if lines else set())
+    mixed = len(kinds) > 1
+    found = []
+    for ending, name in ((b"\r\n", "CRLF"), (b"\r", "CR")):
+        numbers = [n for n, (_, end) in enumerate(lines, start=1) if end == ending]
+        if not numbers:
+            continue
+        first = numbers[0]
+        code = "PM503" if kinds == {b"\r\n"} else "PM507"
+        found.append(doc.finding(
+            first, _col(lines[first - 1][0], len(lines[first - 1][0])), code,
+            (f"mixed line endings: {name}" if mixed else f"{name} line endings")
+            + f" on {_plural(len(numbers), 'line')} of {len(lines)}",
+            "plan files use LF line endings; run pmgen validate --fix",
+            fixable=True,
+        ))
+    return found
+
+
 def check(doc: Document, ctx: Context) -> list[Finding]:
-    """PM501-PM506 findings for one document's raw bytes."""
+    """PM501-PM508 findings for one document's raw bytes."""
     raw = doc.raw
     if _utf16_like(raw):
         return [doc.finding(
@@ -154,20 +176,11 @@ def check(doc: Document, ctx: Context) -> list[Finding]:
         ))
         raw = raw[len(BOM):]
     lines = _lines(raw)
-    for ending, name in ((b"\r\n", "CRLF"), (b"\r", "CR")):
-        numbers = [n for n, (_, end) in enumerate(lines, start=1) if end == ending]
-        if numbers:
-            first = numbers[0]
-            findings.append(doc.finding(
-                first, _col(lines[first - 1][0], len(lines[first - 1][0])), "PM503",
-                f"{name} line endings on {_plural(len(numbers), 'line')} of {len(lines)}",
-                "plan files use LF line endings; run pmgen validate --fix",
-                fixable=True,
-            ))
+    findings.extend(_line_endings(doc, lines))
     for number, (content, _) in enumerate(lines, start=1):
         if BOM in content:  # files joined with cat: the second one's BOM is now inside
             findings.append(doc.finding(
-                number, _col(content, content.index(BOM)), "PM502",
+                number, _col(content, content.index(BOM)), "PM508",
                 "byte order mark inside the text (were files joined?)",
                 "it is an invisible character here; run pmgen validate --fix", fixable=True,
             ))
