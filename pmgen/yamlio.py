@@ -20,7 +20,9 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 MAX_EXPANDED_NODES = 20_000
-MAX_DEPTH = 64
+# Nesting deeper than this is refused (PM109) at the line where it gets too deep; plan
+# front matter needs four or five levels, and ruamel's recursion ends near 300 (issue 10).
+MAX_DEPTH = 100
 
 
 def _make_yaml() -> YAML:
@@ -67,7 +69,7 @@ _YAML.representer.add_representer(str, _represent_str)
 class YamlProblem(Exception):
     """Why a YAML text could not be loaded; ``line``/``col`` are 1-based within the text."""
 
-    kind: str  # "syntax" | "duplicate" | "tab" | "bomb" | "not-mapping"
+    kind: str  # "syntax" | "duplicate" | "tab" | "bomb" | "deep" | "not-mapping"
     message: str
     line: int
     col: int
@@ -83,9 +85,32 @@ def _tab_problem(text: str) -> YamlProblem | None:
     return None
 
 
+class _TooDeep(Exception):
+    pass
+
+
+def _deep_problem(text: str) -> YamlProblem:
+    """Where the text nests deeper than MAX_DEPTH, from the parser's event stream (a loop,
+    not a recursion: it finds the place that made the composer recurse too deep)."""
+    line, col, depth = 1, 1, 0
+    try:
+        for event in _YAML.parse(text):
+            name = type(event).__name__
+            if name in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line, col = event.start_mark.line + 1, event.start_mark.column + 1
+                    break
+            elif name in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+    except YAMLError:
+        pass
+    return YamlProblem("deep", f"YAML nested more than {MAX_DEPTH} levels deep", line, col)
+
+
 def _expanded_size(node: Any, memo: dict[int, int], depth: int = 0) -> int:
     if depth > MAX_DEPTH:
-        return MAX_EXPANDED_NODES + 1
+        raise _TooDeep
     key = id(node)
     if key in memo:
         return memo[key]
@@ -121,9 +146,15 @@ def load(text: str) -> Any:
             message = message.replace("found duplicate key", "duplicate key")
             message = message.split(" with value")[0]
         raise YamlProblem(kind, message, line, col) from None
-    except (YAMLError, RecursionError, ValueError) as exc:
+    except RecursionError:
+        raise _deep_problem(text) from None
+    except (YAMLError, ValueError) as exc:
         raise YamlProblem("syntax", str(exc).splitlines()[0] or "invalid YAML", 1, 1) from None
-    if _expanded_size(data, {}) > MAX_EXPANDED_NODES:
+    try:
+        size = _expanded_size(data, {})
+    except _TooDeep:
+        raise _deep_problem(text) from None
+    if size > MAX_EXPANDED_NODES:
         raise YamlProblem(
             "bomb",
             f"front matter expands to more than {MAX_EXPANDED_NODES} nodes (aliases?)",
@@ -188,6 +219,36 @@ def to_plain(node: Any) -> Any:
     if isinstance(node, float):
         return float(node)
     return node
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_locations(data: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Key paths of the strings (keys or values) in plain data that hold a lone surrogate."""
+    found: list[tuple[Any, ...]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and _SURROGATE_RE.search(key):
+                found.append((*loc, key))
+            found += surrogate_locations(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += surrogate_locations(value, (*loc, index))
+    elif isinstance(data, str) and _SURROGATE_RE.search(data):
+        found.append(loc)
+    return found
+
+
+def replace_surrogates(data: Any) -> Any:
+    """Plain data with every lone surrogate replaced by U+FFFD (text any output can hold)."""
+    if isinstance(data, dict):
+        return {replace_surrogates(k): replace_surrogates(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [replace_surrogates(v) for v in data]
+    if isinstance(data, str):
+        return _SURROGATE_RE.sub("\ufffd", data)
+    return data
 
 
 def compose(text: str) -> Any:
