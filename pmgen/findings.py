@@ -42,6 +42,7 @@ _TABLE = [
     ("PM108", "plan file too large"),
     ("PM109", "YAML nested too deep"),
     ("PM110", "lone surrogate escape"),
+    ("PM111", "symbolic link leads outside the repository"),
     # schema
     ("PM201", "unknown key"),
     ("PM202", "missing required key"),
