@@ -32,11 +32,11 @@ _ESCAPE_RE = re.compile(r"\\[uU]")  # only a \u escape in a quoted scalar makes 
 
 # Path (relative to the plans folder) -> kind. Order matters: first match wins.
 KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("sprint", re.compile(r"^sprints/(?P<sprint>[^/]+)/SPRINT\.md$")),
-    ("task", re.compile(r"^sprints/(?P<sprint>[^/]+)/(?P<id>[^/]+)/TASK\.md$")),
-    ("agent", re.compile(r"^agents/(?P<id>[^/]+)\.ya?ml$")),
-    ("adr", re.compile(r"^adr/(?P<id>[^/]+)\.md$")),
-    ("bug", re.compile(r"^backlog/(?P<id>[^/]+)\.md$")),
+    ("sprint", re.compile(r"^sprints/(?P<sprint>[^/]+)/SPRINT\.md\Z")),
+    ("task", re.compile(r"^sprints/(?P<sprint>[^/]+)/(?P<id>[^/]+)/TASK\.md\Z")),
+    ("agent", re.compile(r"^agents/(?P<id>[^/]+)\.ya?ml\Z")),
+    ("adr", re.compile(r"^adr/(?P<id>[^/]+)\.md\Z")),
+    ("bug", re.compile(r"^backlog/(?P<id>[^/]+)\.md\Z")),
 ]
 
 _YAML_PROBLEM_CODES = {

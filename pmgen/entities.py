@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 MAX_ID = 80
 MAX_TEXT = 200
-_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*\Z")
 _SHELL_CHARS = set("$`;&|<>()*?[]{}!~'\"#%^=,\\ \t")
 
 PREFIXES: dict[str, str] = {"s": "sprint", "t": "task", "a": "agent", "adr": "adr", "bug": "bug"}

@@ -71,7 +71,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
 _TAG = "tag:yaml.org,2002:"
 _SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"),
                    ".nan": float("nan")}
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
 def _int(text: str) -> int:
@@ -155,7 +155,7 @@ _MEMO_LIMIT = 100_000
 
 
 # Top-level "key: value" lines whose value is a plain scalar of unambiguous characters.
-_SIMPLE_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ ]+([A-Za-z0-9_.][A-Za-z0-9_. /+-]*?)[ ]*$")
+_SIMPLE_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ ]+([A-Za-z0-9_.][A-Za-z0-9_. /+-]*?)[ ]*\Z")
 _NEXT_OK = re.compile(r"^(?:[A-Za-z_#]|$)")  # the next line starts a key, a comment, or ends
 _LAST: dict[str, tuple[list[str], dict[str, Any]]] = {}
 # The last front matter of any file by its number of lines: files made from one template

@@ -28,7 +28,7 @@ TEMPLATES = {
     "teardown": "provision/teardown.sh.j2",
     "override": "provision/docker-compose.override.yml.j2",
 }
-_ENV_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ENV_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 _COMPOSE_KEY = "COMPOSE_PROJECT_NAME"
 
 
