@@ -60,7 +60,16 @@ def environment(schema_dir: Path | None, mark_data: bool = False) -> SandboxedEn
     # own escapes <>&' as \u003c... (for HTML) and writes a non-BMP character as a
     # surrogate pair, which YAML reads as two invalid characters (issue 6).
     env.filters["tojson"] = _tojson
+    # `yaml_str` writes a text key (an id) as YAML would read it back as text: `2.10`
+    # quoted, since a plain 2.10 is the number 2.1 (issue 10).
+    env.filters["yaml_str"] = _yaml_str
     return env
+
+
+def _yaml_str(value: Any) -> str:
+    from pmgen.yamlio import scalar
+
+    return scalar(value)
 
 
 def _tojson(value: Any) -> str:

@@ -270,6 +270,13 @@ def dump(data: Any) -> str:
     return stream.getvalue()
 
 
+def scalar(value: str) -> str:
+    """``value`` as one YAML scalar, quoted when a reader would take it for anything but
+    this text (``2.10``, ``007``, ``yes``, ``a: b``): what templates write after ``id:``."""
+    text = dump([str(value)]).strip()
+    return text[2:] if text.startswith("- ") else text
+
+
 def atomic_write(
     path: Path, data: bytes, expected: bytes | None = None, create: bool = False
 ) -> None:
