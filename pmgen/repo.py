@@ -78,6 +78,11 @@ class Repo:
             return path.as_posix()
 
     def plans_rel(self, path: Path) -> str | None:
+        # By the path's own name first: a link in the plans folder is the plan it is named
+        # as (wherever in the repository its target is), as plan_files() lists it.
+        lexical = Path(os.path.abspath(path))
+        if lexical.is_relative_to(self.plans):
+            return lexical.relative_to(self.plans).as_posix()
         try:
             return self.resolve(path).relative_to(self.resolve(self.plans)).as_posix()
         except ValueError:
