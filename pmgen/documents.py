@@ -27,7 +27,7 @@ MAX_PLAN_BYTES = 1_000_000
 # deeper Markdown nesting costs the site's Markdown renderer time and memory that grow
 # faster than the text (PM307), so such a body is reported and not parsed.
 MAX_BODY_NESTING = 100
-_DEEP_LINE_RE = re.compile(r"^[ \t>]{%d,}" % (MAX_BODY_NESTING + 1), re.M)
+_DEEP_LINE_RE = re.compile(rf"^[ \t>]{{{MAX_BODY_NESTING + 1},}}", re.M)
 _ESCAPE_RE = re.compile(r"\\[uU]")  # only a \u escape in a quoted scalar makes a surrogate
 
 # Path (relative to the plans folder) -> kind. Order matters: first match wins.
