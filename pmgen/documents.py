@@ -26,8 +26,13 @@ MAX_PLAN_BYTES = 1_000_000
 # At most this many characters of indentation and '>' markers before a body line's text:
 # deeper Markdown nesting costs the site's Markdown renderer time and memory that grow
 # faster than the text (PM307), so such a body is reported and not parsed.
+# The same bound holds for a run of emphasis markers ('*' or '_'): Python-Markdown (the
+# site) nests emphasis by recursion and fails with RecursionError near 2,000.
 MAX_BODY_NESTING = 100
-_DEEP_LINE_RE = re.compile(rf"^[ \t>]{{{MAX_BODY_NESTING + 1},}}", re.M)
+_OVER = f"{{{MAX_BODY_NESTING + 1},}}"  # regex: more than MAX_BODY_NESTING
+_DEEP_LINE_RE = re.compile(rf"^[ \t>]{_OVER}")
+_RUN_RE = re.compile(rf"\*{_OVER}|_{_OVER}")
+_DEEP_RE = re.compile(rf"^[ \t>]{_OVER}|\*{_OVER}|_{_OVER}", re.M)
 _ESCAPE_RE = re.compile(r"\\[uU]")  # only a \u escape in a quoted scalar makes a surrogate
 
 # Path (relative to the plans folder) -> kind. Order matters: first match wins.
@@ -179,7 +184,7 @@ def parse(
         assert not isinstance(split, str)
         yaml_text, doc.yaml_offset, doc.body, doc.body_line = split
     doc.yaml_text = yaml_text
-    if doc.body and _DEEP_LINE_RE.search(doc.body):
+    if doc.body and _DEEP_RE.search(doc.body):
         _bound_body(doc)
     if fast:
         from pmgen.history_yaml import _Unsure, fast_load
@@ -236,17 +241,24 @@ def _bound_body(doc: Document) -> None:
     blocks); the body is then not parsed by anyone (issue 10: 5,000 nested quotes or list
     items took minutes and gigabytes to render)."""
     lines = doc.body.split("\n")
-    deep = [i for i, line in enumerate(lines) if _DEEP_LINE_RE.match(line)]
+    deep = [i for i, line in enumerate(lines) if _DEEP_RE.search(line)]
     fences = _fenced_lines(lines) if deep else set()
     for index in deep:
+        line = lines[index]
         if index in fences:
             continue
-        line = lines[index]
-        width = len(line) - len(line.lstrip(" \t>"))
+        col, message = 1, ""
+        if _DEEP_LINE_RE.match(line):
+            width = len(line) - len(line.lstrip(" \t>"))
+            message = f"{width} characters of indentation and '>' markers"
+        else:
+            run = _RUN_RE.search(line)
+            if run is None or not line.strip(" " + run.group(0)[0]):
+                continue  # a whole line of '*' or '_' is a thematic break, not emphasis
+            col, message = run.start() + 1, f"a run of {len(run.group(0))} '{run.group(0)[0]}'"
         doc.findings.append(doc.finding(
-            doc.body_line + index, 1, "PM307",
-            f"Markdown nested too deep: {width} characters of indentation and '>' markers "
-            f"(at most {MAX_BODY_NESTING})",
+            doc.body_line + index, col, "PM307",
+            f"Markdown nested too deep: {message} (at most {MAX_BODY_NESTING})",
             "flatten the nesting; the body is not read (or published) until it is",
         ))
         doc.body, doc.skipped = "", True
