@@ -155,7 +155,7 @@ _MEMO_LIMIT = 100_000
 
 
 # Top-level "key: value" lines whose value is a plain scalar of unambiguous characters.
-_SIMPLE_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ ]+([A-Za-z0-9_.][A-Za-z0-9_. /+-]*?)[ ]*\Z")
+_SIMPLE_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ ]+([A-Za-z0-9_.][A-Za-z0-9_. /+-]*?)[ ]*$")
 _NEXT_OK = re.compile(r"^(?:[A-Za-z_#]|$)")  # the next line starts a key, a comment, or ends
 _LAST: dict[str, tuple[list[str], dict[str, Any]]] = {}
 # The last front matter of any file by its number of lines: files made from one template

@@ -86,7 +86,8 @@ def test_a_plan_of_exactly_the_limit_is_read(plans: GitRepo, capsys: pytest.Capt
     ">" * 5000 + " deep\n",
     "".join("  " * i + "- item\n" for i in range(600)),
     "".join("> " * i + "text\n\n" for i in range(400)),
-], ids=["5000-quotes", "600-list-items", "400-quote-lines"])
+    "x" + "*" * 50_000 + "y" + "*" * 50_000 + "\n",
+], ids=["5000-quotes", "600-list-items", "400-quote-lines", "100k-stars"])
 def test_a_body_nested_too_deep_is_a_finding_and_the_site_still_builds(
     plans: GitRepo, capsys: pytest.CaptureFixture[str], body: str
 ) -> None:
@@ -95,10 +96,11 @@ def test_a_body_nested_too_deep_is_a_finding_and_the_site_still_builds(
     path.write_text(text + "\n" + body, encoding="utf-8")
     line = text.count("\n") + 2 + next(
         i for i, b in enumerate(body.split("\n"))
-        if len(b) - len(b.lstrip(" >")) > MAX_BODY_NESTING)
+        if len(b) - len(b.lstrip(" >")) > MAX_BODY_NESTING or "*" * 101 in b)
     code, out = validate(plans, capsys, TASK)
     assert code == 1
-    assert f"{TASK}:{line}:1: PM307 Markdown nested too deep: " in out
+    col = 2 if body.startswith("x") else 1
+    assert f"{TASK}:{line}:{col}: PM307 Markdown nested too deep: " in out
     assert "(at most 100)\n  hint: flatten the nesting; the body is not read" in out
     start = time.monotonic()
     result = mkdocs_build(plans)
@@ -106,12 +108,13 @@ def test_a_body_nested_too_deep_is_a_finding_and_the_site_still_builds(
     assert time.monotonic() - start < 60
 
 
-def test_deep_indentation_inside_a_code_fence_is_not_nesting(
+def test_deep_indentation_in_a_code_fence_or_a_long_rule_is_not_nesting(
     plans: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = plans.path / TASK
     path.write_text(path.read_text(encoding="utf-8")
-                    + "\n```json\n" + " " * 120 + "{}\n```\n", encoding="utf-8")
+                    + "\n```json\n" + " " * 120 + "{}\n" + "*" * 300 + "y" + "*" * 300
+                    + "\n```\n\n" + "_" * 200 + "\n", encoding="utf-8")
     assert validate(plans, capsys, TASK) == (0, "")
 
 
