@@ -78,7 +78,7 @@ def environment(schema_dir: Path | None, mark_data: bool = False) -> SandboxedEn
 def _yaml_str(value: Any) -> str:
     from pmgen.yamlio import scalar
 
-    return scalar(value)
+    return scalar(str(value))
 
 
 def _tojson(value: Any) -> str:

@@ -6,6 +6,7 @@ of the expanded tree, memoised per node, before anything walks it.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -270,10 +271,24 @@ def dump(data: Any) -> str:
     return stream.getvalue()
 
 
+# Text that every YAML reader (1.1 or 1.2) takes as this text when written plain: a letter
+# first, then letters, digits and ._/- (`sprint-2.33`, `track-a`), but no word that a
+# reader resolves (`yes`, `null`, `y`). Checked before dumping: templates write an id per
+# rendered document and the structure check renders one per validated plan.
+_PLAIN_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*\Z")
+_RESOLVED_WORDS = frozenset(
+    "y yes n no on off true false null nan inf".split()
+)
+
+
+@functools.lru_cache(maxsize=4096)
 def scalar(value: str) -> str:
     """``value`` as one YAML scalar, quoted when a reader would take it for anything but
     this text (``2.10``, ``007``, ``yes``, ``a: b``): what templates write after ``id:``."""
-    text = dump([str(value)]).strip()
+    value = str(value)
+    if _PLAIN_SAFE.match(value) and value.lower() not in _RESOLVED_WORDS:
+        return value
+    text = dump([value]).strip()
     return text[2:] if text.startswith("- ") else text
 
 
