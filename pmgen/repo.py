@@ -15,10 +15,13 @@ PLAN_SUFFIXES = (".md", ".yml", ".yaml")
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Command-line paths -> files: a folder stands for every plan-like file in it."""
+    """Command-line paths -> files: a folder stands for every plan-like file in it.
+
+    A folder named like a plan (``SPRINT.md/``) is where a plan is expected: it is kept,
+    and reading it says it is a folder (never a silent empty run)."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and path.suffix not in PLAN_SUFFIXES:
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES))
         else:
             files.append(path)

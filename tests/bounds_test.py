@@ -184,6 +184,10 @@ def test_a_fifo_a_folder_or_a_device_is_not_read(
     assert capsys.readouterr().err == f"pmgen: {fifo}: cannot read: not a regular file\n"
     assert main(["validate", "/dev/null"]) == 1
     assert capsys.readouterr().err == "pmgen: /dev/null: cannot read: not a regular file\n"
+    folder = plans.path / "delegation/backlog/bug-1.md"
+    folder.mkdir()
+    assert main(["validate", str(folder)]) == 1
+    assert capsys.readouterr().err == f"pmgen: {folder}: cannot read: a folder\n"
 
 
 def test_an_unreadable_file_is_a_clear_error(
