@@ -164,7 +164,15 @@ def _existing(repo: Repo, entity: Entity) -> Path | None:
 
 
 def _declared_id(path: Path) -> str | None:
-    match = re.search(r"^id:\s*['\"]?([^'\"\s#]+)", path.read_text("utf-8", "replace"), re.M)
+    from pmgen.documents import read_bytes
+
+    try:
+        raw = read_bytes(path)  # the one reader: a FIFO named like an ADR must not hang
+    except OSError:
+        return None
+    if isinstance(raw, int):
+        return None
+    match = re.search(r"^id:\s*['\"]?([^'\"\s#]+)", raw.decode("utf-8", "replace"), re.M)
     return match.group(1) if match else None
 
 

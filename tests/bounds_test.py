@@ -190,6 +190,24 @@ def test_a_fifo_a_folder_or_a_device_is_not_read(
     assert capsys.readouterr().err == f"pmgen: {folder}: cannot read: a folder\n"
 
 
+def test_a_fifo_named_by_a_plan_or_like_an_adr_does_not_hang_init(
+    plans: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    os.mkfifo(plans.path / "fifo.md")
+    path = plans.path / TASK
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "container_prefix: track-a\n", "container_prefix: track-a\nreferences:\n"
+        "  - path: fifo.md\n"), encoding="utf-8")
+    (plans.path / "delegation/adr").mkdir()
+    os.mkfifo(plans.path / "delegation/adr/adr-0001-fifo.md")
+    start = time.monotonic()
+    code, out = run(plans, capsys, "init", "T:sprint-1/track-a")
+    assert code == 0 and "not a regular file" in out
+    code, out = run(plans, capsys, "init", "ADR:adr-0001")
+    assert code in (0, 1) and "internal error" not in out, out
+    assert time.monotonic() - start < 10
+
+
 def test_an_unreadable_file_is_a_clear_error(
     plans: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
