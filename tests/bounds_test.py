@@ -203,7 +203,7 @@ def test_a_fifo_named_by_a_plan_or_like_an_adr_does_not_hang_init(
     start = time.monotonic()
     code, out = run(plans, capsys, "init", "T:sprint-1/track-a")
     assert code == 0 and "not a regular file" in out
-    code, out = run(plans, capsys, "init", "ADR:adr-0001")
+    code, out = run(plans, capsys, "history", "adr-0001")
     assert code in (0, 1) and "internal error" not in out, out
     assert time.monotonic() - start < 10
 
