@@ -86,6 +86,8 @@ def fix(repo: Repo, paths: Sequence[Path] | None = None) -> list[tuple[str, str]
     changed: list[tuple[str, str]] = []
     ctx = context(repo)
     for doc in _targets(repo, paths, ctx):
+        if doc.skipped and not doc.raw:
+            continue  # not read (too large, a link leading outside): nothing to repair
         current = doc
         for fixer in FIXERS.values():
             result = fixer(current, ctx)

@@ -68,6 +68,9 @@ def test_a_plan_larger_than_the_limit_is_one_finding_fast(
     code, out = run(plans, capsys, "init", "T:sprint-1/track-a")
     assert code == 1
     assert out.startswith(f"pmgen: {TASK}: 1:1: PM108 plan file too large")
+    before = path.read_bytes()
+    assert run(plans, capsys, "validate", "--fix")[0] == 1
+    assert path.read_bytes() == before
     code, out = run(plans, capsys, "init", "S:sprint-1")
     assert code == 0 and f"_invalid: {TASK}_" in out
     result = mkdocs_build(plans)
