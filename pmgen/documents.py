@@ -288,7 +288,8 @@ def _surrogates(doc: Document) -> None:
     assert doc.data is not None
     for loc in yamlio.surrogate_locations(doc.data):
         line, col = doc.key_position(loc)
-        key = ".".join(str(part) for part in loc) or "front matter"
+        key = yamlio.replace_surrogates(
+            "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip("."))
         doc.findings.append(doc.finding(
             line, col, "PM110",
             f"'{key}' holds an escape for a lone surrogate (half of a UTF-16 pair)",
