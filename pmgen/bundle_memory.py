@@ -20,7 +20,7 @@ from pmgen.errors import PmgenError
 from pmgen.outline import checklist
 
 MEMORY_LIMIT = 20  # latest events kept in a bundle; older ones are the first history trimmed
-_HASH_RE = re.compile(r"^[0-9a-f]{12,64}$")
+_HASH_RE = re.compile(r"^[0-9a-f]{12,64}\Z")
 
 
 def subjects_match(entity: Entity, subject: str) -> bool:

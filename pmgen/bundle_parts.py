@@ -36,9 +36,12 @@ class Content:
 
 def _model(doc: Document, what: str) -> Any:
     if doc.model is None:
+        why = f"the {what} has errors in its front matter"
+        if doc.skipped and doc.findings:  # not read at all (PM108): say why
+            first = doc.findings[0]
+            why = f"{first.line}:{first.col}: {first.code} {first.message}"
         raise PmgenError(
-            f"{doc.rel}: the {what} has errors in its front matter; no bundle can be built",
-            f"run: pmgen validate {doc.rel}",
+            f"{doc.rel}: {why}; no bundle can be built", f"run: pmgen validate {doc.rel}",
         )
     return doc.model
 

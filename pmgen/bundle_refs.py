@@ -110,6 +110,9 @@ def reference(repo_root: Path, project_root: str, ref: Reference) -> dict[str, A
     if path.is_dir():
         item["missing"] = "is a folder, not a file"
         return item
+    if path.exists() and not path.is_file():  # a FIFO would block the bundle forever
+        item["missing"] = "not a regular file"
+        return item
     try:
         raw = path.read_bytes()
     except OSError:

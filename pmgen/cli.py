@@ -95,9 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except PmgenError as exc:
-        click.echo(f"pmgen: {exc.message}", err=True)
+        from pmgen.report import printable
+
+        click.echo(printable(f"pmgen: {exc.message}", keep="\n"), err=True)
         if exc.hint:
-            click.echo(f"  hint: {exc.hint}", err=True)
+            click.echo(printable(f"  hint: {exc.hint}", keep="\n"), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 MAX_ID = 80
 MAX_TEXT = 200
-_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*\Z")
 _SHELL_CHARS = set("$`;&|<>()*?[]{}!~'\"#%^=,\\ \t")
 
 PREFIXES: dict[str, str] = {"s": "sprint", "t": "task", "a": "agent", "adr": "adr", "bug": "bug"}
@@ -164,7 +164,15 @@ def _existing(repo: Repo, entity: Entity) -> Path | None:
 
 
 def _declared_id(path: Path) -> str | None:
-    match = re.search(r"^id:\s*['\"]?([^'\"\s#]+)", path.read_text("utf-8", "replace"), re.M)
+    from pmgen.documents import read_bytes
+
+    try:
+        raw = read_bytes(path)  # the one reader: a FIFO named like an ADR must not hang
+    except OSError:
+        return None
+    if isinstance(raw, int):
+        return None
+    match = re.search(r"^id:\s*['\"]?([^'\"\s#]+)", raw.decode("utf-8", "replace"), re.M)
     return match.group(1) if match else None
 
 

@@ -39,6 +39,10 @@ _TABLE = [
     ("PM105", "duplicate key"),
     ("PM106", "too many aliases or too deep (alias bomb guard)"),
     ("PM107", "front matter is not a mapping"),
+    ("PM108", "plan file too large"),
+    ("PM109", "YAML nested too deep"),
+    ("PM110", "lone surrogate escape"),
+    ("PM111", "symbolic link leads outside the repository"),
     # schema
     ("PM201", "unknown key"),
     ("PM202", "missing required key"),
@@ -57,6 +61,7 @@ _TABLE = [
     ("PM304", "renamed section"),
     ("PM305", "heading disagrees with front matter"),
     ("PM306", "template cannot be rendered"),
+    ("PM307", "Markdown nested too deep"),
     # cross-document
     ("PM401", "duplicate id"),
     ("PM402", "unknown agent"),

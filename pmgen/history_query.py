@@ -14,7 +14,7 @@ from pmgen.history import HISTORY_PATHS, History, load
 if TYPE_CHECKING:
     from pmgen.repo import Repo
 
-_ENTITY_RE = re.compile(r"^(S|T|A|ADR|BUG|TPL|FILE):(.+)$", re.I)
+_ENTITY_RE = re.compile(r"^(S|T|A|ADR|BUG|TPL|FILE):(.+)\Z", re.I)
 
 
 def parse_entity(text: str, repo: Repo | None = None) -> str:

@@ -71,7 +71,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
 _TAG = "tag:yaml.org,2002:"
 _SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"),
                    ".nan": float("nan")}
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
 def _int(text: str) -> int:
@@ -218,6 +218,11 @@ def front_matter(path: str, yaml_text: str) -> dict[str, Any] | None:
                 data = fast_load(yaml_text)
             except _Unsure:
                 data = None
+        if data is not None and ("\\u" in yaml_text or "\\U" in yaml_text):
+            # a lone surrogate escape (PM110) would crash every UTF-8 output downstream
+            from pmgen.yamlio import replace_surrogates
+
+            data = replace_surrogates(data)
         if len(_FRONT_MATTER_MEMO) > _MEMO_LIMIT:
             _FRONT_MATTER_MEMO.clear()
         _FRONT_MATTER_MEMO[yaml_text] = data

@@ -28,32 +28,127 @@ TEMPLATES = {
     "teardown": "provision/teardown.sh.j2",
     "override": "provision/docker-compose.override.yml.j2",
 }
-_ENV_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ENV_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 _COMPOSE_KEY = "COMPOSE_PROJECT_NAME"
 
 
 class Quoted(str):
-    """Text that is safe to print into a shell script as it is."""
+    """Text that is safe to print into a shell script as it is (where it is printed:
+    ``words`` outside any quotes, a ``comment`` after a ``#``)."""
+
+    place = "words"
+
+
+class Commented(Quoted):
+    place = "comment"
+
+
+# Private-use marks around every printed value while a script is rendered; _placed checks
+# where each one landed, then they are removed (issue 10: a template could put a quoted
+# value inside "..." or a `| comment` value on a command line).
+_MARKS = {"words": ("\ue010", "\ue011"), "comment": ("\ue012", "\ue013")}
+_NO_MARKS = {ord(c): None for pair in _MARKS.values() for c in pair}
+
+
+def _text(value: Any) -> str:
+    return str(value).translate(_NO_MARKS)
 
 
 def _q(value: Any) -> Quoted:
-    return Quoted(shlex.quote(str(value)))
+    return Quoted(shlex.quote(_text(value)))
 
 
 def _qargs(values: Any) -> Quoted:
-    return Quoted(" ".join(shlex.quote(str(v)) for v in values))
+    return Quoted(" ".join(shlex.quote(_text(v)) for v in values))
 
 
 def _comment(value: Any) -> Quoted:
-    return Quoted(" ".join(str(value).split()))
+    return Commented(" ".join(_text(value).split()))
 
 
 def _only_quoted(value: Any) -> Any:
-    if value is None or isinstance(value, Quoted):
+    if value is None:
         return value
+    if isinstance(value, Quoted):
+        start, end = _MARKS[value.place]
+        return f"{start}{value}{end}"
     raise PmgenError(
-        f"a provisioning template prints {str(value)[:60]!r} without shell quoting",
+        f"a provisioning template prints {_text(value)[:60]!r} without shell quoting",
         "write {{ value | q }} (or | comment inside a # comment) in the template",
+    )
+
+
+_HEREDOC_RE = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
+
+
+def _placed(script: str, name: str) -> str:
+    """The script without marks, once every ``| q`` value is known to sit outside any
+    quotes and every ``| comment`` value inside a comment (a small shell lexer: quotes,
+    comments, backslashes, here-documents)."""
+    where = {"single": "inside '...'", "double": 'inside "..."',
+             "comment": "inside a # comment", "plain": "outside a # comment"}
+    state, i = "plain", 0
+    heredocs: list[str] = []
+    while i < len(script):
+        char = script[i]
+        if char in (_MARKS["words"][0], _MARKS["comment"][0]):
+            kind = "words" if char == _MARKS["words"][0] else "comment"
+            if state != ("plain" if kind == "words" else "comment"):
+                _misplaced(name, where[state])
+            i = script.index(_MARKS[kind][1], i) + 1
+            continue
+        if char == "\n":
+            if state == "comment":
+                state = "plain"
+            if state == "plain" and heredocs:
+                i = _skip_heredocs(script, i + 1, heredocs, name)
+                heredocs = []
+                continue
+        elif state == "plain":
+            if char == "\\":
+                i += 1
+            elif char == "'":
+                state = "single"
+            elif char == '"':
+                state = "double"
+            elif char == "#" and (i == 0 or script[i - 1] in " \t\n;&|("):
+                state = "comment"
+            elif char == "<" and (match := _HEREDOC_RE.match(script, i)):
+                heredocs.append(match.group(2))
+                i = match.end() - 1
+        elif state == "single" and char == "'":
+            state = "plain"
+        elif state == "double":
+            if char == "\\":
+                i += 1
+            elif char == '"':
+                state = "plain"
+        i += 1
+    return script.translate(_NO_MARKS)
+
+
+def _skip_heredocs(script: str, i: int, heredocs: list[str], name: str) -> int:
+    """Past the bodies of the here-documents started on the line before ``i``; a value
+    in one is refused."""
+    for word in heredocs:
+        while i < len(script):
+            end = script.find("\n", i)
+            end = len(script) if end < 0 else end
+            line = script[i:end]
+            i = end + 1
+            if line.strip() == word:
+                break
+            if any(m in line for pair in _MARKS.values() for m in pair):
+                # unquoted: $(...) runs; quoted: a line of the value can end it early
+                _misplaced(name, "inside a here-document")
+    return i
+
+
+def _misplaced(name: str, where: str) -> None:
+    raise PmgenError(
+        f"provisioning template {name} prints a value {where}; it would not stay one word",
+        "write {{ value | q }} as a whole word outside any quotes, and | comment only "
+        "after a #",
     )
 
 
@@ -68,9 +163,12 @@ def _environment(repo: Repo, shell: bool) -> Any:
 
 
 def _render(repo: Repo, name: str, shell: bool, **context: Any) -> str:
+    from pmgen.templates import bounded_render
+
     try:
         template = _environment(repo, shell).get_template(TEMPLATES[name])
-        return template.render(**context)
+        text = bounded_render(template, context)
+        return _placed(text, TEMPLATES[name]) if shell else text
     except TemplateError as exc:
         raise PmgenError(
             f"provisioning template {TEMPLATES[name]}: {exc}",

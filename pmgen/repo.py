@@ -15,10 +15,13 @@ PLAN_SUFFIXES = (".md", ".yml", ".yaml")
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Command-line paths -> files: a folder stands for every plan-like file in it."""
+    """Command-line paths -> files: a folder stands for every plan-like file in it.
+
+    A folder named like a plan (``SPRINT.md/``) is where a plan is expected: it is kept,
+    and reading it says it is a folder (never a silent empty run)."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and path.suffix not in PLAN_SUFFIXES:
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES))
         else:
             files.append(path)
@@ -78,6 +81,11 @@ class Repo:
             return path.as_posix()
 
     def plans_rel(self, path: Path) -> str | None:
+        # By the path's own name first: a link in the plans folder is the plan it is named
+        # as (wherever in the repository its target is), as plan_files() lists it.
+        lexical = Path(os.path.abspath(path))
+        if lexical.is_relative_to(self.plans):
+            return lexical.relative_to(self.plans).as_posix()
         try:
             return self.resolve(path).relative_to(self.resolve(self.plans)).as_posix()
         except ValueError:
@@ -90,16 +98,35 @@ class Repo:
         found = []
         for path in self.plans.rglob("*"):
             if path.is_file() and path.suffix in PLAN_SUFFIXES:
-                rel = self.plans_rel(path)
-                if rel is not None and kind_for(rel):
+                # by the path's own name: a link leading outside is listed, and reported
+                # by document() (PM111), never read or skipped silently
+                if kind_for(path.relative_to(self.plans).as_posix()):
                     found.append(path)
         return sorted(found)
+
+    def _outside_link(self, path: Path) -> str | None:
+        """The repository path of ``path`` when it lies in the repository but leads (by a
+        symbolic link) outside it; None otherwise."""
+        lexical = Path(os.path.abspath(path))
+        if not lexical.is_relative_to(self.root) or self.resolve(path).is_relative_to(
+                self.root):
+            return None
+        return lexical.relative_to(self.root).as_posix()
 
     def document(self, path: Path, fast: bool = True) -> Document:
         """Read (once) and parse a file; cached by resolved path. ``fast``: libyaml first,
         the same data and findings, key positions loaded when a finding needs them (see
         documents.parse)."""
         key = str(self.resolve(path))
+        link = self._outside_link(path)
+        if link is not None:
+            doc = Document(path=path, rel=link, kind=None, skipped=True)
+            # Nothing of the target is read or printed (issue 10): not even its name.
+            doc.findings.append(doc.finding(
+                1, 1, "PM111", "symbolic link leads outside the repository; not read",
+                "keep plans inside the repository: replace the link with the file",
+            ))
+            return doc
         if key not in self._documents:
             try:
                 self._documents[key] = read(path, self.rel(path), self.plans_rel(path), fast)

@@ -3,18 +3,37 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 
 from pmgen.findings import Finding
+
+# C0 and C1 controls, DEL, and the bidirectional overrides: plan text and commit messages
+# may hold them, and a terminal would run them (ESC sequences) or reorder the line
+# (issue 10). Printed as \x1b, \u202e.
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` for a terminal: control characters escaped, except those in ``keep``
+    (a line break where the output is meant to break)."""
+    if not _CONTROL_RE.search(text):
+        return text
+    return _CONTROL_RE.sub(lambda m: m.group(0) if m.group(0) in keep else _escape(m), text)
 
 
 def _text(findings: list[Finding]) -> str:
     lines = []
     for f in findings:
         tag = "" if f.severity == "error" else "warning: "
-        lines.append(f"{f.path}:{f.line}:{f.col}: {f.code} {tag}{f.message}")
+        lines.append(printable(f"{f.path}:{f.line}:{f.col}: {f.code} {tag}{f.message}"))
         if f.hint:
-            for i, part in enumerate(f.hint.splitlines()):
+            for i, part in enumerate(printable(f.hint, keep="\n").splitlines()):
                 lines.append(("  hint: " if i == 0 else "        ") + part)
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -35,9 +54,9 @@ def _github(findings: list[Finding]) -> str:
     """GitHub Actions workflow commands: annotations on the pull request diff."""
     lines = []
     for f in findings:
-        message = f.message + (f"\nhint: {f.hint}" if f.hint else "")
+        message = printable(f.message + (f"\nhint: {f.hint}" if f.hint else ""), keep="\n")
         lines.append(
-            f"::{f.severity} file={_escape_prop(f.path)},line={f.line},col={f.col},"
+            f"::{f.severity} file={_escape_prop(printable(f.path))},line={f.line},col={f.col},"
             f"title={_escape_prop(f.code)}::{_escape_data(message)}"
         )
     return "\n".join(lines) + ("\n" if lines else "")

@@ -13,10 +13,19 @@ from __future__ import annotations
 import functools
 import json
 import re
+import signal
+import threading
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+)
 from jinja2.sandbox import SandboxedEnvironment
 
 DATA_START = "\ue000"
@@ -60,11 +69,55 @@ def environment(schema_dir: Path | None, mark_data: bool = False) -> SandboxedEn
     # own escapes <>&' as \u003c... (for HTML) and writes a non-BMP character as a
     # surrogate pair, which YAML reads as two invalid characters (issue 6).
     env.filters["tojson"] = _tojson
+    # `yaml_str` writes a text key (an id) as YAML would read it back as text: `2.10`
+    # quoted, since a plain 2.10 is the number 2.1 (issue 10).
+    env.filters["yaml_str"] = _yaml_str
     return env
+
+
+def _yaml_str(value: Any) -> str:
+    from pmgen.yamlio import scalar
+
+    return scalar(str(value))
 
 
 def _tojson(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+# A template is user input (schema/templates/): its rendering is bounded in time and
+# output, so `{% for i in range(10**5) %}{% for j in range(10**5) %}` cannot hang a check.
+MAX_RENDER_SECONDS = 5
+MAX_RENDER_CHARS = 5_000_000
+
+
+class RenderLimit(TemplateError):
+    """A template took longer than MAX_RENDER_SECONDS or wrote more than MAX_RENDER_CHARS."""
+
+
+def bounded_render(template: Template, context: dict[str, Any]) -> str:
+    """``template.render(**context)`` within MAX_RENDER_SECONDS and MAX_RENDER_CHARS."""
+    def expired(signum: int, frame: Any) -> None:
+        raise RenderLimit(f"rendering took longer than {MAX_RENDER_SECONDS} s")
+
+    timed = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    previous: Any = None
+    if timed:
+        previous = signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, MAX_RENDER_SECONDS)
+    try:
+        parts: list[str] = []
+        size = 0
+        for part in template.generate(**context):
+            size += len(part)
+            if size > MAX_RENDER_CHARS:
+                raise RenderLimit(f"the output is longer than {MAX_RENDER_CHARS:,} characters")
+            parts.append(part)
+        return "".join(parts)
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 def source_path(schema_dir: Path | None, kind: str, version: int | None = None) -> str:
@@ -83,7 +136,7 @@ def render(
     Raises jinja2 errors; callers turn them into PM306."""
     has_own = schema_dir is not None and (schema_dir / "templates").is_dir()
     env = _environment(schema_dir, mark_data, has_own)
-    return env.get_template(template_name(schema_dir, kind, version)).render(**context)
+    return bounded_render(env.get_template(template_name(schema_dir, kind, version)), context)
 
 
 @functools.lru_cache(maxsize=16)

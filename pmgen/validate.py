@@ -101,6 +101,8 @@ def fix(repo: Repo, paths: Sequence[Path] | None = None) -> list[tuple[str, str]
     refused: list[str] = []
     ctx = context(repo)
     for doc in _targets(repo, paths, ctx):
+        if doc.skipped and not doc.raw:
+            continue  # not read (too large, a link leading outside): nothing to repair
         with fileio.locked(doc.path):
             if not _fix_one(repo, ctx, doc, changed):
                 refused.append(doc.rel)

@@ -6,6 +6,7 @@ of the expanded tree, memoised per node, before anything walks it.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -17,7 +18,9 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 MAX_EXPANDED_NODES = 20_000
-MAX_DEPTH = 64
+# Nesting deeper than this is refused (PM109) at the line where it gets too deep; plan
+# front matter needs four or five levels, and ruamel's recursion ends near 300 (issue 10).
+MAX_DEPTH = 100
 
 
 def _make_yaml() -> YAML:
@@ -64,7 +67,7 @@ _YAML.representer.add_representer(str, _represent_str)
 class YamlProblem(Exception):
     """Why a YAML text could not be loaded; ``line``/``col`` are 1-based within the text."""
 
-    kind: str  # "syntax" | "duplicate" | "tab" | "bomb" | "not-mapping"
+    kind: str  # "syntax" | "duplicate" | "tab" | "bomb" | "deep" | "not-mapping"
     message: str
     line: int
     col: int
@@ -80,9 +83,32 @@ def _tab_problem(text: str) -> YamlProblem | None:
     return None
 
 
+class _TooDeep(Exception):
+    pass
+
+
+def _deep_problem(text: str) -> YamlProblem:
+    """Where the text nests deeper than MAX_DEPTH, from the parser's event stream (a loop,
+    not a recursion: it finds the place that made the composer recurse too deep)."""
+    line, col, depth = 1, 1, 0
+    try:
+        for event in _YAML.parse(text):
+            name = type(event).__name__
+            if name in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line, col = event.start_mark.line + 1, event.start_mark.column + 1
+                    break
+            elif name in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+    except YAMLError:
+        pass
+    return YamlProblem("deep", f"YAML nested more than {MAX_DEPTH} levels deep", line, col)
+
+
 def _expanded_size(node: Any, memo: dict[int, int], depth: int = 0) -> int:
     if depth > MAX_DEPTH:
-        return MAX_EXPANDED_NODES + 1
+        raise _TooDeep
     key = id(node)
     if key in memo:
         return memo[key]
@@ -118,9 +144,15 @@ def load(text: str) -> Any:
             message = message.replace("found duplicate key", "duplicate key")
             message = message.split(" with value")[0]
         raise YamlProblem(kind, message, line, col) from None
-    except (YAMLError, RecursionError, ValueError) as exc:
+    except RecursionError:
+        raise _deep_problem(text) from None
+    except (YAMLError, ValueError) as exc:
         raise YamlProblem("syntax", str(exc).splitlines()[0] or "invalid YAML", 1, 1) from None
-    if _expanded_size(data, {}) > MAX_EXPANDED_NODES:
+    try:
+        size = _expanded_size(data, {})
+    except _TooDeep:
+        raise _deep_problem(text) from None
+    if size > MAX_EXPANDED_NODES:
         raise YamlProblem(
             "bomb",
             f"front matter expands to more than {MAX_EXPANDED_NODES} nodes (aliases?)",
@@ -187,6 +219,36 @@ def to_plain(node: Any) -> Any:
     return node
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_locations(data: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Key paths of the strings (keys or values) in plain data that hold a lone surrogate."""
+    found: list[tuple[Any, ...]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and _SURROGATE_RE.search(key):
+                found.append((*loc, key))
+            found += surrogate_locations(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += surrogate_locations(value, (*loc, index))
+    elif isinstance(data, str) and _SURROGATE_RE.search(data):
+        found.append(loc)
+    return found
+
+
+def replace_surrogates(data: Any) -> Any:
+    """Plain data with every lone surrogate replaced by U+FFFD (text any output can hold)."""
+    if isinstance(data, dict):
+        return {replace_surrogates(k): replace_surrogates(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [replace_surrogates(v) for v in data]
+    if isinstance(data, str):
+        return _SURROGATE_RE.sub("\ufffd", data)
+    return data
+
+
 def compose(text: str) -> Any:
     """The node tree of a YAML text (start/end marks per node), for surgical text edits.
 
@@ -200,3 +262,25 @@ def dump(data: Any) -> str:
     stream = io.StringIO()
     _YAML.dump(data, stream)
     return stream.getvalue()
+
+
+# Text that every YAML reader (1.1 or 1.2) takes as this text when written plain: a letter
+# first, then letters, digits and ._/- (`sprint-2.33`, `track-a`), but no word that a
+# reader resolves (`yes`, `null`, `y`). Checked before dumping: templates write an id per
+# rendered document and the structure check renders one per validated plan.
+_PLAIN_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*\Z")
+_RESOLVED_WORDS = frozenset(
+    "y yes n no on off true false null nan inf".split()
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def scalar(value: str) -> str:
+    """``value`` as one YAML scalar, quoted when a reader would take it for anything but
+    this text (``2.10``, ``007``, ``yes``, ``a: b``): what templates write after ``id:``."""
+    value = str(value)
+    if _PLAIN_SAFE.match(value) and value.lower() not in _RESOLVED_WORDS:
+        return value
+    text = dump([value]).strip()
+    return text[2:] if text.startswith("- ") else text
+

@@ -21,7 +21,7 @@ from pmgen.outline import headings
 NUMBER = r"(\d+(?:\.\d+)*)"
 _MENTION_RE = re.compile(r"\bsprint[ \t]+" + NUMBER + r"(?![\w-])", re.I)
 _IDENT_RE = re.compile(r"(?<![A-Za-z0-9])sprint[-_]" + NUMBER + r"(?![0-9])", re.I)
-_ID_NUMBER_RE = re.compile(r"^sprint[-_ ]?" + NUMBER + r"$", re.I)
+_ID_NUMBER_RE = re.compile(r"^sprint[-_ ]?" + NUMBER + r"\Z", re.I)
 _BOLD_LINE_RE = re.compile(r"^\s*\*\*[^*]+\*\*:?\s*$")  # a pseudo-heading
 _LINK_RE = re.compile(r"\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
 

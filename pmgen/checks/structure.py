@@ -92,7 +92,7 @@ def _body(rendered: str) -> str:
 
 def analyse(doc: Document, ctx: Context) -> Outline | Finding | None:
     """The outline comparison of ``doc``, a PM306 finding, or None when not checked."""
-    if doc.model is None or doc.kind not in KINDS or not doc.is_markdown:
+    if doc.model is None or doc.kind not in KINDS or not doc.is_markdown or doc.skipped:
         return None
     name = _template_name(doc, ctx)
     context, tracks = _context(doc, ctx)

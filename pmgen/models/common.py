@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
-COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}\Z")
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 
 
 class PlanModel(BaseModel):

@@ -8,7 +8,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-_PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$")
+_PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*\Z")
 
 
 class _Prefix(c.Type):

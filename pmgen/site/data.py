@@ -205,10 +205,14 @@ _CHECK_CACHE: dict[str, tuple[Any, list[Finding]]] = {}
 def _stat_path(path: Any) -> tuple[str, int, str]:
     # The content's hash, not its mtime: an edit within the file system's timestamp
     # granularity must not show stale findings. Reading is cheap next to parsing.
+    from pmgen.documents import read_bytes
+
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)  # the one reader: regular files, at most MAX_PLAN_BYTES
     except OSError:
         return (str(path), -1, "")
+    if isinstance(data, int):  # too large (PM108): the finding depends on the size only
+        return (str(path), data, "")
     return (str(path), len(data), hashlib.sha1(data).hexdigest())
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pmgen.site.md import esc
 
-_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 SERIES_COLOURS = {"passing": "#2e7d32", "failing": "#ef6c00", "errors": "#c62828"}
 
 
