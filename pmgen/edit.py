@@ -20,6 +20,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from pmgen import fileio, outline, yamlio
+from pmgen.documents import MAX_PLAN_BYTES, read_bytes
 from pmgen.errors import PmgenError
 from pmgen.outline import CheckItem
 
@@ -72,9 +73,12 @@ def _ending(line: str) -> str:
 def read_source(path: Path, rel: str) -> Source:
     """Read a plan file for editing. Refuses text that is not UTF-8 or has no front matter."""
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path)  # the one plan reader: a FIFO or a folder never blocks
     except OSError as exc:
         raise PmgenError(f"{rel}: cannot read: {exc.strerror}") from None
+    if isinstance(raw, int):
+        raise PmgenError(f"{rel}: cannot edit: {raw:,} bytes, larger than a plan may be "
+                         f"({MAX_PLAN_BYTES:,})", f"run: pmgen validate {rel}")
     return source_from_bytes(path, rel, raw)
 
 
