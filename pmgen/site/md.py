@@ -1,7 +1,8 @@
 """Markdown helpers for page builders: links between pages, safe text, findings, bodies.
 
-Plan text is data: it is escaped wherever it lands in HTML, and raw HTML in a plan body
-is shown as text, never run.
+Plan text is data: it is escaped wherever it lands in HTML or Markdown (``esc``, ``text``,
+``cell``), and raw HTML, attribute lists and script links in a plan body are shown as
+text, never run. The plugin sanitises the rendered pages as well (``sanitise.py``).
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Generated pages are virtual (``File.generated``): nothing generated is written to docs/.
 Only the index pages join the navigation; sprint, track and record pages are reached by
 links and search, so the navigation does not grow with the number of sprints (issue 5).
+The rendered content of every generated page goes through an allow-list (``sanitise``);
+hand-written pages are the site owner's and are left as they are (issue 10).
 """
 
 from __future__ import annotations
