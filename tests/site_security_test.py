@@ -9,7 +9,9 @@ itself is checked without a browser first.
 from __future__ import annotations
 
 import base64
+import html
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -172,6 +174,13 @@ def payload_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[GitRepo, Pat
 def test_hand_written_pages_are_not_sanitised(payload_site: tuple[GitRepo, Path]) -> None:
     _, site = payload_site
     assert '<button id="owner" onclick="window.__owner=1">' in (site / "index.html").read_text()
+
+
+def test_the_page_title_is_the_plan_title_as_text(payload_site: tuple[GitRepo, Path]) -> None:
+    _, site = payload_site
+    page = (site / "plans/sprints/sprint-1/index.html").read_text()
+    title = re.findall(r"<title>(.*?)</title>", page, re.S)
+    assert [html.unescape(t) for t in title] == [f"{payload('sprint.title')} - Payloads"]
 
 
 @pytest.fixture(scope="module")
