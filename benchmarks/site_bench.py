@@ -173,7 +173,7 @@ def build(root: Path) -> tuple[float, float]:
 
     spent = [0.0]
     originals = {}
-    for name in ("on_config", "on_files", "on_nav", "on_post_page"):
+    for name in ("on_config", "on_files", "on_nav", "on_page_content", "on_post_page"):
         original = getattr(plugin.PmgenPlugin, name)
         originals[name] = original
 
@@ -185,6 +185,7 @@ def build(root: Path) -> tuple[float, float]:
             finally:
                 spent[0] += time.perf_counter() - start
 
+        timed.__dict__.update(getattr(original, "__dict__", {}))  # keeps mkdocs_priority
         setattr(plugin.PmgenPlugin, name, timed)
     try:
         start = time.perf_counter()

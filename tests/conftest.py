@@ -1,14 +1,20 @@
-"""Shared fixtures: a real git repository in tmp_path, the example plans, and a guard that
-fails any test logging a WARNING it did not assert."""
+"""Shared fixtures: a real git repository in tmp_path, the example plans, a headless
+Chromium and a local server for built sites, and a guard that fails any test logging a
+WARNING it did not assert."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import logging
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,3 +89,67 @@ def _no_unasserted_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     warnings = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING]
     if warnings and not getattr(caplog, "asserted", False):
         pytest.fail("unasserted log warnings: " + "; ".join(r.getMessage() for r in warnings))
+
+
+# Browser tests: Debian's /usr/bin/chromium driven by Playwright.
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+BROWSER = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium "
+                       "(apt-get install chromium)"),
+]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """A built site served on 127.0.0.1 by the standard library; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@contextlib.contextmanager
+def tab(browser: Any, base_url: str) -> Iterator[Any]:
+    """A page in a new context; ``page.problems`` collects console errors, page errors and
+    requests that leave the site."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: page.problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else page.problems.append(f"request outside the site: {r.url}"))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def generated_pages(site: Path, prefix: str = "plans") -> list[str]:
+    """The URLs (relative to the site) of the pages pmgen generated in a built site."""
+    return sorted(p.parent.relative_to(site).as_posix() + "/"
+                  for p in (site / prefix).rglob("index.html"))

@@ -1,7 +1,8 @@
 """Markdown helpers for page builders: links between pages, safe text, findings, bodies.
 
-Plan text is data: it is escaped wherever it lands in HTML, and raw HTML in a plan body
-is shown as text, never run.
+Plan text is data: it is escaped wherever it lands in HTML or Markdown (``esc``, ``text``,
+``cell``), and raw HTML, attribute lists and script links in a plan body are shown as
+text, never run. The plugin sanitises the rendered pages as well (``sanitise.py``).
 """
 
 from __future__ import annotations
@@ -31,9 +32,27 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def cell(text: object) -> str:
+# Markdown's inline punctuation (links, emphasis, code, attribute lists, closing hashes of
+# a heading, strikethrough, table cells) as character references: valid in HTML too, and
+# read as text by every Markdown engine.
+_PUNCTUATION = {c: f"&#{ord(c)};" for c in "\\`*_{}[]#~|"}
+_MARKDOWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                           "'": "&#x27;", **_PUNCTUATION})
+_BRACKETS = str.maketrans({"[": "&#91;", "]": "&#93;"})
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+# Links of a plan body keep these schemes (and relative links); any other is shown as text.
+SCHEMES = ("http", "https", "mailto")
+
+
+def text(value: object) -> str:
+    """Plan text safe inside Markdown (a heading, a list item, a link's text): shown as it
+    is written, never read as markup."""
+    return str(value).translate(_MARKDOWN)
+
+
+def cell(value: object) -> str:
     """Text safe inside a Markdown table cell."""
-    return esc(text).replace("|", "\\|").replace("\n", " ") or "&nbsp;"
+    return text(value).replace("\n", " ") or "&nbsp;"
 
 
 def nowrap(text: object) -> str:
@@ -44,7 +63,7 @@ def nowrap(text: object) -> str:
 def chip(status: str) -> str:
     """A coloured status label."""
     slug = re.sub(r"[^a-z0-9_-]", "", status.lower()) or "unknown"
-    return f'<span class="pmgen-status pmgen-status--{slug}">{esc(status or "unknown")}</span>'
+    return f'<span class="pmgen-status pmgen-status--{slug}">{text(status or "unknown")}</span>'
 
 
 def bar(done: int, total: int) -> str:
@@ -76,11 +95,11 @@ def findings_block(
             code = f"[{f.code}]({rel(uri, page)})"
         title = CODES[f.code].title if f.code in CODES else ""
         lines.append(
-            f"    - `{esc(f.path)}:{f.line}:{f.col}` **{code}** {esc(f.message)}"
-            + (f" <small>({esc(title)})</small>" if title and title != f.message else "")
+            f"    - `{esc(f.path)}:{f.line}:{f.col}` **{code}** {text(f.message)}"
+            + (f" <small>({text(title)})</small>" if title and title != f.message else "")
         )
         if f.hint:
-            lines.append(f"      <br><small>hint: {esc(f.hint)}</small>")
+            lines.append(f"      <br><small>hint: {text(f.hint)}</small>")
     return "\n".join(lines) + "\n"
 
 
@@ -120,15 +139,18 @@ def _inline(line: str, source: str, uri: str, pages: dict[str, str]) -> str:
     # Code spans are kept verbatim: split on backticks, touch only the text between them.
     parts = re.split(r"(`+[^`]*`+)", line)
     for i in range(0, len(parts), 2):
-        text = _COMMENT_RE.sub("", parts[i])
-        text = _TAG_RE.sub("&lt;", text)
-        parts[i] = _LINK_RE.sub(lambda m: _link(m, source, uri, pages), text)
+        part = _COMMENT_RE.sub("", parts[i])
+        part = _TAG_RE.sub("&lt;", part).translate(_BRACES)  # no attribute lists: text
+        parts[i] = _LINK_RE.sub(lambda m: _link(m, source, uri, pages), part)
     return "".join(parts)
 
 
 def _link(match: re.Match[str], source: str, uri: str, pages: dict[str, str]) -> str:
     target = match["target"]
-    if target.startswith("#") or _SCHEME_RE.match(target):
+    scheme = _SCHEME_RE.match(target)
+    if scheme and scheme.group(0)[:-1].lower() not in SCHEMES:
+        return match.group(0).translate(_BRACKETS)  # javascript:, data:, ... shown as written
+    if target.startswith("#") or scheme:
         return match.group(0)
     path, _, anchor = target.partition("#")
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))

@@ -3,6 +3,8 @@
 Generated pages are virtual (``File.generated``): nothing generated is written to docs/.
 Only the index pages join the navigation; sprint, track and record pages are reached by
 links and search, so the navigation does not grow with the number of sprints (issue 5).
+The rendered content of every generated page goes through an allow-list (``sanitise``);
+hand-written pages are the site owner's and are left as they are (issue 10).
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from pmgen.errors import PmgenError
 from pmgen.repo import Repo
-from pmgen.site import feed_link
+from pmgen.site import feed_link, sanitise
 from pmgen.site.config import PmgenConfig
 from pmgen.site.data import load
 from pmgen.site.pages import NAV, build_all, nav_pages
@@ -29,12 +31,15 @@ from pmgen.site.pages.common import uri as page_uri
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.toc import AnchorLink
 
 log = logging.getLogger("mkdocs.plugins.pmgen")
 
 # Markdown extensions the generated pages use; added when mkdocs.yml does not list them.
 EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "pymdownx.superfences",
               "pymdownx.tasklist")
+# Front matter keys a generated page keeps (its own: pmgen writes "hide" only).
+META = ("hide",)
 
 
 class PmgenPlugin(BasePlugin[PmgenConfig]):
@@ -79,6 +84,7 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
             log.info(f"no timeline: {data.history_note}")
         in_nav = set(nav_pages(data))
         added: dict[str, File] = {}
+        self._generated: set[str] = set()  # docs paths of the pages pmgen added
         for uri, content in build_all(data).items():
             if files.get_file_from_path(uri) is not None:
                 log.warning(f"docs/{uri} exists; pmgen does not replace it with its generated "
@@ -88,6 +94,7 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
                          else InclusionLevel.NOT_IN_NAV)
             added[uri] = File.generated(config, uri, content=content, inclusion=inclusion)
             files.append(added[uri])
+            self._generated.add(uri)
         feed = added.get(page_uri(data, feed_link.FEED))
         sitemap = page_uri(data, feed_link.SITEMAP)
         self._feed = None
@@ -112,6 +119,20 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
         _relink(nav)
         return nav
 
+    @event_priority(100)  # first, so other plugins (search) read the cleaned page
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """A generated page's content through the allow-list, and its title and table of
+        contents as text: the theme prints them as HTML (and strips tags from the title,
+        which would turn escaped plan text back into markup). Hand-written pages are left
+        as they are."""
+        if page.file.src_uri not in getattr(self, "_generated", ()):
+            return html
+        title = sanitise.text(page.title or "")
+        page.meta = {key: page.meta[key] for key in META if key in page.meta}
+        page.meta["title"] = title  # Material prints meta titles as they are, in <title> too
+        _plain_toc(list(page.toc))
+        return sanitise.clean(html)
+
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Every page names the timeline's Atom feed in its head, so a feed reader given any
         page of the site finds it."""
@@ -135,6 +156,12 @@ def _mentions(nav: Any, prefix: str) -> bool:
     if isinstance(nav, list):
         return any(_mentions(v, prefix) for v in nav)
     return False
+
+
+def _plain_toc(items: list[AnchorLink]) -> None:
+    for item in items:
+        item.title = sanitise.text(item.title)
+        _plain_toc(item.children)
 
 
 def _sections(items: list[Any]) -> list[Section]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pmgen.documents import Document
 from pmgen.site.data import SiteData, field_text
-from pmgen.site.md import card, cell, chip, esc, findings_block, rel, table
+from pmgen.site.md import card, cell, chip, esc, findings_block, rel, table, text
 from pmgen.site.pages.common import (
     Output,
     agent_uri,
@@ -49,7 +49,7 @@ def index(ctx: SiteData, page: str) -> str:
 def _list(title: str, items: object) -> str:
     if not isinstance(items, list) or not items:
         return ""
-    return f"## {title}\n\n" + "\n".join(f"- {esc(item)}" for item in items) + "\n"
+    return f"## {title}\n\n" + "\n".join(f"- {text(item)}" for item in items) + "\n"
 
 
 def agent_page(ctx: SiteData, doc: Document, page: str) -> str:
@@ -61,10 +61,10 @@ def agent_page(ctx: SiteData, doc: Document, page: str) -> str:
         ("Type", esc(field_text(doc, "type"))),
         ("Model", esc(field_text(doc, "model"))),
     ]
-    out = [f"# {esc(field_text(doc, 'name') or aid)}", "", card("Agent profile", rows),
+    out = [f"# {text(field_text(doc, 'name') or aid)}", "", card("Agent profile", rows),
            findings_block(ctx.findings_by_path.get(doc.rel, []), page, ctx.docs_pages)]
     if field_text(doc, "description"):
-        out += [esc(field_text(doc, "description")), ""]
+        out += [text(field_text(doc, "description")), ""]
     for key, title in (("capabilities", "Capabilities"), ("safety_rails", "Safety rails"),
                        ("tools", "Tools")):
         out.append(_list(title, data.get(key)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pmgen.documents import Document
 from pmgen.site.data import SiteData, field_text
-from pmgen.site.md import body, card, cell, chip, esc, findings_block, rel, table
+from pmgen.site.md import body, card, cell, chip, esc, findings_block, rel, table, text
 from pmgen.site.pages.common import Output, history_section, page_map, status_of, uri
 
 # kind -> (folder, index title, columns: (header, key), entity prefix, empty hint)
@@ -45,7 +45,7 @@ def build_kind(ctx: SiteData, kind: str) -> Output:
         for header, key in (("Sprint", "sprint"), ("Track", "task"), ("Reporter", "reporter")):
             card_rows.append((header, esc(field_text(doc, key))))
         pages[page] = "\n".join([
-            f"# {esc(field_text(doc, 'title') or ident)}", "",
+            f"# {text(field_text(doc, 'title') or ident)}", "",
             card(f"{entity}:{field_text(doc, 'id') or ident}", card_rows),
             findings_block(ctx.findings_by_path.get(doc.rel, []), page, ctx.docs_pages),
             body(doc.body, doc.rel, page, links, shift=1),

@@ -8,7 +8,19 @@ from typing import Any
 from pmgen.documents import Document
 from pmgen.site import svg
 from pmgen.site.data import SiteData, criteria, field_text
-from pmgen.site.md import bar, body, card, cell, chip, esc, findings_block, nowrap, rel, table
+from pmgen.site.md import (
+    bar,
+    body,
+    card,
+    cell,
+    chip,
+    esc,
+    findings_block,
+    nowrap,
+    rel,
+    table,
+    text,
+)
 from pmgen.site.pages.common import (
     WIDE,
     Output,
@@ -87,7 +99,7 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
     tags: list[Any] = data["tags"] if isinstance(data.get("tags"), list) else []
     rows.append(("Tags", " ".join(f'<span class="pmgen-tag">{esc(t)}</span>' for t in tags)))
     out = [
-        WIDE + f"# {esc(title_of(doc))}",
+        WIDE + f"# {text(title_of(doc))}",
         "",
         card(f"Sprint {field_text(doc, 'number') or sprint}", rows),
         findings_block(ctx.findings_by_path.get(doc.rel, []), page, ctx.docs_pages),
@@ -156,6 +168,6 @@ def graph_section(ctx: SiteData, sprint: str) -> str:
     lines = ["## Dependencies", "", '<div class="pmgen-figure">' + svg.dependency_graph(
         nodes, edges) + "</div>", ""]
     for edge in edges:
-        lines.append(f"- **{esc(edge.source)}** waits on **{esc(edge.target)}**"
-                     + (f": {esc(edge.note)}" if edge.note else ""))
+        lines.append(f"- **{text(edge.source)}** waits on **{text(edge.target)}**"
+                     + (f": {text(edge.note)}" if edge.note else ""))
     return "\n".join(lines) + "\n"

@@ -75,7 +75,7 @@ def _filtered_table(ctx: SiteData, page: str, events: list[Any]) -> list[str]:
     options = "".join(f'<option value="{esc(t)}">{esc(t)}</option>' for t in types)
     known = "".join(f'<option value="{esc(s)}"></option>' for s in entities)
     return [
-        '<form class="pmgen-filter" id="pmgen-timeline-filter" onsubmit="return false">'
+        '<form class="pmgen-filter" id="pmgen-timeline-filter">'
         '<label>Event <select name="type"><option value="">any</option>'
         f"{options}</select></label> "
         '<label>Entity <input name="entity" list="pmgen-entities" '

@@ -11,7 +11,7 @@ import re
 from pmgen.documents import Document
 from pmgen.models.common import COLOUR_RE
 from pmgen.site.data import SiteData, criteria, field_text
-from pmgen.site.md import bar, body, card, chip, esc, findings_block, rel
+from pmgen.site.md import bar, body, card, chip, esc, findings_block, rel, text
 from pmgen.site.pages.common import (
     Output,
     agent_uri,
@@ -45,9 +45,9 @@ def build(ctx: SiteData) -> Output:
             page = track_uri(ctx, sprint, track)
             entity = f"T:{sprint}/{track}"
             bundles = {fmt: ctx.bundle(entity, fmt) for fmt in FORMATS}
-            for fmt, text in bundles.items():
-                if text is not None:
-                    pages[bundle_uri(ctx, sprint, track, fmt)] = text.encode("utf-8")
+            for fmt, content in bundles.items():
+                if content is not None:
+                    pages[bundle_uri(ctx, sprint, track, fmt)] = content.encode("utf-8")
             pages[page] = track_page(ctx, doc, page, links, bundles)
     return pages
 
@@ -78,12 +78,12 @@ def track_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str],
         ("Effort", esc(field_text(doc, "effort"))),
         ("Success criteria", bar(progress.done, progress.total)),
     ]
-    crumbs = f"[{esc(sprint)}{': ' + esc(sprint_title) if sprint_title else ''}]" \
+    crumbs = f"[{text(sprint)}{': ' + text(sprint_title) if sprint_title else ''}]" \
              f"({rel(page, sprint_uri(ctx, sprint))})"
     if agent and any(a.parts.get("id") == agent for a in ctx.agents):
-        crumbs += f" · agent [{esc(agent)}]({rel(page, agent_uri(ctx, agent))})"
+        crumbs += f" · agent [{text(agent)}]({rel(page, agent_uri(ctx, agent))})"
     out = [
-        f"# {esc(label)}: {esc(title)}" if title else f"# {esc(label)}",
+        f"# {text(label)}: {text(title)}" if title else f"# {text(label)}",
         "",
         f"Sprint {crumbs}",
         "",
@@ -117,9 +117,9 @@ def dependencies(ctx: SiteData, doc: Document, page: str) -> str:
         other = ctx.sprint_doc(target_sprint)
         known = any(t.parts["id"] == target for t in ctx.tracks.get(target_sprint, []))
         name = target if target_sprint == sprint else f"{target_sprint}/{target}"
-        text = f"[{esc(name)}]({rel(page, track_uri(ctx, target_sprint, target))})" \
+        shown = f"[{text(name)}]({rel(page, track_uri(ctx, target_sprint, target))})" \
             if known and other is not None else f"`{esc(name)}`"
-        return text + (f" ({esc(note)})" if note else "")
+        return shown + (f" ({text(note)})" if note else "")
 
     waits = []
     for target, note in _waits_on(doc):
@@ -139,8 +139,8 @@ def bundle_section(ctx: SiteData, sprint: str, track: str, page: str,
                    bundles: dict[str, str | None]) -> str:
     entity = f"T:{sprint}/{track}"
     out = ["## Agent context bundle", ""]
-    text = bundles.get("markdown")
-    if text is None:
+    bundle = bundles.get("markdown")
+    if bundle is None:
         why = ("Bundles are turned off for this site (plugin option `bundles: false`)."
                if not ctx.bundles else
                "The agent context bundle could not be assembled from the plans "
@@ -157,11 +157,11 @@ def bundle_section(ctx: SiteData, sprint: str, track: str, page: str,
             downloads.append(f'[Download {name} ({suffix})]({target})'
                              f'{{ .md-button download="{saved}" }}')
     out += [" ".join(downloads), ""]
-    fence = "`" * max(4, _longest_backticks(text) + 1)
+    fence = "`" * max(4, _longest_backticks(bundle) + 1)
     # Plain text (no highlighting: a thousand tracks' bundles are a thousand big blocks),
     # and left out of the search index: the plan above already holds the same words.
     out += ['<div class="pmgen-bundle" markdown data-search-exclude>', "",
-            f'{fence}text title="{esc(entity)}"', text.rstrip("\n"), fence, "", "</div>", ""]
+            f'{fence}text title="{esc(entity)}"', bundle.rstrip("\n"), fence, "", "</div>", ""]
     return "\n".join(out) + "\n"
 
 

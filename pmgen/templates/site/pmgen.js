@@ -4,6 +4,8 @@
     var form = document.getElementById("pmgen-timeline-filter");
     if (!form || form.dataset.ready) return;
     form.dataset.ready = "1";
+    // No inline handler (pages are sanitised): Enter in the entity box does not reload.
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
     var table = form.parentElement.querySelector("table");
     var scan = form.nextElementSibling;
     while (scan && !table) { table = scan.querySelector ? scan.querySelector("table") : null; scan = scan.nextElementSibling; }
