@@ -493,3 +493,21 @@ def test_nav_pages_are_index_pages_only(example_repo: GitRepo) -> None:
     assert nav_pages(ctx) == ["plans/index.md", "plans/sprints.md", "plans/timeline.md",
                               "plans/metrics.md", "plans/agents.md", "plans/adr.md",
                               "plans/backlog.md"]
+
+
+def test_findings_logged_by_the_plugin_escape_control_characters(
+    example_repo: GitRepo, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A plan's text reaches the terminal through the build log: an ESC in it must not
+    drive the terminal (issue 10)."""
+    task = example_repo.path / "delegation/sprints/sprint-2.33/track-a/TASK.md"
+    task.write_text(task.read_text(encoding="utf-8").replace(
+        "\ntitle: ", "\n\"x\\e[2J\": 1\ntitle: ", 1), encoding="utf-8")
+    config = load_config(str(write_site(example_repo.path, ":\n      history: false")),
+                         site_dir=str(example_repo.path.parent / "site"))
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.pmgen"):
+        mkdocs_build(config)
+    caplog.asserted = True  # type: ignore[attr-defined]
+    logged = [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.pmgen"]
+    assert any("\\x1b[2J" in message for message in logged), logged
+    assert not any("\x1b" in message for message in logged)

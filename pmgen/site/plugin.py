@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 
 from pmgen.errors import PmgenError
 from pmgen.repo import Repo
+from pmgen.report import printable
 from pmgen.site import feed_link, sanitise
 from pmgen.site.config import PmgenConfig
 from pmgen.site.data import load
@@ -74,14 +75,14 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
                 docs_pages=frozenset(f.src_uri for f in files.documentation_pages()),
             )
         except PmgenError as exc:
-            raise PluginError(f"pmgen: {exc.message}") from None
+            raise PluginError(printable(f"pmgen: {exc.message}")) from None
         for f in data.findings:
             loud = self.config.findings == "all" or (
                 self.config.findings == "errors" and f.severity == "error")
             log.log(logging.WARNING if loud else logging.INFO,
-                    f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}")
+                    printable(f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}"))
         if self.config.history and data.events is None:
-            log.info(f"no timeline: {data.history_note}")
+            log.info(printable(f"no timeline: {data.history_note}"))
         in_nav = set(nav_pages(data))
         added: dict[str, File] = {}
         self._generated: set[str] = set()  # docs paths of the pages pmgen added
