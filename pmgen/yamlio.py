@@ -283,4 +283,3 @@ def scalar(value: str) -> str:
         return value
     text = dump([value]).strip()
     return text[2:] if text.startswith("- ") else text
-
