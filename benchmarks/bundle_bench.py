@@ -31,8 +31,8 @@ ENV = {
 }
 PMGEN = [sys.executable, "-m", "pmgen"]
 # What `pmgen init` imports before it reads a file: the floor of its start-up time.
-IMPORTS = ("import pmgen.cli, pmgen.commands.bundle, pmgen.bundle, pmgen.bundle_build, "
-           "pmgen.bundle_load, pmgen.bundle_memory, pmgen.checks.schema, pmgen.history")
+IMPORTS = ("import pmgen.cli, pmgen.commands.bundle, pmgen.bundles.bundle, pmgen.bundles.build, "
+           "pmgen.bundles.load, pmgen.bundles.memory, pmgen.validate.schema, pmgen.history.store")
 
 
 def git(root: Path, *args: str, stdin: bytes | None = None) -> None:

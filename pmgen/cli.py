@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except PmgenError as exc:
-        from pmgen.report import printable
+        from pmgen.validate.report import printable
 
         click.echo(printable(f"pmgen: {exc.message}", keep="\n"), err=True)
         if exc.hint:

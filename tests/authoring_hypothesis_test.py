@@ -14,10 +14,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmgen import edit, scaffold, validate, yamlio
-from pmgen.entities import Entity
-from pmgen.models.common import TASK_STATUSES, TRANSITIONS
-from pmgen.repo import Repo
+from pmgen.authoring import edit, scaffold
+from pmgen.plans import yamlio
+from pmgen.plans.entities import Entity
+from pmgen.plans.models.common import TASK_STATUSES, TRANSITIONS
+from pmgen.plans.repo import Repo
+from pmgen.validate import pipeline as validate
 
 FAST = settings(max_examples=50, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])

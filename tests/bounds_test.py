@@ -14,8 +14,8 @@ from conftest import GitRepo
 from plan_factory import write_plans
 
 from pmgen.cli import main
-from pmgen.documents import MAX_BODY_NESTING, MAX_PLAN_BYTES
-from pmgen.yamlio import MAX_DEPTH
+from pmgen.plans.documents import MAX_BODY_NESTING, MAX_PLAN_BYTES
+from pmgen.plans.yamlio import MAX_DEPTH
 
 TASK = "delegation/sprints/sprint-1/track-a/TASK.md"
 
@@ -291,7 +291,7 @@ def test_control_characters_are_escaped_in_terminal_output(
     code, out = run(plans, capsys, "events", "--format", "table")
     assert "\\x1b[31mreturns\\x07 200." in out
     from pmgen.findings import Finding
-    from pmgen.report import render
+    from pmgen.validate.report import render
 
     assert render([Finding("a.md", 1, 1, "PM203", "'x': \x1b[2J", "a\nb\x1b")]) == (
         "a.md:1:1: PM203 'x': \\x1b[2J\n  hint: a\n        b\\x1b\n")
@@ -318,7 +318,7 @@ def test_a_repository_template_cannot_bypass_the_quoting_guard(
 def test_a_template_that_runs_too_long_is_a_clear_error(
     plans: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pmgen import templates
+    from pmgen.validate import templates
 
     monkeypatch.setattr(templates, "MAX_RENDER_SECONDS", 0.5)
     loop = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"

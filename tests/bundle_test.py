@@ -15,10 +15,10 @@ from conftest import ROOT, GitRepo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmgen import bundle
+from pmgen.bundles import bundle
 from pmgen.cli import main
 from pmgen.errors import PmgenError
-from pmgen.repo import Repo
+from pmgen.plans.repo import Repo
 
 # The hand-written sprint 2.33 manifest (a verbatim copy of the seed, kept with the fixtures).
 SEED = Path(__file__).parent / "fixtures/encoding/seeds/000_0f14b26708bc81cd.txt"
@@ -317,8 +317,8 @@ def test_json_bytes_are_the_json_modules_own(
     """The JSON bundle is assembled from its parts' encoded texts; the bytes must be exactly
     what json.dumps(indent=2, ensure_ascii=False) gives for the same document, for every
     bundle of the example plans, trimmed or not (dropped lists, over-budget notes)."""
-    from pmgen.bundle_entity import known
-    from pmgen.bundle_load import index
+    from pmgen.bundles.entity import known
+    from pmgen.bundles.load import index
 
     repo = Repo(example_repo.path)
     entities = known(index(repo))
@@ -662,13 +662,13 @@ def test_budget_drops_older_history_after_references(tiny: GitRepo) -> None:
 def test_history_trouble_costs_only_the_memory(
     tiny: GitRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pmgen.history
+    import pmgen.history.store
     from pmgen.errors import PmgenError
 
     def broken(repo: Repo, since: str | None = None) -> list[object]:
         raise PmgenError("git log failed: fatal: bad object")
 
-    monkeypatch.setattr(pmgen.history, "load_events", broken)
+    monkeypatch.setattr(pmgen.history.store, "load_events", broken)
     text = bundle.render(Repo(tiny.path), "T:sprint-9/track-a")
     assert "_Session memory unavailable: git log failed: fatal: bad object_" in text
     assert "Build the API." in text
@@ -741,8 +741,8 @@ def test_plans_in_a_subfolder_of_the_git_repository(git_repo: GitRepo) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
 def test_any_entity_text_is_resolved_or_refused_cleanly(text: str) -> None:
-    from pmgen.bundle_entity import parse
-    from pmgen.bundle_load import Index
+    from pmgen.bundles.entity import parse
+    from pmgen.bundles.load import Index
 
     index = Index(sprints={"sprint-9": []}, tasks={("sprint-9", "track-a")})
     try:
@@ -772,8 +772,8 @@ def test_memory_index_selects_what_subjects_match_selects(
     every event with subjects_match (the rule a bundle's memory is defined by)."""
     from types import SimpleNamespace
 
-    from pmgen import bundle_memory
-    from pmgen.bundle_entity import Entity
+    from pmgen.bundles import memory as bundle_memory
+    from pmgen.bundles.entity import Entity
 
     events = [SimpleNamespace(subject=s, n=n) for n, s in enumerate(subjects)]
     entity = Entity(sprint, track)

@@ -11,11 +11,11 @@ from conftest import FIXTURES, ROOT, GitRepo
 from fixture_cases import cases, expected
 from plan_builder import Plans
 
-from pmgen.checks import bodytext, schema
-from pmgen.checks.context import Context
 from pmgen.cli import main
-from pmgen.documents import parse
-from pmgen.repo import Repo
+from pmgen.plans.documents import parse
+from pmgen.plans.repo import Repo
+from pmgen.validate import bodytext, schema
+from pmgen.validate.context import Context
 
 CASES = cases(FIXTURES / "consistency")
 SEEDS = FIXTURES / "consistency" / "seeds"

@@ -13,10 +13,10 @@ from fixture_cases import cases, expected
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmgen.checks import encoding, mojibake
 from pmgen.cli import main
-from pmgen.documents import parse
 from pmgen.findings import CODES
+from pmgen.plans.documents import parse
+from pmgen.validate import encoding, mojibake
 
 # Copies of the real seed documents (what users write today): 002 is garbled throughout.
 SEEDS = FIXTURES / "encoding" / "seeds"

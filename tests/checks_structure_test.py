@@ -14,10 +14,10 @@ from fixture_cases import cases, expected
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmgen import validate
-from pmgen.checks import structure
 from pmgen.cli import main
-from pmgen.repo import Repo
+from pmgen.plans.repo import Repo
+from pmgen.validate import pipeline as validate
+from pmgen.validate import structure
 
 HERE = FIXTURES / "structure"
 FINDING_RE = re.compile(r"^(?P<path>\S+?):(?P<line>\d+):(?P<col>\d+): (?P<code>PM\d+) ", re.M)

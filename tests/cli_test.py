@@ -11,8 +11,8 @@ import pytest
 from conftest import ROOT
 from plan_factory import write_plans
 
-from pmgen import schema_export
 from pmgen.cli import main
+from pmgen.validate import schema_export
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_warnings_pass_unless_strict(plans: dict[str, Path], capsys) -> None:
 def test_a_bug_is_reported_as_internal_error_without_traceback(
     plans: dict[str, Path], capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pmgen import validate
+    from pmgen.validate import pipeline as validate
 
     def boom(*args: object) -> list:
         raise RuntimeError("boom")

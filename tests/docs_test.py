@@ -127,8 +127,8 @@ def test_every_finding_code_has_a_docs_section(code: str) -> None:
 def test_every_front_matter_key_is_documented() -> None:
     from pydantic import BaseModel
 
-    from pmgen.checks.schema import _unwrap
-    from pmgen.models import KINDS
+    from pmgen.plans.models import KINDS
+    from pmgen.validate.schema import _unwrap
 
     text = (DOCS / "sim.md").read_text(encoding="utf-8")
 

@@ -10,9 +10,9 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmgen import yamlio
-from pmgen.documents import parse, read
-from pmgen.repo import Repo
+from pmgen.plans import yamlio
+from pmgen.plans.documents import parse, read
+from pmgen.plans.repo import Repo
 
 PLANS = sorted(Repo(ROOT).plan_files())
 

@@ -1,4 +1,4 @@
-"""pmgen.drift: the pure outline comparison, on small hand-made outlines."""
+"""pmgen.validate.drift: the pure outline comparison, on small hand-made outlines."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmgen.drift import (
+from pmgen.plans.outline import Heading
+from pmgen.validate.drift import (
     Expected,
     _compare,
     compare,
@@ -14,8 +15,7 @@ from pmgen.drift import (
     document_outline,
     template_outline,
 )
-from pmgen.outline import Heading
-from pmgen.templates import DATA_END, DATA_START
+from pmgen.validate.templates import DATA_END, DATA_START
 
 
 def data(value: str) -> str:

@@ -1,4 +1,4 @@
-"""Surgical edits: `pmgen status`, `pmgen check`, `pmgen assign` (pmgen.edit)."""
+"""Surgical edits: `pmgen status`, `pmgen check`, `pmgen assign` (pmgen.authoring.edit)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import GitRepo
 
-from pmgen import edit, fileio, yamlio
+from pmgen.authoring import edit
 from pmgen.cli import main
 from pmgen.errors import PmgenError
+from pmgen.plans import fileio, yamlio
 
 TASK = (
     "---\n"

@@ -7,8 +7,9 @@ import subprocess
 
 import pytest
 
-from pmgen import gitlog, history
+from pmgen import git as gitlog
 from pmgen.errors import UsageError
+from pmgen.history import store as history
 from tests.conftest import GitRepo
 
 A = "a" * 40

@@ -12,11 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmgen import history, history_docs, yamlio
-from pmgen.documents import kind_for, parse
-from pmgen.history_format import RENDERERS
-from pmgen.history_query import state
-from pmgen.repo import Repo
+from pmgen.history import docs as history_docs
+from pmgen.history import store as history
+from pmgen.history.format import RENDERERS
+from pmgen.history.query import state
+from pmgen.plans import yamlio
+from pmgen.plans.documents import kind_for, parse
+from pmgen.plans.repo import Repo
 from tests.conftest import GitRepo
 
 SPRINT = "delegation/sprints/sprint-1/SPRINT.md"
@@ -216,7 +218,7 @@ def git_bytes(repo: GitRepo, *args: str) -> bytes:
 
 
 def parsed_at(repo: GitRepo, rev: str) -> list[dict]:
-    """The expected state: every plan file at ``rev`` parsed by pmgen.documents.parse."""
+    """The expected state: every plan file at ``rev`` parsed by pmgen.plans.documents.parse."""
     names = repo.git("ls-tree", "-r", "-z", "--name-only", rev, "--",
                      "delegation", "schema/templates").split("\0")
     out = []
@@ -287,7 +289,7 @@ def test_replay_equals_parse_on_a_generated_history(example_repo: GitRepo) -> No
     assert {e.type for e in events} >= {"criterion.checked", "sprint.created", "task.created"}
 
 
-# --- the fast YAML loader agrees with pmgen.documents.parse ----------------------------
+# --- the fast YAML loader agrees with pmgen.plans.documents.parse ----------------------------
 
 AGREEMENT_CASES = [
     "a: yes\nb: no\nc: on\n", "n: 010\nm: 0o17\nk: 1_000\nx: 0x1f\n", "v: 2.10\nw: 1e3\n",
@@ -378,7 +380,7 @@ def test_every_kind_has_its_events(git_repo: GitRepo) -> None:
 
 
 def test_history_follows_renames_and_restores_deleted_plans(git_repo: GitRepo) -> None:
-    from pmgen.history_query import versions
+    from pmgen.history.query import versions
 
     git_repo.write(SPRINT, sprint_text())
     git_repo.commit("Create", "2026-01-11T09:00:00+00:00")
@@ -500,7 +502,7 @@ LINES = st.sampled_from(["---", "--- ", "...", "... x", "----", " ---", "a: 1", 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(LINES, max_size=8), st.booleans())
 def test_fast_split_cuts_like_documents(lines: list[str], newline_at_end: bool) -> None:
-    from pmgen.documents import split_front_matter
+    from pmgen.plans.documents import split_front_matter
 
     text = "\n".join(lines) + ("\n" if newline_at_end else "")
     expected = split_front_matter(text)

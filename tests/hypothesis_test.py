@@ -2,8 +2,9 @@
 
 (a) Arbitrary bytes, random YAML and random Markdown in a sprint, a task and an agent file
 never crash `pmgen validate` (exit 0 or 1, never 3 "internal error").
-(b) Front matter written with pmgen.yamlio.dump reads back, through pmgen.documents.parse,
-as the same data with the body byte for byte; python-frontmatter (PyYAML) agrees.
+(b) Front matter written with pmgen.plans.yamlio.dump reads back, through
+pmgen.plans.documents.parse, as the same data with the body byte for byte;
+python-frontmatter (PyYAML) agrees.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from plan_factory import write_plans
 
-from pmgen import yamlio
 from pmgen.cli import main
-from pmgen.documents import parse
+from pmgen.plans import yamlio
+from pmgen.plans.documents import parse
 
 # More examples for a hunt: PMGEN_HYPOTHESIS_EXAMPLES=2000 pytest tests/hypothesis_test.py
 EXAMPLES = int(os.environ.get("PMGEN_HYPOTHESIS_EXAMPLES", "100"))

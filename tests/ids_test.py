@@ -1,4 +1,4 @@
-"""Entity ids (pmgen.entities) and collision-free ADR / bug ids (pmgen.ids)."""
+"""Entity ids (pmgen.plans.entities) and collision-free ADR / bug ids (pmgen.authoring.ids)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pmgen.entities import Entity, entity_path, parse_entity
 from pmgen.errors import PmgenError, UsageError
-from pmgen.repo import Repo
+from pmgen.plans.entities import Entity, entity_path, parse_entity
+from pmgen.plans.repo import Repo
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""pmgen.jsontext: the bytes of json.dumps(indent=2, ensure_ascii=False), faster."""
+"""pmgen.bundles.jsontext: the bytes of json.dumps(indent=2, ensure_ascii=False), faster."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmgen import jsontext
+from pmgen.bundles import jsontext
 
 SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(), st.integers(min_value=-(2**80), max_value=2**80),

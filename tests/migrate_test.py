@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT, GitRepo
 
-from pmgen import templates, validate
+from pmgen.authoring.migrate import template_for
 from pmgen.cli import main
 from pmgen.errors import PmgenError
-from pmgen.migrate import template_for
-from pmgen.repo import Repo
+from pmgen.plans.repo import Repo
+from pmgen.validate import pipeline as validate
+from pmgen.validate import templates
 
 V1 = (ROOT / "pmgen/templates/TASK.md.j2").read_text()
 V2 = (

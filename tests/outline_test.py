@@ -1,4 +1,4 @@
-"""pmgen.outline: one block-level parse per text gives what a full markdown-it parse gives."""
+"""pmgen.plans.outline: one block-level parse per text gives what a full markdown-it parse gives."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from pmgen import outline
+from pmgen.plans import outline
 
 FULL = MarkdownIt("commonmark").enable("table")
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from pmgen import validate
-from pmgen.checks import schema
-from pmgen.documents import Document, section_text
-from pmgen.models import ADR, AgentProfile, Bug, Sprint, Task
-from pmgen.outline import checklist, headings
-from pmgen.repo import Repo
+from pmgen.plans.documents import Document, section_text
+from pmgen.plans.models import ADR, AgentProfile, Bug, Sprint, Task
+from pmgen.plans.outline import checklist, headings
+from pmgen.plans.repo import Repo
+from pmgen.validate import pipeline as validate
+from pmgen.validate import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "delegation"

@@ -13,9 +13,9 @@ import pytest
 from bundle_test import write_plans
 from conftest import ROOT, GitRepo
 
-from pmgen import provision
+from pmgen.bundles import provision
 from pmgen.cli import main
-from pmgen.repo import Repo
+from pmgen.plans.repo import Repo
 
 TRACK_B_WORKSPACE = """\
 branch: "feat/ui$(touch${IFS}pwned)"
@@ -240,7 +240,7 @@ def test_provision_takes_a_sprint(plans: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_packaged_templates_ship(tmp_path: Path) -> None:
-    folder = Path(provision.__file__).parent / "templates" / "provision"
+    folder = Path(provision.__file__).parents[1] / "templates" / "provision"
     assert sorted(p.name for p in folder.iterdir()) == [
         "docker-compose.override.yml.j2", "provision.sh.j2", "teardown.sh.j2"]
     shutil.copytree(folder, tmp_path / "copy")

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, GitRepo
 
-from pmgen import fileio, validate
 from pmgen.cli import main
-from pmgen.repo import Repo
+from pmgen.plans import fileio
+from pmgen.plans.repo import Repo
+from pmgen.validate import pipeline as validate
 
 ITEMS = 30
 
@@ -77,7 +78,7 @@ def test_concurrent_check_runs_lose_no_change(repo: GitRepo) -> None:
 
 
 def test_an_edit_made_between_read_and_write_is_never_overwritten(repo: GitRepo) -> None:
-    from pmgen import edit
+    from pmgen.authoring import edit
 
     path = repo.path / SPRINT
     source = edit.read_source(path, SPRINT)

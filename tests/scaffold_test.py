@@ -7,10 +7,10 @@ import json
 import pytest
 from conftest import GitRepo
 
-from pmgen import validate
+from pmgen.authoring.scaffold import clean, label_of, number_of
 from pmgen.cli import main
-from pmgen.repo import Repo
-from pmgen.scaffold import clean, label_of, number_of
+from pmgen.plans.repo import Repo
+from pmgen.validate import pipeline as validate
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from pmgen.cli import main
-from pmgen.repo import Repo
+from pmgen.plans.repo import Repo
 from pmgen.site import sources
 from pmgen.site.data import load
 from pmgen.site.md import body
@@ -71,7 +71,7 @@ def test_track_page_links_what_it_waits_on(pages: dict[str, str | bytes]) -> Non
 
 
 def test_dashboard_shows_active_sprints_events_and_findings(example_repo: GitRepo) -> None:
-    pytest.importorskip("pmgen.history")
+    pytest.importorskip("pmgen.history.store")
     page = text(build_all(load(Repo(example_repo.path), latest_events=3)), "plans/index.md")
     active = page[page.index("## Active sprints"):page.index("## Tracks by status")]
     assert "| [Collector Orchestration Engine (Database-Driven Scheduling)]" \
@@ -108,7 +108,7 @@ def test_baseline_chart_has_three_series_with_the_values(pages: dict[str, str | 
 
 
 def test_criteria_ticked_per_week_come_from_history(example_repo: GitRepo) -> None:
-    pytest.importorskip("pmgen.history")
+    pytest.importorskip("pmgen.history.store")
     sprint = example_repo.path / "delegation/sprints/sprint-2.33/SPRINT.md"
     text_ = sprint.read_text()
     sprint.write_text(text_.replace("- [ ] **Dynamic Scheduling**", "- [x] **Dynamic Scheduling**")
@@ -123,7 +123,7 @@ def test_criteria_ticked_per_week_come_from_history(example_repo: GitRepo) -> No
 def test_track_page_offers_the_bundle_with_the_bytes_init_prints(
     example_repo: GitRepo, pages: dict[str, str | bytes]
 ) -> None:
-    bundle = pytest.importorskip("pmgen.bundle")
+    bundle = pytest.importorskip("pmgen.bundles.bundle")
     expected = bundle.render(Repo(example_repo.path), "T:sprint-2.33/track-a", "markdown")
     assert pages["plans/sprints/sprint-2.33/track-a.bundle.md.txt"] == expected.encode()
     as_json = bundle.render(Repo(example_repo.path), "T:sprint-2.33/track-a", "json")
@@ -169,7 +169,7 @@ def test_findings_are_shown_on_the_page_they_concern(example_repo: GitRepo) -> N
 
 
 def test_site_findings_are_those_of_pmgen_validate(example_repo: GitRepo) -> None:
-    from pmgen import validate
+    from pmgen.validate import pipeline as validate
 
     task = example_repo.path / "delegation/sprints/sprint-2.33/track-a/TASK.md"
     task.write_text(task.read_text().replace("port: 8001", "port: 3001", 1)
@@ -238,7 +238,7 @@ def test_body_demotes_headings_rewrites_links_and_shows_html_as_text() -> None:
 
 
 def test_timeline_and_feed_list_the_events(pages: dict[str, str | bytes]) -> None:
-    pytest.importorskip("pmgen.history")
+    pytest.importorskip("pmgen.history.store")
     timeline = text(pages, "plans/timeline.md")
     assert 'id="pmgen-timeline-filter"' in timeline
     assert "[S:sprint-2.33](sprints/sprint-2.33/index.md)" in timeline

@@ -58,7 +58,7 @@ def test_the_current_version_follows_the_template_file_in_a_long_running_process
     of the template (or a new one in schema/templates/) counts at once."""
     import os
 
-    from pmgen import templates
+    from pmgen.validate import templates
 
     schema = tmp_path / "schema"
     assert templates.current_version(schema, "task") == templates.current_version(None, "task")

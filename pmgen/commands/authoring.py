@@ -3,7 +3,7 @@
 
 The commands: `status`, `check`, `assign` (commands/editing.py); `new`, `adr new`, `bug new`
 (commands/creating.py); `migrate` (commands/migrating.py). They are thin wrappers over
-pmgen.edit, pmgen.scaffold and pmgen.migrate.
+pmgen.authoring.edit, pmgen.authoring.scaffold and pmgen.authoring.migrate.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import click
 
 from pmgen.commands import ROOT
 from pmgen.errors import PmgenError, UsageError
-from pmgen.repo import Repo
+from pmgen.plans.repo import Repo
 
 
 @click.command()
@@ -33,7 +33,7 @@ def init(
     With --verify FILE, exit 0 when the saved bundle is current, 1 listing the inputs
     that changed since it was built.
     """
-    from pmgen import bundle
+    from pmgen.bundles import bundle
 
     repo = Repo.discover(root)
     if verify_file is not None:
@@ -69,7 +69,7 @@ def provision(entity: str, teardown: bool, root: Path | None) -> int:
     variables, editor colour, compose override with the port. --teardown prints the
     script that stops the tracks' containers and removes their worktrees.
     """
-    from pmgen import provision as provisioning
+    from pmgen.bundles import provision as provisioning
 
     click.echo(provisioning.render(Repo.discover(root), entity, teardown), nl=False)
     return 0

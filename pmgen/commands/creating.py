@@ -1,4 +1,4 @@
-"""Creating commands: `new sprint|task|agent`, `adr new` and `bug new` (pmgen.scaffold).
+"""Creating commands: `new sprint|task|agent`, `adr new` and `bug new` (pmgen.authoring.scaffold).
 
 A new document is validated before it is written, and an existing file is never
 overwritten.
@@ -13,12 +13,13 @@ from typing import Any
 
 import click
 
-from pmgen import fileio, ids, scaffold
+from pmgen.authoring import ids, scaffold
 from pmgen.commands.authoring import common_options, emit
-from pmgen.entities import check_id, parse_entity
 from pmgen.errors import PmgenError
-from pmgen.models.common import PRIORITIES
-from pmgen.repo import Repo
+from pmgen.plans import fileio
+from pmgen.plans.entities import check_id, parse_entity
+from pmgen.plans.models.common import PRIORITIES
+from pmgen.plans.repo import Repo
 
 
 def _today() -> dt.date:

@@ -1,5 +1,6 @@
 """Editing commands: `status`, `check` and `assign` change one value of one plan and
-nothing else (pmgen.edit), with `--dry-run` and `--format json` like every authoring command.
+nothing else (pmgen.authoring.edit), with `--dry-run` and `--format json` like every
+authoring command.
 """
 
 from __future__ import annotations
@@ -8,12 +9,13 @@ from pathlib import Path
 
 import click
 
-from pmgen import edit, fileio
+from pmgen.authoring import edit
 from pmgen.commands.authoring import common_options, emit
-from pmgen.entities import Entity, check_id, existing_path, parse_entity
 from pmgen.errors import PmgenError
-from pmgen.models.common import STATUSES, TRANSITIONS, allowed_transitions
-from pmgen.repo import Repo
+from pmgen.plans import fileio
+from pmgen.plans.entities import Entity, check_id, existing_path, parse_entity
+from pmgen.plans.models.common import STATUSES, TRANSITIONS, allowed_transitions
+from pmgen.plans.repo import Repo
 
 
 def _apply(change: edit.Edit, dry_run: bool) -> bool:

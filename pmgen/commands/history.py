@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from pmgen import gitlog
+from pmgen import git as gitlog
 from pmgen.commands import ROOT
 from pmgen.errors import PmgenError, UsageError
 
@@ -20,7 +20,7 @@ def _root(root: Path | None) -> Path:
     """The plans root as every pmgen command finds it (the nearest folder with delegation/
     or .git; PMGEN_ROOT), which must be inside a git checkout. History paths are relative
     to it."""
-    from pmgen.repo import find_root
+    from pmgen.plans.repo import find_root
 
     found = find_root(root)
     gitlog.git_dir(found)  # exit 2 with a clear message outside a git repository
@@ -32,7 +32,7 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from pmgen.fileio import atomic_write
+    from pmgen.plans.fileio import atomic_write
 
     try:
         _make_folder(output.parent)
@@ -51,7 +51,7 @@ def _make_folder(folder: Path) -> None:
 def _write_sqlite(path: Path, loaded: Any) -> tuple[int, int, int]:
     import sqlite3
 
-    from pmgen import history_sqlite
+    from pmgen.history import sqlite as history_sqlite
 
     try:
         _make_folder(path.parent)
@@ -83,8 +83,8 @@ def events(
     criterion.checked, ...), a subject (S:, T:, A:, ADR:, BUG:), the commit as its
     correlation id, and the sha256 of the document before and after.
     """
-    from pmgen import history
-    from pmgen.history_format import RENDERERS
+    from pmgen.history import store as history
+    from pmgen.history.format import RENDERERS
 
     _freeze_at_exit()
     folder = _root(root)
@@ -123,10 +123,10 @@ _FREEZE_REGISTERED = False
 @ROOT
 def history(entity: str, revs: str | None, root: Path | None) -> int:
     """List the versions of ENTITY, newest first: commit, date, author, sha256, change."""
-    from pmgen import history as hist
-    from pmgen.history_format import table
-    from pmgen.history_query import parse_entity, versions
-    from pmgen.repo import Repo
+    from pmgen.history import store as hist
+    from pmgen.history.format import table
+    from pmgen.history.query import parse_entity, versions
+    from pmgen.plans.repo import Repo
 
     folder = _root(root)
     subject = parse_entity(entity, Repo(folder))
@@ -155,8 +155,8 @@ def _hash_cell(path: str, sha256: str | None) -> str:
 
 
 def _split_ref(ref: str, folder: Path) -> tuple[str, str]:
-    from pmgen.history_query import parse_entity
-    from pmgen.repo import Repo
+    from pmgen.history.query import parse_entity
+    from pmgen.plans.repo import Repo
 
     entity, sep, wanted = ref.rpartition("@")
     if not sep or not entity or not wanted:
@@ -169,8 +169,8 @@ def _split_ref(ref: str, folder: Path) -> tuple[str, str]:
 @ROOT
 def show(ref: str, root: Path | None) -> int:
     """Print one version of an entity exactly (HASH: a sha256 or commit prefix)."""
-    from pmgen import history as hist
-    from pmgen.history_query import find_version, read_blob
+    from pmgen.history import store as hist
+    from pmgen.history.query import find_version, read_blob
 
     folder = _root(root)
     subject, wanted = _split_ref(ref, folder)
@@ -188,9 +188,9 @@ def show(ref: str, root: Path | None) -> int:
 @ROOT
 def restore(ref: str, force: bool, root: Path | None) -> int:
     """Write a past version of an entity back into the working tree (not committed)."""
-    from pmgen import history as hist
-    from pmgen.fileio import CannotWrite, atomic_write, reason
-    from pmgen.history_query import find_version, read_blob
+    from pmgen.history import store as hist
+    from pmgen.history.query import find_version, read_blob
+    from pmgen.plans.fileio import CannotWrite, atomic_write, reason
 
     folder = _root(root)
     subject, wanted = _split_ref(ref, folder)
@@ -216,7 +216,7 @@ def restore(ref: str, force: bool, root: Path | None) -> int:
 
 
 def _current_path(loaded: object, subject: str) -> str | None:
-    from pmgen.history_query import versions
+    from pmgen.history.query import versions
 
     rows = versions(loaded, subject)  # type: ignore[arg-type]
     return next((row.path for row in rows if row.path), None)  # newest with a file
@@ -230,8 +230,8 @@ def _current_path(loaded: object, subject: str) -> str | None:
 @ROOT
 def state(rev: str, fmt: str, root: Path | None) -> int:
     """Print every plan as it was at REV, computed by replaying the history."""
-    from pmgen.history_format import table
-    from pmgen.history_query import state as compute
+    from pmgen.history.format import table
+    from pmgen.history.query import state as compute
 
     folder = _root(root)
     entries = compute(folder, rev)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from pmgen.commands.authoring import common_options
-from pmgen.repo import Repo
+from pmgen.plans.repo import Repo
 
 
 @click.command()
@@ -18,8 +18,8 @@ def migrate(paths: tuple[Path, ...], dry_run: bool, fmt: str, root: Path | None)
     """Upgrade documents (every plan when no PATH is given) to the current version of
     their template: stub sections added, renamed sections renamed, nothing deleted.
     Prints the diff."""
-    from pmgen import migrate as migration
-    from pmgen.repo import expand_paths
+    from pmgen.authoring import migrate as migration
+    from pmgen.plans.repo import expand_paths
 
     repo = Repo.discover(root)
     files = expand_paths(paths)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from pmgen import schema_export
 from pmgen.commands import ROOT
-from pmgen.repo import Repo
+from pmgen.plans.repo import Repo
+from pmgen.validate import schema_export
 
 
 @click.command()

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import click
 
-from pmgen import fileio
 from pmgen.commands import ROOT
 from pmgen.errors import PmgenError
-from pmgen.repo import Repo
+from pmgen.plans import fileio
+from pmgen.plans.repo import Repo
 
 DEFAULT_CONFIG = """\
 # Written by pmgen: the repository has no mkdocs.yml.

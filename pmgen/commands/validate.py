@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from pmgen import report
-from pmgen import validate as validation
 from pmgen.commands import ROOT
 from pmgen.findings import has_errors
-from pmgen.repo import Repo, expand_paths
+from pmgen.plans.repo import Repo, expand_paths
+from pmgen.validate import pipeline as validation
+from pmgen.validate import report
 
 
 @click.command()

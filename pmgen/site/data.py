@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from pmgen.documents import Document
 from pmgen.findings import Finding
-from pmgen.outline import checklist, sections
-from pmgen.repo import Repo
+from pmgen.plans.documents import Document
+from pmgen.plans.outline import checklist, sections
+from pmgen.plans.repo import Repo
 from pmgen.site import sources
 from pmgen.site.sources import BUNDLE_FORMATS, event_time, git, load_history
 
@@ -170,9 +170,9 @@ def load(repo: Repo, **options: Any) -> SiteData:
     `mkdocs serve` rebuilds in one process: a plan file that did not change is not parsed
     again, and its document checks are reused while the files they read are unchanged.
     """
-    from pmgen import validate
-    from pmgen.checks import crossref
-    from pmgen.checks.context import Context
+    from pmgen.validate import crossref
+    from pmgen.validate import pipeline as validate
+    from pmgen.validate.context import Context
 
     stamps = {path: _stat_path(path) for path in repo.plan_files()}
     docs = [_document(repo, path, stamp) for path, stamp in stamps.items()]
@@ -205,7 +205,7 @@ _CHECK_CACHE: dict[str, tuple[Any, list[Finding]]] = {}
 def _stat_path(path: Any) -> tuple[str, int, str]:
     # The content's hash, not its mtime: an edit within the file system's timestamp
     # granularity must not show stale findings. Reading is cheap next to parsing.
-    from pmgen.documents import read_bytes
+    from pmgen.plans.documents import read_bytes
 
     try:
         data = read_bytes(path)  # the one reader: regular files, at most MAX_PLAN_BYTES
@@ -223,13 +223,13 @@ def _folder_stamp(folder: Any) -> tuple[tuple[str, int, str], ...]:
 
 
 def _document(repo: Repo, path: Any, stamp: tuple[str, int, str]) -> Document:
-    from pmgen.checks import schema
+    from pmgen.validate import schema
 
     cached = _DOC_CACHE.get(str(path))
     if cached is not None and cached[0] == stamp and stamp[1] >= 0:
         return cached[1]
     doc = repo.document(path)
-    if doc.model is None and doc.data is not None:  # as pmgen.validate.context does
+    if doc.model is None and doc.data is not None:  # as pmgen.validate.pipeline.context does
         doc.findings.extend(schema.check(doc))
     _DOC_CACHE[str(path)] = (stamp, doc)
     return doc

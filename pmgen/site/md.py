@@ -12,7 +12,7 @@ import posixpath
 import re
 
 from pmgen.findings import CODES, Finding
-from pmgen.outline import blocks
+from pmgen.plans.outline import blocks
 
 _LINK_RE = re.compile(
     r"(?P<bang>!?)\[(?P<text>[^\]\n]*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)"

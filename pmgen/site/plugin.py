@@ -20,14 +20,14 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from pmgen.errors import PmgenError
-from pmgen.repo import Repo
-from pmgen.report import printable
+from pmgen.plans.repo import Repo
 from pmgen.site import feed_link, sanitise
 from pmgen.site.config import PmgenConfig
 from pmgen.site.data import load
 from pmgen.site.pages import NAV, build_all, nav_pages
 from pmgen.site.pages.assets import ASSETS
 from pmgen.site.pages.common import uri as page_uri
+from pmgen.validate.report import printable
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

@@ -13,7 +13,7 @@ import hashlib
 import subprocess
 from typing import Any
 
-from pmgen.repo import Repo
+from pmgen.plans.repo import Repo
 
 BUNDLE_FORMATS = ("markdown", "json")
 
@@ -53,7 +53,7 @@ def load_history(repo: Repo) -> tuple[list[Any] | None, str | None]:
 
 
 def _read_events(repo: Repo) -> tuple[list[Any] | None, str | None]:
-    from pmgen.history import load_events
+    from pmgen.history.store import load_events
 
     try:
         events = list(load_events(repo))
@@ -87,7 +87,7 @@ def render_bundles(
     memoised on the Repo (bundle_load.index), so a thousand sprints cost a thousand small
     bundles, not a thousand listings.
     """
-    from pmgen import bundle
+    from pmgen.bundles import bundle
 
     try:
         built = bundle.build(repo, entity)

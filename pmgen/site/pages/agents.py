@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pmgen.documents import Document
+from pmgen.plans.documents import Document
 from pmgen.site.data import SiteData, field_text
 from pmgen.site.md import card, cell, chip, esc, findings_block, rel, table, text
 from pmgen.site.pages.common import (

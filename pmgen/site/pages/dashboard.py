@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from pmgen.documents import Document
 from pmgen.findings import CODES
-from pmgen.models.common import TASK_STATUSES
+from pmgen.plans.documents import Document
+from pmgen.plans.models.common import TASK_STATUSES
 from pmgen.site.data import SiteData, criteria, event_time, field_text
 from pmgen.site.md import bar, cell, chip, esc, nowrap, rel, table
 from pmgen.site.pages.common import (

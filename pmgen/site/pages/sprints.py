@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmgen.documents import Document
+from pmgen.plans.documents import Document
 from pmgen.site import svg
 from pmgen.site.data import SiteData, criteria, field_text
 from pmgen.site.md import (

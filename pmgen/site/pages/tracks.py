@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from pmgen.documents import Document
-from pmgen.models.common import COLOUR_RE
+from pmgen.plans.documents import Document
+from pmgen.plans.models.common import COLOUR_RE
 from pmgen.site.data import SiteData, criteria, field_text
 from pmgen.site.md import bar, body, card, chip, esc, findings_block, rel, text
 from pmgen.site.pages.common import (

@@ -1,0 +1,1 @@
+"""Edits, new documents from templates, migrations, ids."""

@@ -1,0 +1,1 @@
+"""Agent context bundles (parts, budget, formats) and provisioning."""

@@ -1,0 +1,200 @@
+"""Session memory (the latest events on the sprint and track) and `--since REV` handoffs.
+
+Events come from pmgen.history.store (git is the event store). Outside a git repository, or
+with no history module, the bundle says so instead of failing: the rest of the context
+is still worth having.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pmgen.bundles.entity import Entity
+from pmgen.bundles.refs import git, is_git
+from pmgen.errors import PmgenError
+from pmgen.plans.documents import Document, parse
+from pmgen.plans.outline import checklist
+
+MEMORY_LIMIT = 20  # latest events kept in a bundle; older ones are the first history trimmed
+_HASH_RE = re.compile(r"^[0-9a-f]{12,64}\Z")
+
+
+def subjects_match(entity: Entity, subject: str) -> bool:
+    """Whether an event on ``subject`` belongs in the memory of ``entity``'s bundle."""
+    if subject == f"S:{entity.sprint}":
+        return True
+    if entity.track is None:
+        return subject.startswith(f"T:{entity.sprint}/")
+    return subject == entity.id
+
+
+def _scalar(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value)
+    return None if _HASH_RE.match(text) or len(text) > 80 else text
+
+
+def summary(event: Any) -> str:
+    """One line on what an event changed, worded as `pmgen history` words it."""
+    from pmgen.history.events import describe
+
+    try:
+        return describe(str(event.type), dict(getattr(event, "data", None) or {}))
+    except (KeyError, TypeError, ValueError, IndexError):
+        return _fallback_summary(event)
+
+
+def _fallback_summary(event: Any) -> str:
+    parts = []
+    before, after = _scalar(getattr(event, "before", None)), _scalar(getattr(event, "after", None))
+    if before is not None or after is not None:
+        parts.append(f"{before or '∅'} → {after or '∅'}")
+    data = getattr(event, "data", None) or {}
+    for key in sorted(data):
+        text = _scalar(data[key])
+        if text is not None:
+            parts.append(f"{key}={text}")
+    return ", ".join(parts)
+
+
+@dataclass
+class _Index:
+    """Events by subject, each with its position in the history, and the track subjects
+    of each sprint: a sprint's bundle finds its tracks' events without a scan."""
+
+    by_subject: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
+    tracks: dict[str, list[str]] = field(default_factory=dict)  # sprint -> T: subjects
+
+    def mine(self, entity: Entity) -> list[Any]:
+        """The entity's events in history order (what subjects_match selects)."""
+        subjects = [f"S:{entity.sprint}"]
+        subjects += [entity.id] if entity.track else self.tracks.get(entity.sprint, [])
+        picked = [self.by_subject[s] for s in subjects if s in self.by_subject]
+        return [event for _, event in heapq.merge(*picked, key=lambda row: row[0])]
+
+
+# (root, HEAD) -> the index: the site renders every bundle of a repository in one
+# process, and a bundle must not scan every event of the repository for its own few.
+_EVENTS: dict[tuple[str, str | None], _Index] = {}
+
+
+def _events(root: Path, head: str | None, repo: Any, load: Any) -> _Index:
+    key = (str(root), head)
+    if key not in _EVENTS:
+        index = _Index()
+        for position, event in enumerate(load(repo)):
+            subject = str(event.subject)
+            if subject not in index.by_subject:
+                index.by_subject[subject] = []
+                sprint, slash, _ = subject[2:].partition("/")
+                if subject.startswith("T:") and slash:
+                    index.tracks.setdefault(sprint, []).append(subject)
+            index.by_subject[subject].append((position, event))
+        _EVENTS.clear()
+        _EVENTS[key] = index
+    return _EVENTS[key]
+
+
+def memory(root: Path, repo: Any, entity: Entity, inside_git: bool, head: str | None
+           ) -> dict[str, Any]:
+    """The latest events of the entity (newest first) or why there are none."""
+    if not inside_git:
+        why = "Session memory unavailable: the repository is not a git repository."
+        return {"available": False, "note": why, "events": [], "total": 0}
+    from pmgen.history.store import load_events
+
+    try:
+        index = _events(root, head, repo, load_events)
+    except (PmgenError, OSError) as exc:  # costs the memory, not the bundle
+        why = f"Session memory unavailable: {getattr(exc, 'message', None) or exc}"
+        return {"available": False, "note": why, "events": [], "total": 0}
+    mine = index.mine(entity)
+    latest = mine[-MEMORY_LIMIT:][::-1]
+    events = [{
+        "id": str(getattr(e, "id", "")),
+        "time": str(e.time),
+        "type": str(e.type),
+        "subject": str(e.subject),
+        "author": str(getattr(e, "author", "") or ""),
+        "commit": str(getattr(e, "commit", "") or ""),
+        "path": str(getattr(e, "path", "") or ""),
+        "summary": summary(e),
+    } for e in latest]
+    return {"available": True, "note": None, "events": events, "total": len(mine),
+            "dropped": 0}
+
+
+def _old(root: Path, commit: str, doc: Document) -> Document | None:
+    out = git(root, "show", f"{commit}:./{doc.rel}")  # ./: relative to root, not the top
+    if out is None:
+        return None
+    return parse(doc.path, doc.rel, out.encode("utf-8"), doc.kind, doc.parts)
+
+
+def _criteria(doc: Document | None) -> dict[str, bool]:
+    from pmgen.bundles.parts import section
+
+    if doc is None:
+        return {}
+    return {i.text: i.checked for i in checklist(section(doc, "Success Criteria") or "")}
+
+
+def _task_commits(root: Path, since: str, subjects: set[str], seen: set[str]
+                  ) -> list[dict[str, str]]:
+    """Commits since ``since`` whose ``Task:`` trailer names one of ``subjects`` (work on
+    the task's code, which touches no plan file), from the event history."""
+    from pmgen.history.store import load_events
+    from pmgen.plans.repo import Repo
+
+    found = []
+    try:
+        events = load_events(Repo(root), since=since)
+    except (PmgenError, OSError):
+        return []  # the plan files' own commits are listed all the same
+    for event in events:
+        if event.type == "task.commit" and event.subject in subjects and (
+                event.commit not in seen):
+            seen.add(event.commit)
+            found.append({"commit": event.commit, "date": str(event.time),
+                          "author": str(event.author).split(" <")[0],
+                          "subject": str((event.data or {}).get("message", ""))})
+    return found
+
+
+def changes(root: Path, rev: str, doc: Document, paths: list[str], subjects: set[str]
+            ) -> dict[str, Any]:
+    """What changed in ``doc`` (status, criteria) and which commits touched ``paths`` since
+    ``rev``: the first thing an agent taking over needs."""
+    if not is_git(root):
+        raise PmgenError("--since needs a git repository",
+                         "run pmgen init inside the plans' checkout")
+    out = git(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
+    if not out:
+        raise PmgenError(f"unknown revision {rev!r}", "give a commit, tag or branch, e.g. HEAD~3")
+    commit = out.strip()
+    old = _old(root, commit, doc)
+    before = (old.data or {}).get("status") if old is not None else None
+    after = (doc.data or {}).get("status")
+    was, now = _criteria(old), _criteria(doc)
+    log = git(root, "log", "--format=%H%x1f%aI%x1f%an%x1f%s", f"{commit}..HEAD", "--", *paths)
+    commits = []
+    for line in (log or "").splitlines():
+        sha, date, author, subject = line.split("\x1f", 3)
+        commits.append({"commit": sha, "date": date, "author": author, "subject": subject})
+    commits += _task_commits(root, commit, subjects, {c["commit"] for c in commits})
+    commits.sort(key=lambda c: c["date"], reverse=True)
+    return {
+        "rev": rev,
+        "commit": commit,
+        "status": {"before": before or "(new)", "after": after} if before != after else None,
+        "ticked": [t for t, c in now.items() if c and t in was and not was[t]],
+        "unticked": [t for t, c in now.items() if not c and was.get(t)],
+        "added": [t for t in now if t not in was],
+        "removed": [t for t in was if t not in now],
+        "commits": commits,
+    }

@@ -1,0 +1,1 @@
+"""git log -> events: build, cache, queries, formats, SQLite mirror."""

@@ -1,0 +1,235 @@
+"""Commits (from gitlog) -> records with events: every blob read through one cat-file."""
+
+from __future__ import annotations
+
+import functools
+import queue
+import subprocess
+import threading
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pmgen import git as gitlog
+
+if TYPE_CHECKING:
+    from pmgen.history.docs import Version
+
+# [status, old_path, new_path, old_oid, new_oid, old_sha256, new_sha256]
+ChangeRow = list[Any]
+# [id, type, subject, path, before, after, data]
+EventRow = list[Any]
+
+
+@dataclass(slots=True)  # one per commit of the history
+class Record:
+    """What history keeps of one commit: its metadata, plan changes and events."""
+
+    sha: str
+    parents: list[str]
+    time: str
+    author: str
+    subject: str
+    tasks: list[str] = field(default_factory=list)
+    changes: list[ChangeRow] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
+    # its events as `pmgen events` prints them, made while git was still walking
+    rendered: str | None = field(default=None, repr=False, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The record without its events: those are kept once, rendered (history_cache)."""
+        return {"c": self.sha, "p": self.parents, "t": self.time, "a": self.author,
+                "s": self.subject, "k": self.tasks, "x": self.changes, "n": len(self.events)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], events: list[EventRow]) -> Record:
+        return cls(data["c"], data["p"], data["t"], data["a"], data["s"], data["k"],
+                   data["x"], events)
+
+
+_FLUSH_EVERY = 32  # commits
+
+
+class _Blobs:
+    """One ``git cat-file --batch -z``, fed while the log is still streaming; a thread
+    reads each blob, parses it, and makes each commit's record as soon as its blobs are
+    in, so git and Python work at the same time."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        # keys are (oid, path); looked up with None parts too, which are never there
+        self.versions: dict[tuple[str | None, str | None], Version | None] = {}
+        self.oids: dict[str, str | None] = {}  # "rev:path" -> oid (None: not there)
+        self.requested = 0
+        self.records: list[Record] = []
+        self._seen: set[tuple[str, str | None]] = set()
+        self._keys: queue.SimpleQueue[tuple[str, str | None] | gitlog.Commit | None] = (
+            queue.SimpleQueue()
+        )
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._pending = 0  # commits whose names are not flushed yet
+
+    def want(self, name: str, path: str | None) -> None:
+        """Read object ``name``; parse it as ``path`` (None: only note its oid)."""
+        key = (name, path)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        if self._proc is None:
+            self._proc = subprocess.Popen(
+                ["git", "cat-file", "--batch", "-z"], cwd=self.root, env=gitlog._env(),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            )
+            self._thread = threading.Thread(target=self._read, daemon=True)
+            self._thread.start()
+        assert self._proc.stdin is not None
+        self.requested += 1
+        self._keys.put(key)
+        self._proc.stdin.write(name.encode("utf-8", "surrogateescape") + b"\x00")
+
+    def done(self, commit: gitlog.Commit) -> None:
+        """Every blob of ``commit`` is requested: make its record when they are in."""
+        if self._proc is None:
+            self.records.append(_record(commit, self))  # nothing to wait for
+            return
+        assert self._proc.stdin is not None
+        self._keys.put(commit)
+        # Flushed every few commits, not each: every flush is a write to git and a switch
+        # between threads (5% of a cold run). The reader never waits long: the buffer
+        # also goes out when full, and finish() closes it.
+        self._pending += 1
+        if self._pending >= _FLUSH_EVERY:
+            self._pending = 0
+            self._proc.stdin.flush()
+
+    def _read(self) -> None:
+        from pmgen.history.docs import parse_version
+
+        assert self._proc is not None and self._proc.stdout is not None
+        out = self._proc.stdout
+        try:
+            while (key := self._keys.get()) is not None:
+                if isinstance(key, gitlog.Commit):  # its blobs came before it in the queue
+                    self.records.append(_record(key, self))
+                    continue
+                header = out.readline().rstrip(b"\n").split(b" ")
+                content = b""
+                found = len(header) == 3 and header[-1] not in (b"missing", b"ambiguous")
+                if found:
+                    content = out.read(int(header[2]) + 1)[:-1]  # and the newline after it
+                name, path = key
+                if path is None:
+                    self.oids[name] = header[0].decode() if found else None
+                else:
+                    self.versions[(name, path)] = parse_version(path, content)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in finish()
+            self._error = exc
+            while self._keys.get() is not None:  # let finish() end
+                pass
+
+    def finish(self) -> None:
+        if self._proc is None:
+            return
+        self._keys.put(None)
+        try:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        assert self._thread is not None
+        self._thread.join()
+        self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+        if self._error is not None:
+            raise self._error
+
+
+def build(
+    root: Path, commits: Iterable[gitlog.Commit], reuse: Container[str]
+) -> tuple[list[gitlog.Commit], list[Record], int]:
+    """(every commit seen, records of those not in ``reuse``, objects read from git)."""
+    # local imports: a warm run that finds nothing new never loads the YAML parsers
+    from pmgen.history.docs import classify
+
+    seen: list[gitlog.Commit] = []
+    blobs = _Blobs(root)
+    try:
+        for commit in commits:
+            seen.append(commit)
+            if commit.sha in reuse:
+                continue
+            commit.changes = [
+                ch for ch in commit.changes
+                if classify(ch.new_path or ch.old_path or "") is not None
+            ]
+            for ch in commit.changes:
+                if ch.old_oid and ch.old_path:
+                    blobs.want(ch.old_oid, ch.old_path)
+                if ch.new_oid and ch.new_path:
+                    blobs.want(ch.new_oid, ch.new_path)
+                # A merge's first-parent diff also holds what the other branch already
+                # did; only files that differ from every parent are the merge's own.
+                path = ch.new_path or ch.old_path
+                if len(commit.parents) > 1 and path and "\n" not in path:
+                    for parent in commit.parents[1:]:
+                        blobs.want(f"{parent}:./{path}", None)  # ./: relative to root
+            blobs.done(commit)
+    finally:
+        blobs.finish()
+    return seen, blobs.records, blobs.requested
+
+
+@functools.cache
+def _derivers() -> tuple[Callable[..., Any], Callable[..., str], Callable[..., str]]:
+    """(history_events.diff, history.event_id, history_format.jsonl_lines), imported on
+    first use (a warm run that finds nothing new never loads the YAML parsers) and once:
+    an import statement in _record cost 1 us a commit."""
+    from pmgen.history.events import diff
+    from pmgen.history.format import jsonl_lines
+    from pmgen.history.store import event_id
+
+    return diff, event_id, jsonl_lines
+
+
+def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
+    diff, event_id, jsonl_lines = _derivers()
+    record = Record(commit.sha, commit.parents, commit.time, commit.author,
+                    commit.subject, commit.tasks)
+    events, sha = record.events, commit.sha
+    versions = blobs.versions  # (oid, path) -> Version
+    for ch in commit.changes:
+        before = versions.get((ch.old_oid, ch.old_path))
+        after = versions.get((ch.new_oid, ch.new_path))
+        record.changes.append([
+            ch.status, ch.old_path, ch.new_path, ch.old_oid, ch.new_oid,
+            before.sha256 if before else None, after.sha256 if after else None,
+        ])
+        path = ch.new_path or ch.old_path
+        if len(commit.parents) > 1 and any(  # (a deletion: missing there too, None == None)
+            blobs.oids.get(f"{p}:./{path}", "?") == ch.new_oid for p in commit.parents[1:]
+        ):
+            continue  # the merge only brought in a branch's change: no event of its own
+        if before is None and after is None:
+            continue
+        path = (after or before).path  # type: ignore[union-attr]
+        old_sha = before.sha256 if before else None
+        new_sha = after.sha256 if after else None
+        for type_, subject, data in diff(ch.status, before, after):
+            # the event's index in its commit is part of its id
+            events.append([event_id(sha, path, type_, subject, len(events)), type_, subject,
+                           path, old_sha, new_sha, data])
+    for task in commit.tasks:
+        subject = f"T:{task}"
+        events.append([event_id(sha, "", "task.commit", subject, len(events)), "task.commit",
+                       subject, "", None, None, {"message": commit.subject}])
+    record.rendered = jsonl_lines(record.time, record.author, record.sha, record.events)
+    return record
+
+
+def render(record: Record) -> str:
+    """A record's events as JSON lines, exactly as `pmgen events` prints them."""
+    return _derivers()[2](record.time, record.author, record.sha, record.events)

@@ -1,0 +1,174 @@
+"""One version of a plan file (bytes at a commit) -> Version: kind, subject, data, checklist.
+
+Front matter goes through pmgen.plans.yamlfast (fast, and sure or silent); whatever it is not
+sure about is parsed by ``pmgen.plans.documents.parse``, the authority, which also reports why a
+version does not parse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from pmgen.plans.documents import PLANS_DIR, decode, kind_for
+from pmgen.plans.yamlfast import front_matter
+
+TEMPLATES_DIR = "schema/templates"
+HISTORY_PATHS = (PLANS_DIR, TEMPLATES_DIR)
+_CHECK_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]\s+(.*?)\s*$", re.M)
+
+def jsonable(value: Any) -> Any:
+    """Front matter values as JSON types (dates in ISO form), for events and state."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (str, bool, int, float)) or value is None:
+        return value
+    return str(value)
+
+
+@dataclass(slots=True)  # made for every blob of the history: slots make that cheaper
+class Version:
+    """What history needs from one version of a file."""
+
+    path: str
+    kind: str  # sprint, task, agent, adr, bug, template, file
+    subject: str
+    sha256: str
+    data: dict[str, Any] | None = None  # front matter as JSON types; None if unparsable
+    checks: list[tuple[str, bool]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> Any:
+        return (self.data or {}).get("status")
+
+
+@functools.lru_cache(maxsize=65536)  # the same few paths, thousands of times (parts: read-only)
+def classify(path: str) -> tuple[str, dict[str, str]] | None:
+    """(kind, path parts) for a file history follows, None for any other file."""
+    if path.startswith(TEMPLATES_DIR + "/"):
+        return "template", {"name": path[len(TEMPLATES_DIR) + 1:]}
+    if not path.startswith(PLANS_DIR + "/"):
+        return None
+    found = kind_for(path[len(PLANS_DIR) + 1:])
+    return found if found else ("file", {})
+
+
+def subject_for(path: str, kind: str, parts: dict[str, str], data: dict[str, Any] | None) -> str:
+    """Entity id of a file, from folder and file names (``S:``/``T:`` match the CLI)."""
+    if kind == "sprint":
+        return f"S:{parts['sprint']}"
+    if kind == "task":
+        return f"T:{parts['sprint']}/{parts['id']}"
+    if kind == "agent":
+        return f"A:{parts['id']}"
+    if kind == "adr":
+        # delegation/adr/<id>-<slug>.md: the id is the front matter's when the name agrees
+        doc_id = (data or {}).get("id")
+        stem = parts["id"]
+        if isinstance(doc_id, str) and (stem == doc_id or stem.startswith(doc_id + "-")):
+            return f"ADR:{doc_id}"
+        return f"ADR:{stem}"
+    if kind == "bug":
+        return f"BUG:{parts['id']}"
+    if kind == "template":
+        return f"TPL:{parts['name']}"
+    return f"FILE:{path}"
+
+
+def sha256_hex(data: bytes) -> str:
+    """Content hash of a document version (hex sha256 of its bytes)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def checklist(body: str) -> list[tuple[str, bool]]:
+    """Markdown task-list items of a body: (text, checked), in order."""
+    return [(m.group(2), m.group(1) != " ") for m in _CHECK_RE.finditer(body)]
+
+
+def _memo_checklist(body: str) -> list[tuple[str, bool]]:
+    # Most commits change either the front matter or the body, not both (results shared)
+    if body not in _CHECKLIST_MEMO:
+        if len(_CHECKLIST_MEMO) > 100_000:
+            _CHECKLIST_MEMO.clear()
+        _CHECKLIST_MEMO[body] = checklist(body)
+    return _CHECKLIST_MEMO[body]
+
+
+_CHECKLIST_MEMO: dict[str, list[tuple[str, bool]]] = {}
+
+
+def parse_version(path: str, raw: bytes) -> Version | None:
+    """Parse one version; never raises on bad content (errors go into ``errors``)."""
+    found = classify(path)
+    if found is None:
+        return None
+    kind, parts = found
+    version = Version(path, kind, "", sha256_hex(raw))
+    if kind in ("template", "file"):
+        version.subject = subject_for(path, kind, parts, None)
+        return version
+    # documents.decode makes three more passes (BOM, NUL, CR) that almost every version
+    # does not need: the same text, decoded once when none of those bytes is there
+    fixes = b"\r" in raw or b"\x00" in raw or raw.startswith(b"\xef\xbb\xbf")
+    text = decode(raw) if fixes else raw.decode("utf-8", "replace")
+    is_yaml = path.endswith((".yml", ".yaml"))
+    split = (text, "") if is_yaml else split_fast(text)
+    data: dict[str, Any] | None = None
+    if split is not None:
+        data = front_matter(path, split[0])
+        if data is not None:
+            version.checks = _memo_checklist(split[1])
+    if data is None:
+        data = _slow_parse(version, path, raw, kind, parts)
+    version.data = data
+    version.subject = subject_for(path, kind, parts, version.data)
+    return version
+
+
+# A line starting "---" or "...", found by its newline: a literal first character lets the
+# regex engine skip ahead, where "^" with re.M tries every position (4x slower).
+_DELIMITER_RE = re.compile(r"\n(?:---|\.\.\.)")
+
+
+def split_fast(text: str) -> tuple[str, str] | None:
+    """(yaml text, body) exactly as documents.split_front_matter cuts them, or None when
+    it finds no front matter. A regex finds the closing line instead of a Python loop."""
+    first = text.find("\n")
+    if (text if first < 0 else text[:first]).rstrip() != "---":
+        return None
+    start = first + 1
+    pos = first  # the newline before the first candidate line
+    while first >= 0 and (match := _DELIMITER_RE.search(text, pos)) is not None:
+        line_start = match.start() + 1
+        end = text.find("\n", line_start)
+        line = text[line_start:] if end < 0 else text[line_start:end]
+        if line.rstrip() in ("---", "..."):
+            yaml_text = text[start:line_start] or "\n"
+            return yaml_text, "" if end < 0 else text[end + 1:]
+        pos = match.end()
+    return None
+
+
+def _slow_parse(
+    version: Version, path: str, raw: bytes, kind: str, parts: dict[str, str]
+) -> dict[str, Any] | None:
+    from pmgen.plans.documents import parse
+
+    doc = parse(PurePosixPath(path), path, raw, kind, parts)  # type: ignore[arg-type]
+    if doc.data is None:
+        version.errors = [f"{f.line}:{f.col} {f.code} {f.message}" for f in doc.findings] or [
+            "1:1 PM101 missing front matter"
+        ]
+        return None
+    version.checks = checklist(doc.body)
+    return jsonable(doc.data)  # type: ignore[no-any-return]

@@ -1,0 +1,166 @@
+"""Semantic events derived from git history, cached by commit (issue #3).
+
+``load(repo)`` reads the commits that touched plans with one ``git log -z --raw``
+traversal and one ``git cat-file --batch`` process, turns every changed file into events
+(pmgen.history.events) and caches one record per commit in the git directory, so the next
+run reads only new commits. Rewritten history (the cached tip is no longer an ancestor of
+HEAD) is detected and the order rebuilt, reusing the records of commits that survived.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pmgen import git as gitlog
+from pmgen.history.build import Record
+from pmgen.history.cache import Cache
+
+if TYPE_CHECKING:
+    from pmgen.plans.repo import Repo
+
+HISTORY_PATHS = ("delegation", "schema/templates")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One semantic change to one plan entity, at one commit."""
+
+    id: str  # deterministic: sha256 of commit, path, type, subject and index, shortened
+    type: str  # "sprint.created", "task.status_updated", "criterion.checked", ...
+    subject: str  # "S:sprint-2.33", "T:sprint-2.33/track-a", "A:architect", "ADR:..", "BUG:.."
+    time: str  # ISO 8601 committer time with offset
+    author: str  # "Name <email>"
+    commit: str  # full sha: the correlation id
+    path: str  # repository-relative path ("" for task.commit)
+    before: str | None  # sha256 of the document before (None if created)
+    after: str | None  # sha256 after (None if deleted)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        # by hand: dataclasses.asdict deep-copies, a third of a warm run on big histories
+        return {"id": self.id, "type": self.type, "subject": self.subject, "time": self.time,
+                "author": self.author, "commit": self.commit, "path": self.path,
+                "before": self.before, "after": self.after, "data": self.data}
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex sha256 of ``data``: the content hash of a document version."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def event_id(commit: str, path: str, type_: str, subject: str, index: int) -> str:
+    key = "\x00".join((commit, path, type_, subject, str(index)))
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+
+
+def record_events(record: Record) -> list[Event]:
+    return [Event(e[0], e[1], e[2], record.time, record.author, record.sha, e[3], e[4], e[5],
+                  e[6]) for e in record.events]
+
+
+@dataclass
+class History:
+    """Every record (one per commit that touched plans or names a task), in commit order."""
+
+    root: Path
+    tip: str | None
+    _records: list[Record] | None
+    stats: dict[str, int] = field(default_factory=dict)
+    shallow: bool = False
+    cache: Cache | None = None
+
+    @property
+    def records(self) -> list[Record]:
+        if self._records is None:
+            assert self.cache is not None and self.tip is not None
+            records, _stats = self.cache.update(self.root, self.tip)  # reads, or repairs
+            self._records = records or []
+        return self._records
+
+    def events(self, since: str | None = None) -> list[Event]:
+        records = self.records
+        if since is not None and self.tip is not None:
+            sha = gitlog.resolve(self.root, since)
+            if sha is None:
+                from pmgen.errors import UsageError
+
+                raise UsageError(f"--since {since}: not a commit in this repository")
+            wanted = set(gitlog.rev_list(self.root, self.tip, "^" + sha))
+            records = [r for r in records if r.sha in wanted]
+        return [event for record in records for event in record_events(record)]
+
+    def jsonl(self) -> str:
+        """Every event as JSON lines (what `pmgen events` prints), from the cache when whole."""
+        if self.cache is not None and self.tip is not None:
+            text = self.cache.jsonl(self.tip)
+            if text is not None:
+                return text
+        from pmgen.history.format import RENDERERS
+
+        return RENDERERS["jsonl"](self.events())
+
+    def record(self, sha: str) -> Record | None:
+        for record in self.records:
+            if record.sha == sha:
+                return record
+        return None
+
+
+def load(
+    repo: Repo | Path, rev: str = "HEAD", quiet: bool = False, lazy: bool = False
+) -> History:
+    """The history of ``rev`` (HEAD by default), from the cache plus any new commits.
+
+    ``lazy``: leave the cached records on disk until ``records`` is first read."""
+    root = repo if isinstance(repo, Path) else Path(repo.root)  # a Repo (not imported)
+    git_dir, prefix = gitlog.where(root)
+    tip = gitlog.head(root) if rev == "HEAD" else gitlog.resolve(root, rev)
+    if tip is None and rev != "HEAD":
+        from pmgen.errors import UsageError
+
+        raise UsageError(f"{rev}: not a commit in this repository")
+    shallow = gitlog.is_shallow(root)
+    if shallow and not quiet and root not in _NOTIFIED:
+        _NOTIFIED.add(root)  # once per process: the site and bundles load many times
+        print(
+            "pmgen: notice: this is a shallow clone; history before "
+            + ", ".join(b[:12] for b in gitlog.shallow_boundary(root))
+            + " is missing (git fetch --unshallow gets it); showing what is there",
+            file=sys.stderr,
+        )
+    # one cache per plans root: the paths in it are relative to that root
+    folder = "pmgen" if not prefix else "pmgen-" + hashlib.sha256(prefix.encode(
+        "utf-8", "surrogateescape")).hexdigest()[:12]
+    cache: Cache | None = Cache(git_dir / folder, HISTORY_PATHS)
+    assert cache is not None
+    if tip is None:
+        return History(root, None, [], {"commits_read": 0, "objects_read": 0, "rebuilt": 0},
+                       shallow)
+    memo = _LOADED.get((root, tip))
+    if memo is not None and not lazy and memo.cache is not None:
+        memo.stats = {"commits_read": 0, "objects_read": 0, "rebuilt": 0}
+        return memo  # the bundle and the site ask again and again within one process
+    records, stats = cache.update(root, tip, need_records=not lazy, save=rev == "HEAD")
+    if stats.pop("superset", 0) and records is not None:
+        reachable = set(gitlog.rev_list(root, tip))
+        records = [r for r in records if r.sha in reachable]
+    if rev != "HEAD":
+        cache = None  # the cache holds HEAD's history: never read it back as this one
+    loaded = History(root, tip, records, stats, shallow, cache)
+    if records is not None and cache is not None:
+        _LOADED.clear()
+        _LOADED[(root, tip)] = loaded
+    return loaded
+
+
+_LOADED: dict[tuple[Path, str], History] = {}
+_NOTIFIED: set[Path] = set()
+
+
+def load_events(repo: Repo, since: str | None = None) -> list[Event]:
+    """Every event of HEAD's history (commit order), cached incrementally."""
+    return load(repo).events(since)

@@ -1,0 +1,1 @@
+"""The repository and its plans, read once: documents, YAML, outline, ids, models."""

@@ -1,0 +1,220 @@
+"""Entity ids on the command line -> (kind, sprint, id) -> the plan file.
+
+Forms (the prefix is case-insensitive)::
+
+    S:sprint-2.33            sprint      Entity("sprint", "sprint-2.33", "sprint-2.33")
+    T:sprint-2.33/track-a    task        Entity("task", "sprint-2.33", "track-a")
+    A:architect              agent       Entity("agent", None, "architect")
+    ADR:adr-20261121-3fa2    ADR         Entity("adr", None, "adr-20261121-3fa2")
+    BUG:bug-20261121-9c01    bug         Entity("bug", None, "bug-20261121-9c01")
+    sprint-2.33/track-a      a bare "<sprint>/<track>" is always a task
+    architect                a bare id: resolved against the repository when unambiguous
+
+Every id part is checked before it touches a path: no path separators or traversal, no
+absolute paths, no shell metacharacters, no control characters, at most 80 characters
+(the models' slug rule). The messages say which rule was broken, so a typo is easy to fix.
+
+Stable API (bundle and history import it): ``parse_entity``, ``entity_path``, ``Entity``,
+``check_id``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmgen.errors import PmgenError, UsageError
+
+if TYPE_CHECKING:
+    from pmgen.plans.repo import Repo
+
+MAX_ID = 80
+MAX_TEXT = 200
+_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*\Z")
+_SHELL_CHARS = set("$`;&|<>()*?[]{}!~'\"#%^=,\\ \t")
+
+PREFIXES: dict[str, str] = {"s": "sprint", "t": "task", "a": "agent", "adr": "adr", "bug": "bug"}
+PREFIX_OF: dict[str, str] = {"sprint": "S", "task": "T", "agent": "A", "adr": "ADR", "bug": "BUG"}
+_NOUNS = {"sprint": "sprint", "task": "track", "agent": "agent", "adr": "ADR", "bug": "bug"}
+_FORMS = "S:<sprint>, T:<sprint>/<track>, A:<agent>, ADR:<id> or BUG:<id>"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A plan named on the command line. ``sprint`` is set for sprints and tasks only
+    (for a sprint it equals ``id``)."""
+
+    kind: str
+    sprint: str | None
+    id: str
+
+    def __str__(self) -> str:
+        if self.kind == "task":
+            return f"T:{self.sprint}/{self.id}"
+        return f"{PREFIX_OF[self.kind]}:{self.id}"
+
+
+def check_id(value: str, what: str = "id") -> str:
+    """Return ``value`` if it is a safe plan id, else raise UsageError saying why."""
+    if not value:
+        raise UsageError(f"{what} is empty")
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    if len(value) > MAX_ID:
+        raise UsageError(
+            f"{what} {shown!r} is too long ({len(value)} characters, at most {MAX_ID})"
+        )
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise UsageError(f"{what} {shown!r} contains a control character")
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", value):
+        raise UsageError(f"{what} {shown!r} is an absolute path, not an id")
+    if "/" in value or "\\" in value or value in (".", ".."):
+        raise UsageError(
+            f"{what} {shown!r} contains a path separator or '..'",
+            "ids are plain names like 'sprint-2.33' or 'track-a'",
+        )
+    bad = sorted({c for c in value if c in _SHELL_CHARS})
+    if bad:
+        raise UsageError(
+            f"{what} {shown!r} contains shell metacharacters: "
+            + " ".join({" ": "space", "\t": "tab"}.get(c, c) for c in bad),
+            "use lowercase letters, digits, '.', '_' and '-'",
+        )
+    if not _SLUG_RE.match(value):
+        raise UsageError(
+            f"{what} {shown!r} is not a valid id",
+            "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit",
+        )
+    return value
+
+
+def _task(rest: str, text: str) -> Entity:
+    parts = rest.split("/")
+    if len(parts) != 2:
+        if rest.startswith("/") or ".." in parts:
+            check_id(rest, "task id")  # says "absolute path" / "path separator"
+        raise UsageError(f"{text!r}: a task is T:<sprint>/<track>, e.g. T:sprint-2.33/track-a")
+    sprint, track = parts
+    return Entity("task", check_id(sprint, "sprint id"), check_id(track, "track id"))
+
+
+def parse_entity(text: str, repo: Repo | None = None) -> Entity:
+    """Parse an entity id. A bare id (no prefix) is looked up in ``repo`` and must name
+    exactly one plan; without a repository a bare id is refused. Raises UsageError."""
+    if len(text) > MAX_TEXT:
+        raise UsageError(f"entity id is too long ({len(text)} characters, at most {MAX_TEXT})")
+    text = text.strip()
+    prefix, sep, rest = text.partition(":")
+    if sep and prefix.lower() in PREFIXES:
+        kind = PREFIXES[prefix.lower()]
+        if kind == "task":
+            return _task(rest, text)
+        ident = check_id(rest, f"{kind} id")
+        return Entity(kind, ident if kind == "sprint" else None, ident)
+    if sep and re.fullmatch(r"[A-Za-z]+", prefix):
+        raise UsageError(f"{text!r}: unknown entity prefix {prefix + ':'!r}", f"write {_FORMS}")
+    if "/" in text and not text.startswith("/") and text.count("/") == 1:
+        return _task(text, text)
+    check_id(text)
+    if repo is None:
+        raise UsageError(f"{text!r}: say which kind of plan it is", f"write {_FORMS}")
+    return _resolve_bare(repo, text)
+
+
+def _resolve_bare(repo: Repo, ident: str) -> Entity:
+    candidates = [
+        entity
+        for entity in (
+            Entity("sprint", ident, ident),
+            Entity("agent", None, ident),
+            Entity("adr", None, ident),
+            Entity("bug", None, ident),
+        )
+        if _existing(repo, entity) is not None
+    ]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise PmgenError(f"no plan has the id {ident!r}", f"write {_FORMS}")
+    raise UsageError(
+        f"{ident!r} is ambiguous: " + ", ".join(str(c) for c in candidates),
+        "write one of them with its prefix",
+    )
+
+
+def _adr_files(repo: Repo, ident: str) -> list[Path]:
+    folder = repo.plans / "adr"
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.glob("*.md") if p.stem == ident or p.stem.startswith(ident + "-")
+    )
+
+
+def _existing(repo: Repo, entity: Entity) -> Path | None:
+    if entity.kind == "adr":
+        files = _adr_files(repo, entity.id)
+        exact = [p for p in files if _declared_id(p) == entity.id]
+        if len(exact) == 1:
+            return exact[0]
+        return files[0] if len(files) == 1 and not exact else None
+    path = _plain_path(repo, entity)
+    return path if path.is_file() else None
+
+
+def _declared_id(path: Path) -> str | None:
+    from pmgen.plans.documents import read_bytes
+
+    try:
+        raw = read_bytes(path)  # the one reader: a FIFO named like an ADR must not hang
+    except OSError:
+        return None
+    if isinstance(raw, int):
+        return None
+    match = re.search(r"^id:\s*['\"]?([^'\"\s#]+)", raw.decode("utf-8", "replace"), re.M)
+    return match.group(1) if match else None
+
+
+def _plain_path(repo: Repo, entity: Entity) -> Path:
+    plans = repo.plans
+    if entity.kind == "sprint":
+        return plans / "sprints" / entity.id / "SPRINT.md"
+    if entity.kind == "task":
+        return plans / "sprints" / str(entity.sprint) / entity.id / "TASK.md"
+    if entity.kind == "agent":
+        yml = plans / "agents" / f"{entity.id}.yml"
+        yaml = plans / "agents" / f"{entity.id}.yaml"
+        return yaml if yaml.is_file() and not yml.is_file() else yml
+    if entity.kind == "bug":
+        return plans / "backlog" / f"{entity.id}.md"
+    raise ValueError(entity.kind)
+
+
+def entity_path(repo: Repo, entity: Entity) -> Path:
+    """The file of ``entity`` (where it would be, for kinds whose path follows from the id).
+
+    An ADR's file is ``<id>-<slug>.md``, so its path is found on disk; an unknown ADR
+    raises PmgenError.
+    """
+    if entity.kind == "adr":
+        found = _existing(repo, entity)
+        if found is None:
+            raise PmgenError(f"no ADR has the id {entity.id!r}", "list them in delegation/adr/")
+        return found
+    return _plain_path(repo, entity)
+
+
+def existing_path(repo: Repo, entity: Entity) -> Path:
+    """``entity_path`` for a plan that must exist; PmgenError (with a hint) if it does not."""
+    path = entity_path(repo, entity)
+    if not path.is_file():
+        raise PmgenError(
+            f"{entity}: no such {_NOUNS[entity.kind]} ({repo.rel(path)} does not exist)",
+            {
+                "sprint": f"create it with: pmgen new sprint --id {entity.id}",
+                "task": f"create it with: pmgen new task {entity}",
+                "agent": f"create it with: pmgen new agent {entity.id}",
+            }.get(entity.kind),
+        )
+    return path

@@ -1,0 +1,1 @@
+"""Checks, drift, templates, findings' fixes and reporters."""

@@ -1,0 +1,138 @@
+"""Consistency: periods, criteria, counts, stale text, transitions (PM6xx).
+
+Rules that need a valid model (dates, counts) are skipped when the front matter does not
+validate: the schema findings (PM2xx) come first, and a half-read value would only add
+noise.
+"""
+
+from __future__ import annotations
+
+from pmgen import gitutil
+from pmgen.findings import Finding
+from pmgen.plans.documents import Document, parse
+from pmgen.plans.models.common import allowed_transitions, is_backwards
+from pmgen.plans.models.sprint import Sprint
+from pmgen.plans.outline import checklist, sections
+from pmgen.validate import bodytext
+from pmgen.validate.context import Context
+
+
+def check(doc: Document, ctx: Context) -> list[Finding]:
+    """Consistency findings of one document."""
+    findings: list[Finding] = []
+    if isinstance(doc.model, Sprint):
+        findings += _period(doc, doc.model)
+        findings += _criteria(doc, doc.model)
+        findings += _baseline(doc, doc.model)
+    findings += bodytext.check(doc, ctx)
+    if ctx.staged:
+        findings += _transition(doc, ctx)
+    return findings
+
+
+def _period(doc: Document, sprint: Sprint) -> list[Finding]:
+    period = sprint.period
+    if period.end is None or period.end >= period.start:
+        return []
+    line, col = doc.key_position(("period", "end"))
+    return [doc.finding(
+        line, col, "PM601",
+        f"'period.end' {period.end.isoformat()} is before 'period.start' "
+        f"{period.start.isoformat()}",
+        "swap the dates, or fix the one that is wrong",
+    )]
+
+
+def _criteria(doc: Document, sprint: Sprint) -> list[Finding]:
+    if sprint.status != "completed":
+        return []
+    lines = doc.body.split("\n")
+    findings = []
+    for section in sections(doc.body):
+        if _plain_title(section.title) != "success criteria":
+            continue
+        text = "\n".join(lines[section.start : section.end])
+        for item in checklist(text, first_line=section.start + 1):
+            if item.checked:
+                continue
+            line = item.line + doc.body_line - 1
+            indent = len(lines[item.line - 1]) - len(lines[item.line - 1].lstrip())
+            findings.append(doc.finding(
+                line, indent + 1, "PM602",
+                f"sprint is completed but success criterion is not checked: {item.text}",
+                "check it ([x]) if it was met, or move it to the next sprint and say so "
+                "in the notes",
+            ))
+    return findings
+
+
+def _plain_title(title: str) -> str:
+    """'🎯 **Success Criteria**' -> 'success criteria'."""
+    words = "".join(c if c.isalnum() or c.isspace() else " " for c in title).split()
+    return " ".join(words).lower()
+
+
+def _baseline(doc: Document, sprint: Sprint) -> list[Finding]:
+    base = sprint.baseline
+    if base is None:
+        return []
+    findings = []
+    counted = base.passing + base.failing + base.errors
+    if base.total is not None and base.total != counted:
+        line, col = doc.key_position(("baseline", "total"))
+        findings.append(doc.finding(
+            line, col, "PM603",
+            f"'baseline.total' is {base.total} but passing + failing + errors is "
+            f"{base.passing} + {base.failing} + {base.errors} = {counted}",
+            "fix the count that is wrong; total may also be left out",
+        ))
+    total = base.total if base.total is not None else counted
+    if base.pass_rate is not None and total > 0:
+        rate = base.passing / total * 100
+        if abs(rate - base.pass_rate) > 0.1 + 1e-9:
+            line, col = doc.key_position(("baseline", "pass_rate"))
+            findings.append(doc.finding(
+                line, col, "PM603",
+                f"'baseline.pass_rate' is {base.pass_rate:g} but {base.passing} passing of "
+                f"{total} is {rate:.1f}",
+                f"pass_rate: {rate:.1f}",
+            ))
+    return findings
+
+
+def _transition(doc: Document, ctx: Context) -> list[Finding]:
+    """PM605: the status at HEAD -> the status now must be an allowed transition."""
+    data = doc.data or {}
+    kind, now = doc.kind, data.get("status")
+    if kind is None or not isinstance(now, str) or doc.rel.startswith("/"):
+        return []
+    if doc.rel not in _changed(ctx):
+        return []
+    raw = gitutil.show(ctx.repo.root, "HEAD", doc.rel)
+    if raw is None:
+        return []
+    before_doc = parse(doc.path, doc.rel, raw, kind, doc.parts)
+    before = (before_doc.data or {}).get("status")
+    if not isinstance(before, str) or not is_backwards(kind, before, now):
+        return []
+    allowed = allowed_transitions(kind, before)
+    hint = (
+        f"from {before} a {kind} may move to: {', '.join(allowed)}" if allowed
+        else f"{before} is final for a {kind}; nothing may follow it"
+    )
+    line, col = doc.key_position(("status",))
+    return [doc.finding(
+        line, col, "PM605", f"'status' moves back from {before} (at HEAD) to {now}", hint,
+    )]
+
+
+def _changed(ctx: Context) -> set[str]:
+    """Paths (relative to the repository root) that differ from HEAD; read once per run."""
+    cache = vars(ctx)
+    if "_pm605_changed" not in cache:
+        out = gitutil.git(
+            ["diff", "HEAD", "--name-only", "--relative", "--no-renames", "-z"], ctx.repo.root
+        )
+        cache["_pm605_changed"] = set(gitutil.split_z(out)) if out is not None else set()
+    changed: set[str] = cache["_pm605_changed"]
+    return changed

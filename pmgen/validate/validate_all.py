@@ -1,0 +1,43 @@
+"""The pmgen-validate-all hook: every plan, whenever a plan or template changes, deletions too.
+
+pre-commit hands hooks only the files a commit adds or modifies, never the ones it deletes,
+so a hook triggered by ``files:`` is skipped for a commit, or a merge, that only deletes
+an agent profile, though that breaks every track naming the agent. pre-commit's answer
+is ``always_run: true`` and a tool that looks for itself (pre-commit issue 749), so this
+entry always runs: it validates every plan when it was given a file under ``delegation/``
+or ``schema/`` (a commit touching them, or ``pre-commit run --all-files``) or when git has
+a staged deletion there, and otherwise returns after one git call (issue 10).
+
+    python -m pmgen.validate.validate_all [FILE...]
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pmgen.gitutil import git, split_z
+
+FOLDERS = ("delegation", "schema")
+
+
+def staged_deletions(cwd: Path) -> list[str]:
+    """Files under ``delegation/`` or ``schema/`` that the index deletes from HEAD."""
+    out = git(["diff", "--cached", "--name-only", "--diff-filter=D", "--no-renames", "-z",
+               "--", *FOLDERS], cwd)
+    return split_z(out or b"")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``pmgen validate`` when a plan or template changed; 0 at once otherwise."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args and not staged_deletions(Path.cwd()):
+        return 0
+    from pmgen.cli import main as pmgen
+
+    return pmgen(["validate"])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
