@@ -1,8 +1,14 @@
-"""Git plumbing for the history: one `git log -z --raw` traversal, one `git cat-file --batch`.
+"""The only place that runs git.
 
-Never a subprocess per commit or per file (issue #3): the log is read once and streamed,
-and every blob goes through a single long-lived cat-file process fed by a writer thread,
-so reading 10,000 commits costs about as much as git itself takes to print them.
+- ``git()`` runs a command and turns a failure into a PmgenError; ``output()`` and
+  ``text()`` answer None instead, for callers to whom "no git, no repository, no such
+  revision" is an ordinary answer.
+- the history reads one ``git log -z --raw`` traversal, streamed, and every blob through one
+  long-lived ``git cat-file --batch`` process (``cat_file()``), never a subprocess per commit
+  or per file (issue #3).
+
+Arguments go to git as a list (no shell); callers that read paths ask for ``-z`` output and
+split it with ``split_z``, so names with spaces or newlines stay intact.
 """
 
 from __future__ import annotations
@@ -73,6 +79,56 @@ def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise PmgenError(f"git {args[0]} failed: {message[-1] if message else 'error'}")
     return result
+
+
+def output(root: Path, *args: str, input: bytes | None = None) -> bytes | None:
+    """stdout of ``git args`` in ``root``, or None if git failed or is not installed."""
+    try:
+        result = subprocess.run(["git", *args], cwd=root, env=_env(), input=input,
+                                capture_output=True, check=False)
+    except OSError:
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def text(root: Path, *args: str) -> str | None:
+    """``output`` decoded (UTF-8, bad bytes replaced) and stripped, or None."""
+    out = output(root, *args)
+    return None if out is None else out.decode("utf-8", "replace").strip()
+
+
+def split_z(data: bytes) -> list[str]:
+    """NUL-separated output (``-z``) -> strings, decoded as UTF-8 (surrogates kept)."""
+    return [part.decode("utf-8", "surrogateescape") for part in data.split(b"\0") if part]
+
+
+def show(root: Path, rev: str, rel: str) -> bytes | None:
+    """The bytes of ``rel`` (relative to ``root``) at ``rev``, or None if it is not there."""
+    return output(root, "show", f"{rev}:./{rel}")
+
+
+def state(root: Path) -> tuple[bool, str | None]:
+    """(inside a git work tree, HEAD commit or None) from one git process: start-up time
+    is what a bundle's speed budget is spent on."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree", "--verify", "-q", "HEAD"],
+            cwd=root, env=_env(), capture_output=True, check=False,
+        )
+    except OSError:
+        return False, None
+    lines = result.stdout.decode("utf-8", "replace").split()
+    inside = bool(lines) and lines[0] == "true"
+    head = lines[1] if result.returncode == 0 and len(lines) > 1 else None
+    return inside, head
+
+
+def cat_file(root: Path) -> subprocess.Popen[bytes]:
+    """A ``git cat-file --batch -z`` process: write object names (NUL-ended), read them."""
+    return subprocess.Popen(
+        ["git", "cat-file", "--batch", "-z"], cwd=root, env=_env(),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 16,
+    )
 
 
 def git_text(root: Path, *args: str) -> str:
@@ -248,10 +304,7 @@ class CatFile:
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None:
-            self._proc = subprocess.Popen(
-                ["git", "cat-file", "--batch", "-z"], cwd=self.root, env=_env(),
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 16,
-            )
+            self._proc = cat_file(self.root)
         return self._proc
 
     def read_many(self, names: Iterable[str]) -> list[tuple[str, bytes] | None]:

@@ -15,9 +15,10 @@ import datetime as dt
 import hashlib
 import os
 import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
+
+from pmgen import git
 
 HASH_LENGTH = 4
 MAX_SLUG = 50
@@ -57,13 +58,7 @@ def author(root: Path) -> str:
     pinned = os.environ.get("PMGEN_AUTHOR")
     if pinned:
         return pinned
-    try:
-        ident = subprocess.run(
-            ["git", "var", "GIT_AUTHOR_IDENT"], cwd=root, capture_output=True, text=True,
-            check=False,
-        ).stdout
-    except OSError:
-        ident = ""
+    ident = git.text(root, "var", "GIT_AUTHOR_IDENT") or ""
     match = re.search(r"<([^>]*)>", ident)
     if match and match.group(1):
         return match.group(1)

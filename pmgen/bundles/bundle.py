@@ -51,7 +51,7 @@ def build(
     from pmgen.bundles import build as bundle_build
     from pmgen.bundles import memory as bundle_memory
     from pmgen.bundles.load import load
-    from pmgen.bundles.refs import state
+    from pmgen.git import state
 
     ctx, resolved = load(repo, entity)
     content = bundle_build.content(ctx, resolved)

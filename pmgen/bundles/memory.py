@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pmgen import git
 from pmgen.bundles.entity import Entity
-from pmgen.bundles.refs import git, is_git
 from pmgen.errors import PmgenError
 from pmgen.plans.documents import Document, parse
 from pmgen.plans.outline import checklist
@@ -130,10 +130,10 @@ def memory(root: Path, repo: Any, entity: Entity, inside_git: bool, head: str | 
 
 
 def _old(root: Path, commit: str, doc: Document) -> Document | None:
-    out = git(root, "show", f"{commit}:./{doc.rel}")  # ./: relative to root, not the top
+    out = git.show(root, commit, doc.rel)
     if out is None:
         return None
-    return parse(doc.path, doc.rel, out.encode("utf-8"), doc.kind, doc.parts)
+    return parse(doc.path, doc.rel, out, doc.kind, doc.parts)
 
 
 def _criteria(doc: Document | None) -> dict[str, bool]:
@@ -170,10 +170,10 @@ def changes(root: Path, rev: str, doc: Document, paths: list[str], subjects: set
             ) -> dict[str, Any]:
     """What changed in ``doc`` (status, criteria) and which commits touched ``paths`` since
     ``rev``: the first thing an agent taking over needs."""
-    if not is_git(root):
+    if not git.state(root)[0]:
         raise PmgenError("--since needs a git repository",
                          "run pmgen init inside the plans' checkout")
-    out = git(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
+    out = git.text(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
     if not out:
         raise PmgenError(f"unknown revision {rev!r}", "give a commit, tag or branch, e.g. HEAD~3")
     commit = out.strip()
@@ -181,7 +181,7 @@ def changes(root: Path, rev: str, doc: Document, paths: list[str], subjects: set
     before = (old.data or {}).get("status") if old is not None else None
     after = (doc.data or {}).get("status")
     was, now = _criteria(old), _criteria(doc)
-    log = git(root, "log", "--format=%H%x1f%aI%x1f%an%x1f%s", f"{commit}..HEAD", "--", *paths)
+    log = git.text(root, "log", "--format=%H%x1f%aI%x1f%an%x1f%s", f"{commit}..HEAD", "--", *paths)
     commits = []
     for line in (log or "").splitlines():
         sha, date, author, subject = line.split("\x1f", 3)

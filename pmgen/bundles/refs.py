@@ -1,4 +1,4 @@
-"""Inputs of a bundle: file hashes, reference documents, and the few git questions it asks.
+"""Inputs of a bundle: file hashes and reference documents.
 
 References are resolved against the sprint's ``project.root`` (relative to the repository
 root). A reference that is missing is flagged in the bundle, never an error: an agent
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -29,42 +28,6 @@ def sha256_file(path: Path) -> str:
 def rel_to(root: Path, path: Path) -> str:
     """POSIX path of ``path`` relative to ``root`` ("../x" when outside)."""
     return Path(os.path.relpath(os.path.normpath(path), root)).as_posix()
-
-
-def git(root: Path, *args: str) -> str | None:
-    """stdout of ``git args`` run in ``root``, or None when git fails (not a repository...)."""
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, check=False,
-            encoding="utf-8", errors="replace",
-        )
-    except OSError:
-        return None
-    return result.stdout if result.returncode == 0 else None
-
-
-def state(root: Path) -> tuple[bool, str | None]:
-    """(inside a git work tree, HEAD commit or None) from one git process: start-up time
-    is what a bundle's speed budget is spent on."""
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "--is-inside-work-tree", "--verify", "-q", "HEAD"],
-            cwd=root, capture_output=True, text=True, check=False,
-        )
-    except OSError:
-        return False, None
-    lines = result.stdout.split()
-    inside = bool(lines) and lines[0] == "true"
-    head = lines[1] if result.returncode == 0 and len(lines) > 1 else None
-    return inside, head
-
-
-def is_git(root: Path) -> bool:
-    return state(root)[0]
-
-
-def head_commit(root: Path) -> str | None:
-    return state(root)[1]
 
 
 def _line_range(lines: str | None, text: str) -> str:

@@ -79,10 +79,7 @@ class _Blobs:
             return
         self._seen.add(key)
         if self._proc is None:
-            self._proc = subprocess.Popen(
-                ["git", "cat-file", "--batch", "-z"], cwd=self.root, env=gitlog._env(),
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            )
+            self._proc = gitlog.cat_file(self.root)
             self._thread = threading.Thread(target=self._read, daemon=True)
             self._thread.start()
         assert self._proc.stdin is not None

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from pmgen import git
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document
 from pmgen.plans.outline import checklist, sections
 from pmgen.plans.repo import Repo
 from pmgen.site import sources
-from pmgen.site.sources import BUNDLE_FORMATS, event_time, git, load_history
+from pmgen.site.sources import BUNDLE_FORMATS, event_time, load_history
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ class SiteData:
 
     @cached_property
     def head(self) -> str | None:
-        return git(self.repo, "rev-parse", "HEAD")
+        return git.text(self.repo.root, "rev-parse", "HEAD")
 
     @cached_property
     def _listing(self) -> dict[str, tuple[tuple[str, int, str], ...]]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import subprocess
 from typing import Any
 
+from pmgen import git
 from pmgen.plans.repo import Repo
 
 BUNDLE_FORMATS = ("markdown", "json")
@@ -22,25 +22,15 @@ BUNDLE_FORMATS = ("markdown", "json")
 EVENT_CACHE: dict[tuple[str, str], tuple[list[Any] | None, str | None]] = {}
 
 
-def git(repo: Repo, *args: str) -> str | None:
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=repo.root, capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return None
-    return result.stdout.strip() if result.returncode == 0 else None
-
-
 def load_history(repo: Repo) -> tuple[list[Any] | None, str | None]:
     """(events, note). Cached by HEAD commit so a rebuild after an edit is cheap."""
-    head = git(repo, "rev-parse", "HEAD")
+    head = git.text(repo.root, "rev-parse", "HEAD")
     if head is None:
         return None, (
             "This site was built from a folder that is not a git repository (or has no "
             "commits), so there is no history to show."
         )
-    if git(repo, "rev-parse", "--is-shallow-repository") == "true":
+    if git.text(repo.root, "rev-parse", "--is-shallow-repository") == "true":
         return None, (
             "This site was built from a shallow clone: git holds only the latest commits, so "
             "a timeline would be wrong. Build from a full clone (`fetch-depth: 0` in CI)."

@@ -7,7 +7,7 @@ noise.
 
 from __future__ import annotations
 
-from pmgen import gitutil
+from pmgen import git
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document, parse
 from pmgen.plans.models.common import allowed_transitions, is_backwards
@@ -108,7 +108,7 @@ def _transition(doc: Document, ctx: Context) -> list[Finding]:
         return []
     if doc.rel not in _changed(ctx):
         return []
-    raw = gitutil.show(ctx.repo.root, "HEAD", doc.rel)
+    raw = git.show(ctx.repo.root, "HEAD", doc.rel)
     if raw is None:
         return []
     before_doc = parse(doc.path, doc.rel, raw, kind, doc.parts)
@@ -130,9 +130,9 @@ def _changed(ctx: Context) -> set[str]:
     """Paths (relative to the repository root) that differ from HEAD; read once per run."""
     cache = vars(ctx)
     if "_pm605_changed" not in cache:
-        out = gitutil.git(
-            ["diff", "HEAD", "--name-only", "--relative", "--no-renames", "-z"], ctx.repo.root
+        out = git.output(
+            ctx.repo.root, "diff", "HEAD", "--name-only", "--relative", "--no-renames", "-z"
         )
-        cache["_pm605_changed"] = set(gitutil.split_z(out)) if out is not None else set()
+        cache["_pm605_changed"] = set(git.split_z(out)) if out is not None else set()
     changed: set[str] = cache["_pm605_changed"]
     return changed

@@ -10,11 +10,11 @@ git log for the same trailers, agree on what a trailer is.
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pmgen import git
 from pmgen.findings import Finding
 from pmgen.validate.report import render
 
@@ -24,14 +24,11 @@ _TRAILER_RE = re.compile(r"^task\s*:\s*(.*?)\s*$", re.I)
 
 def trailers(message: str, cwd: Path) -> list[str]:
     """The values of the ``Task`` trailers of a commit message, in order."""
-    result = subprocess.run(
-        ["git", "interpret-trailers", "--parse"], input=message.encode("utf-8"),
-        cwd=cwd, capture_output=True, check=False,
-    )
-    if result.returncode != 0:
+    out = git.output(cwd, "interpret-trailers", "--parse", input=message.encode("utf-8"))
+    if out is None:
         return []
     values = []
-    for line in result.stdout.decode("utf-8", "replace").splitlines():
+    for line in out.decode("utf-8", "replace").splitlines():
         match = _TRAILER_RE.match(line)
         if match:
             values.append(match.group(1))

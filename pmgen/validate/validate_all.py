@@ -17,16 +17,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pmgen.gitutil import git, split_z
+from pmgen import git
 
 FOLDERS = ("delegation", "schema")
 
 
 def staged_deletions(cwd: Path) -> list[str]:
     """Files under ``delegation/`` or ``schema/`` that the index deletes from HEAD."""
-    out = git(["diff", "--cached", "--name-only", "--diff-filter=D", "--no-renames", "-z",
-               "--", *FOLDERS], cwd)
-    return split_z(out or b"")
+    out = git.output(cwd, "diff", "--cached", "--name-only", "--diff-filter=D", "--no-renames",
+                     "-z", "--", *FOLDERS)
+    return git.split_z(out or b"")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
