@@ -1,4 +1,4 @@
-"""Finding: one problem at one place, and the table of every finding code.
+"""Finding: one problem at one place; Fix: a repaired file; the table of every finding code.
 
 Codes are grouped by family (the hundreds digit). Every code has a docs entry in
 docs/reference/findings.md; tests/docs_test.py keeps the two in step.
@@ -128,3 +128,11 @@ class Finding:
 def has_errors(findings: list[Finding], strict: bool = False) -> bool:
     """True when the findings should fail a run (errors always; warnings under ``strict``)."""
     return any(strict or f.severity == "error" for f in findings)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A repaired file: its new bytes and one line per change, for the user."""
+
+    data: bytes
+    changes: list[str]

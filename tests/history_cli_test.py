@@ -102,7 +102,7 @@ def test_cloudevents(plans: GitRepo, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_history_show_and_range(plans: GitRepo,
                                 capsysbinary: pytest.CaptureFixture[bytes]) -> None:
-    from pmgen.history.store import sha256_hex
+    from pmgen.history.event import sha256_hex
 
     old, new = sha256_hex(sprint_text().encode()), sha256_hex(
         sprint_text("active", (True, False)).encode())
@@ -133,7 +133,7 @@ def test_bad_entity_and_hash(plans: GitRepo, capsys: pytest.CaptureFixture[str])
 def test_restore_refuses_uncommitted_changes(
     plans: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from pmgen.history.store import sha256_hex
+    from pmgen.history.event import sha256_hex
 
     old = sha256_hex(sprint_text().encode())[:12]
     path = plans.path / SPRINT
@@ -153,7 +153,7 @@ def test_restore_refuses_uncommitted_changes(
 
 def test_state_at_revision(plans: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(plans, "state", "--at", "HEAD~2") == 0
-    from pmgen.history.store import sha256_hex
+    from pmgen.history.event import sha256_hex
 
     assert capsys.readouterr().out.splitlines() == [
         "SUBJECT     KIND    STATUS    SHA256        PATH",

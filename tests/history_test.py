@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from pmgen.history import docs as history_docs
 from pmgen.history import store as history
+from pmgen.history.event import Event, event_id, sha256_hex
 from pmgen.history.format import RENDERERS
 from pmgen.history.query import state
 from pmgen.plans import yamlio
@@ -42,7 +43,7 @@ def task_text(status: str = "pending", agent: str = "backend-developer") -> str:
     )
 
 
-def summary(events: list[history.Event], shas: dict[str, str]) -> list[tuple]:
+def summary(events: list[Event], shas: dict[str, str]) -> list[tuple]:
     names = {sha: name for name, sha in shas.items()}
     return [(names.get(e.commit, e.commit), e.type, e.subject, e.path, e.data) for e in events]
 
@@ -79,7 +80,7 @@ def test_exact_events_of_a_small_history(git_repo: GitRepo) -> None:
         ("delete", "task.deleted", "T:sprint-2/track-a", t2, {}),
     ]  # fmt: skip
     first, second = events[0], events[1]
-    assert first.before is None and first.after == history.sha256_hex(sprint_text().encode())
+    assert first.before is None and first.after == sha256_hex(sprint_text().encode())
     assert second.before == first.after
     assert second.time == "2026-01-12T09:00:00+01:00"
     assert second.author == "Ada Author <ada@example.com>"
@@ -171,7 +172,7 @@ def test_two_runs_give_identical_bytes_and_cold_equals_warm(git_repo: GitRepo) -
     rebuilt = RENDERERS["cloudevents"](history.load(git_repo.path).events())
     assert cold == warm
     assert incremental == rebuilt
-    assert json.loads(cold.splitlines()[0])["id"] == history.event_id(
+    assert json.loads(cold.splitlines()[0])["id"] == event_id(
         git_repo.git("rev-parse", "HEAD~1").strip(), SPRINT, "sprint.created", "S:sprint-1", 0
     )
 
@@ -229,7 +230,7 @@ def parsed_at(repo: GitRepo, rev: str) -> list[dict]:
         else:
             found = kind_for(name[len("delegation/"):])
             kind = found[0] if found else "file"
-        entry = {"path": name, "kind": kind, "sha256": history.sha256_hex(raw)}
+        entry = {"path": name, "kind": kind, "sha256": sha256_hex(raw)}
         if kind not in ("template", "file"):
             assert found is not None
             doc = parse(Path(name), name, raw, kind, found[1])
@@ -516,7 +517,7 @@ def test_fast_split_cuts_like_documents(lines: list[str], newline_at_end: bool) 
                                             st.lists(st.text()), st.booleans())))
 def test_jsonl_lines_are_json_dumps(text: str, author: str, before: str | None,
                                     data: dict) -> None:
-    event = history.Event("id", "type." + text, "S:" + text, "2026-01-10T09:00:00+00:00",
+    event = Event("id", "type." + text, "S:" + text, "2026-01-10T09:00:00+00:00",
                           author, "c" * 40, text, before, None, data)
     assert RENDERERS["jsonl"]([event]) == json.dumps(event.as_dict(), ensure_ascii=False) + "\n"
 

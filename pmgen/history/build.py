@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmgen import git as gitlog
+from pmgen.history.event import event_id
 
 if TYPE_CHECKING:
     from pmgen.history.docs import Version
@@ -187,7 +188,6 @@ def _derivers() -> tuple[Callable[..., Any], Callable[..., str], Callable[..., s
     an import statement in _record cost 1 us a commit."""
     from pmgen.history.events import diff
     from pmgen.history.format import jsonl_lines
-    from pmgen.history.store import event_id
 
     return diff, event_id, jsonl_lines
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from pmgen.history.event import sha256_hex
 from pmgen.plans.documents import PLANS_DIR, decode, kind_for
 from pmgen.plans.yamlfast import front_matter
 
@@ -83,11 +83,6 @@ def subject_for(path: str, kind: str, parts: dict[str, str], data: dict[str, Any
     if kind == "template":
         return f"TPL:{parts['name']}"
     return f"FILE:{path}"
-
-
-def sha256_hex(data: bytes) -> str:
-    """Content hash of a document version (hex sha256 of its bytes)."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def checklist(body: str) -> list[tuple[str, bool]]:

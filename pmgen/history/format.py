@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from pmgen.history.store import Event
+    from pmgen.history.event import Event
 
 CLOUDEVENTS_TYPE_PREFIX = "dev.pmgen."
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from pmgen import git as gitlog
 
 if TYPE_CHECKING:
-    from pmgen.history.store import Event, History
+    from pmgen.history.event import Event
+    from pmgen.history.store import History
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pmgen_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

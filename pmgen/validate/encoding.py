@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import TYPE_CHECKING
 
-from pmgen.findings import Finding
+from pmgen.findings import Finding, Fix
 from pmgen.plans.documents import Document
 from pmgen.validate import mojibake
 from pmgen.validate.context import Context
-
-if TYPE_CHECKING:
-    from pmgen.validate.pipeline import Fix
 
 BOM = b"\xef\xbb\xbf"
 _LINE_RE = re.compile(rb"([^\r\n]*)(\r\n|\r|\n|$)")
@@ -200,7 +196,6 @@ def check(doc: Document, ctx: Context) -> list[Finding]:
 
 def fix(doc: Document, ctx: Context) -> Fix | None:
     """Remove BOMs and NUL bytes, make line endings LF, repair mojibake. Nothing else."""
-    from pmgen.validate.pipeline import Fix  # local: validate imports this module
 
     raw = doc.raw
     if _utf16_like(raw):

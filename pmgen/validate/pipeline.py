@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from pmgen.errors import PmgenError
-from pmgen.findings import Finding
+from pmgen.findings import Finding, Fix
 from pmgen.plans import fileio
 from pmgen.plans.documents import Document
 from pmgen.plans.repo import Repo
 from pmgen.validate import consistency, crossref, encoding, schema, structure
 from pmgen.validate.context import Context
-
-
-@dataclass(frozen=True)
-class Fix:
-    """A repaired file: its new bytes and one line per change, for the user."""
-
-    data: bytes
-    changes: list[str]
-
 
 # Order matters: structure needs text that decodes, so encoding goes first.
 DOCUMENT_CHECKS: dict[str, Callable[[Document, Context], list[Finding]]] = {

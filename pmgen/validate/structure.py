@@ -11,18 +11,15 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
 
-from pmgen.findings import Finding
+from pmgen.findings import Finding, Fix
 from pmgen.plans.documents import Document, split_front_matter
 from pmgen.plans.outline import Heading
 from pmgen.validate import drift, templates
 from pmgen.validate.context import Context
-
-if TYPE_CHECKING:
-    from pmgen.validate.pipeline import Fix
 
 KINDS = ("sprint", "task", "adr", "bug")  # agents are YAML only: no body, no outline
 _SENTINEL = "\ue002"  # a track value no document writes: finds the shape of track headings
@@ -206,7 +203,6 @@ def _stub(outline: Outline, expected: drift.Expected) -> list[str]:
 
 def fix(doc: Document, ctx: Context) -> Fix | None:
     """Insert stubs for missing required sections; no existing line changes or moves."""
-    from pmgen.validate.pipeline import Fix
 
     result = analyse(doc, ctx)
     if not isinstance(result, Outline):
