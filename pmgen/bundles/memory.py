@@ -16,8 +16,8 @@ from typing import Any
 from pmgen import git
 from pmgen.bundles.entity import Entity
 from pmgen.errors import PmgenError
+from pmgen.plans import outline
 from pmgen.plans.documents import Document, parse
-from pmgen.plans.outline import checklist
 
 MEMORY_LIMIT = 20  # latest events kept in a bundle; older ones are the first history trimmed
 _HASH_RE = re.compile(r"^[0-9a-f]{12,64}\Z")
@@ -137,11 +137,10 @@ def _old(root: Path, commit: str, doc: Document) -> Document | None:
 
 
 def _criteria(doc: Document | None) -> dict[str, bool]:
-    from pmgen.bundles.parts import section
 
     if doc is None:
         return {}
-    return {i.text: i.checked for i in checklist(section(doc, "Success Criteria") or "")}
+    return {i.text: i.checked for i in outline.criteria(doc.body)}
 
 
 def _task_commits(root: Path, since: str, subjects: set[str], seen: set[str]

@@ -12,9 +12,10 @@ from typing import Any
 
 from pmgen.bundles.entity import Entity
 from pmgen.errors import PmgenError
+from pmgen.plans import outline
 from pmgen.plans.documents import Document
 from pmgen.plans.models import AgentProfile, Sprint, Task
-from pmgen.plans.outline import checklist, headings, sections
+from pmgen.plans.outline import headings, sections
 from pmgen.validate.context import Context
 
 
@@ -49,12 +50,11 @@ def _model(doc: Document, what: str) -> Any:
 def section(doc: Document, title: str, level: int | None = None) -> str | None:
     """Text under the first heading called ``title`` (any level, case-insensitive); with
     ``level``, its sub-headings are moved to nest under a heading of that level."""
-    wanted = title.lower()
-    for sec in sections(doc.body):
-        if sec.title.split("<!--", 1)[0].strip().lower() == wanted:
-            text = sec.text.strip("\n")
-            return shift_headings(text, level - sec.level) if level else text
-    return None
+    sec = outline.section(doc.body, title)
+    if sec is None:
+        return None
+    text = sec.text.strip("\n")
+    return shift_headings(text, level - sec.level) if level else text
 
 
 def text_part(name: str, title: str, doc: Document, heading: str) -> Part:
@@ -92,8 +92,8 @@ def details_part(doc: Document, shown: tuple[str, ...]) -> Part:
 
 
 def criteria_part(doc: Document, title: str = "Success criteria") -> Part:
-    text = section(doc, "Success Criteria")
-    items = [{"text": i.text, "checked": i.checked} for i in checklist(text or "")]
+    text = section(doc, outline.CRITERIA)
+    items = [{"text": i.text, "checked": i.checked} for i in outline.criteria(doc.body)]
     data = {
         "items": items,
         "met": sum(1 for i in items if i["checked"]),

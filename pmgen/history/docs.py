@@ -15,12 +15,12 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pmgen.history.event import sha256_hex
+from pmgen.plans import outline
 from pmgen.plans.documents import PLANS_DIR, decode, kind_for
 from pmgen.plans.yamlfast import front_matter
 
 TEMPLATES_DIR = "schema/templates"
 HISTORY_PATHS = (PLANS_DIR, TEMPLATES_DIR)
-_CHECK_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]\s+(.*?)\s*$", re.M)
 
 def jsonable(value: Any) -> Any:
     """Front matter values as JSON types (dates in ISO form), for events and state."""
@@ -86,8 +86,9 @@ def subject_for(path: str, kind: str, parts: dict[str, str], data: dict[str, Any
 
 
 def checklist(body: str) -> list[tuple[str, bool]]:
-    """Markdown task-list items of a body: (text, checked), in order."""
-    return [(m.group(2), m.group(1) != " ") for m in _CHECK_RE.finditer(body)]
+    """Task-list items of a body, (text, checked) in order: outline's, so a box in a code
+    block or on a numbered item is no criterion here either."""
+    return [(item.text, item.checked) for item in outline.checklist(body)]
 
 
 def _memo_checklist(body: str) -> list[tuple[str, bool]]:

@@ -353,9 +353,7 @@ def read_bytes(path: Path) -> bytes | int:
 
 def section_text(body: str, heading: str) -> str | None:
     """The raw text under the first heading whose title is ``heading`` (any level)."""
-    from pmgen.plans.outline import sections  # local: outline imports markdown-it
+    from pmgen.plans.outline import section  # local: outline imports markdown-it
 
-    for section in sections(body):
-        if section.title.lower() == heading.lower():
-            return section.text
-    return None
+    found = section(body, heading)
+    return None if found is None else found.text

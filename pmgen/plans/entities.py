@@ -8,7 +8,8 @@ Forms (the prefix is case-insensitive)::
     ADR:adr-20261121-3fa2    ADR         Entity("adr", None, "adr-20261121-3fa2")
     BUG:bug-20261121-9c01    bug         Entity("bug", None, "bug-20261121-9c01")
     sprint-2.33/track-a      a bare "<sprint>/<track>" is always a task
-    architect                a bare id: resolved against the repository when unambiguous
+    architect, track-a       a bare id: the one plan that has it (sprint, track, agent,
+                             ADR or bug); an id two plans share must be written in full
 
 Every id part is checked before it touches a path: no path separators or traversal, no
 absolute paths, no shell metacharacters, no control characters, at most 80 characters
@@ -123,6 +124,8 @@ def parse_entity(text: str, repo: Repo | None = None) -> Entity:
 
 
 def _resolve_bare(repo: Repo, ident: str) -> Entity:
+    """A bare id names the one plan that has it: a sprint, a track of any sprint (as
+    ``pmgen init track-a`` reads it), an agent, an ADR or a bug."""
     candidates = [
         entity
         for entity in (
@@ -133,6 +136,11 @@ def _resolve_bare(repo: Repo, ident: str) -> Entity:
         )
         if _existing(repo, entity) is not None
     ]
+    sprints = repo.plans / "sprints"
+    if sprints.is_dir():
+        candidates += [Entity("task", task.parent.parent.name, ident)
+                       for task in sorted(sprints.glob(f"*/{ident}/TASK.md"))
+                       if task.is_file()]
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:

@@ -1,5 +1,9 @@
 """Markdown structure: headings (with lines), sections, and checklists.
 
+The only place that answers "the section named X" (``title_key``, ``named``) and "the
+success criteria" (``criteria``): the check, the site, bundles and history all ask here, so
+a heading written ``## 🎯 **Success Criteria**`` counts everywhere or nowhere.
+
 The one markdown-it parser lives here. Headings inside code blocks are not headings:
 markdown-it's block tokens already know, so no regex guesses. Only the block level is
 parsed (headings, code blocks, list items): nothing here needs inline markup, and the
@@ -89,6 +93,40 @@ def sections(text: str) -> list[Section]:
         body = "\n".join(lines[start:end]).strip("\n")
         result.append(Section(head.level, head.text, head.line, body, start, end))
     return result
+
+
+def title_key(title: str) -> str:
+    """A heading title as compared by name: an HTML comment, emoji, Markdown marks and
+    punctuation dropped, case folded. '🎯 **Success Criteria**:' -> 'success criteria'."""
+    title = title.split("<!--", 1)[0]
+    words = "".join(c if c.isalnum() or c.isspace() else " " for c in title).split()
+    return " ".join(words).lower()
+
+
+def named(text: str, title: str) -> list[Section]:
+    """Every section of ``text`` whose heading is ``title`` (by ``title_key``), in order."""
+    key = title_key(title)
+    return [sec for sec in sections(text) if title_key(sec.title) == key]
+
+
+def section(text: str, title: str) -> Section | None:
+    """The first section of ``text`` whose heading is ``title`` (any level), or None."""
+    found = named(text, title)
+    return found[0] if found else None
+
+
+CRITERIA = "Success Criteria"
+
+
+def criteria(text: str, first_line: int = 1) -> list[CheckItem]:
+    """The checklist items of every "Success Criteria" section of ``text``, with lines
+    counted from ``first_line`` (the first line of ``text``)."""
+    lines = text.split("\n")
+    items: list[CheckItem] = []
+    for sec in named(text, CRITERIA):
+        body = "\n".join(lines[sec.start:sec.end])
+        items += checklist(body, first_line=first_line + sec.start)
+    return items
 
 
 def checklist(text: str, first_line: int = 1) -> list[CheckItem]:

@@ -15,8 +15,8 @@ from typing import Any
 
 from pmgen import git
 from pmgen.findings import Finding
+from pmgen.plans import outline
 from pmgen.plans.documents import Document
-from pmgen.plans.outline import checklist, sections
 from pmgen.plans.repo import Repo
 from pmgen.site import sources
 from pmgen.site.sources import BUNDLE_FORMATS, event_time, load_history
@@ -179,16 +179,18 @@ def load(repo: Repo, **options: Any) -> SiteData:
     docs = [_document(repo, path, stamp) for path, stamp in stamps.items()]
     ctx = Context(repo, docs)
     templates = _folder_stamp(repo.schema / "templates")
+    # A sprint's checks read its tracks, and a track's read its sprint (PM606 compares the
+    # text with the sprint's baseline): both are keyed by every file of the sprint.
     by_sprint: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
     for doc in docs:
-        if doc.kind == "task":
+        if doc.kind in ("sprint", "task"):
             by_sprint[doc.parts.get("sprint", "")].append(stamps[doc.path])
     findings: list[Finding] = []
     for doc in docs:
         findings.extend(doc.findings)
         inputs = (stamps[doc.path], templates,
                   tuple(sorted(by_sprint.get(doc.parts.get("sprint", ""), ())))
-                  if doc.kind == "sprint" else ())
+                  if doc.kind in ("sprint", "task") else ())
         cached = _CHECK_CACHE.get(str(doc.path))
         if cached is None or cached[0] != inputs:
             found = [f for check in validate.DOCUMENT_CHECKS.values() for f in check(doc, ctx)]
@@ -256,24 +258,7 @@ def field_text(doc: Document, *keys: str, default: str = "") -> str:
     return str(value)
 
 
-_PROGRESS: dict[tuple[str, str], Progress] = {}
-
-
 def criteria(doc: Document) -> Progress:
-    """Ticked / total items of the document's "Success Criteria" section."""
-    key = (doc.rel, doc.body)
-    if key not in _PROGRESS:
-        if len(_PROGRESS) > 100_000:
-            _PROGRESS.clear()
-        _PROGRESS[key] = _criteria(doc)
-    return _PROGRESS[key]
-
-
-def _criteria(doc: Document) -> Progress:
-    done = total = 0
-    for section in sections(doc.body):
-        if section.title.strip().lower().rstrip(":") == "success criteria":
-            items = checklist(section.text)
-            done += sum(item.checked for item in items)
-            total += len(items)
-    return Progress(done, total)
+    """Ticked / total items of the document's "Success Criteria" sections."""
+    items = outline.criteria(doc.body)
+    return Progress(sum(item.checked for item in items), len(items))

@@ -12,7 +12,7 @@ from pmgen.findings import Finding
 from pmgen.plans.documents import Document, parse
 from pmgen.plans.models.common import allowed_transitions, is_backwards
 from pmgen.plans.models.sprint import Sprint
-from pmgen.plans.outline import checklist, sections
+from pmgen.plans.outline import criteria
 from pmgen.validate import bodytext
 from pmgen.validate.context import Context
 
@@ -48,28 +48,18 @@ def _criteria(doc: Document, sprint: Sprint) -> list[Finding]:
         return []
     lines = doc.body.split("\n")
     findings = []
-    for section in sections(doc.body):
-        if _plain_title(section.title) != "success criteria":
+    for item in criteria(doc.body):
+        if item.checked:
             continue
-        text = "\n".join(lines[section.start : section.end])
-        for item in checklist(text, first_line=section.start + 1):
-            if item.checked:
-                continue
-            line = item.line + doc.body_line - 1
-            indent = len(lines[item.line - 1]) - len(lines[item.line - 1].lstrip())
-            findings.append(doc.finding(
-                line, indent + 1, "PM602",
-                f"sprint is completed but success criterion is not checked: {item.text}",
-                "check it ([x]) if it was met, or move it to the next sprint and say so "
-                "in the notes",
-            ))
+        line = item.line + doc.body_line - 1
+        indent = len(lines[item.line - 1]) - len(lines[item.line - 1].lstrip())
+        findings.append(doc.finding(
+            line, indent + 1, "PM602",
+            f"sprint is completed but success criterion is not checked: {item.text}",
+            "check it ([x]) if it was met, or move it to the next sprint and say so "
+            "in the notes",
+        ))
     return findings
-
-
-def _plain_title(title: str) -> str:
-    """'🎯 **Success Criteria**' -> 'success criteria'."""
-    words = "".join(c if c.isalnum() or c.isspace() else " " for c in title).split()
-    return " ".join(words).lower()
 
 
 def _baseline(doc: Document, sprint: Sprint) -> list[Finding]:
