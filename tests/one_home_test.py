@@ -126,3 +126,34 @@ def test_site_findings_follow_the_sprint_baseline_on_rebuild(example_repo: GitRe
     second = pm606()
     assert second == validate_pm606()
     assert second != first and any(f"says {passing} passing" in m for m in second)
+
+
+def test_validate_does_not_import_the_site_engine(example_repo: GitRepo) -> None:
+    """The hook's environment has no MkDocs (it is the `site` extra): validate, init and
+    pages must run without importing it."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom pmgen.cli import main\n"
+            "codes = [main(['validate']), main(['init', 'T:sprint-2.33/track-a']),"
+            " main(['pages', '--out', 'out'])]\n"
+            "print('SITE', sorted({m.split('.')[0] for m in sys.modules"
+            " if m.split('.')[0] in ('mkdocs', 'material')}), codes)\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=example_repo.path,
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "SITE [] [0, 0, 0]"
+
+
+def test_build_without_the_site_extra_names_the_extra(
+    example_repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name in ("mkdocs", "material") else real(name, *a))
+    monkeypatch.chdir(example_repo.path)
+    assert main(["build"]) == 1
+    assert capsys.readouterr().err == (
+        "pmgen: pmgen build runs MkDocs with the Material theme, which are not installed "
+        "(missing: mkdocs, material)\n  hint: install the site extra: pip install 'pmgen[site]'\n")

@@ -6,6 +6,7 @@ default configuration (Material, search, pmgen) so any plans repository gets a s
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -50,16 +51,13 @@ def pages(out: Path, prefix: str, no_history: bool, no_bundles: bool, root: Path
 
     The same pages the MkDocs plugin adds, as files, for any engine that reads a docs folder.
     """
-    from mkdocs.config.base import ValidationError
-
-    from pmgen.site.config import _Prefix
     from pmgen.site.data import load
     from pmgen.site.pages import build_all
+    from pmgen.site.pages.common import prefix_problem
 
-    try:
-        prefix = _Prefix("plans").validate(prefix)
-    except ValidationError as exc:
-        raise click.BadParameter(str(exc), param_hint="--prefix") from None
+    problem = prefix_problem(prefix)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--prefix")
     repo = Repo.discover(root)
     data = load(repo, prefix=prefix, history=not no_history, bundles=not no_bundles)
     written = 0
@@ -82,6 +80,13 @@ def pages(out: Path, prefix: str, no_history: bool, no_bundles: bool, root: Path
 
 
 def _mkdocs(command: str, args: tuple[str, ...], root: Path | None) -> int:
+    missing = [name for name in ("mkdocs", "material") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise PmgenError(
+            f"pmgen {command} runs MkDocs with the Material theme, which are not installed "
+            f"(missing: {', '.join(missing)})",
+            "install the site extra: pip install 'pmgen[site]'",
+        )
     repo = Repo.discover(root)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     config = repo.root / "mkdocs.yml"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-_PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*\Z")
+from pmgen.site.pages.common import prefix_problem
 
 
 class _Prefix(c.Type):
@@ -19,11 +18,9 @@ class _Prefix(c.Type):
 
     def run_validation(self, value: object) -> Any:
         text = super().run_validation(value)
-        if not _PREFIX_RE.match(text):
-            raise c.ValidationError(
-                f"{text!r} is not a folder name: use lowercase letters, digits, '-' or '_' "
-                "and '/' between folders, e.g. 'plans'"
-            )
+        problem = prefix_problem(text)
+        if problem:
+            raise c.ValidationError(problem)
         return text
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape as xml_escape
 
-from mkdocs.utils import get_relative_url
-
 from pmgen.site.md import esc
 
 FEED = "feed.xml"  # the Atom feed, under the plugin's prefix (pages/timeline.py writes it)
@@ -24,6 +22,8 @@ def add_to_head(output: str, feed_url: str, page_url: str, title: str) -> str:
     head; unchanged when it has no head."""
     if "</head>" not in output:
         return output
+    from mkdocs.utils import get_relative_url  # only the plugin calls this
+
     href = get_relative_url(feed_url, page_url)
     link = (f'<link rel="alternate" type="application/atom+xml" title="{esc(title)}" '
             f'href="{esc(href)}">')

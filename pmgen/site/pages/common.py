@@ -5,6 +5,7 @@ Page paths are relative to the docs folder and start with the site's prefix ("pl
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -16,6 +17,17 @@ Output = dict[str, "str | bytes"]
 
 # Front matter of wide pages (tables): no table of contents column.
 WIDE = "---\nhide:\n  - toc\n---\n"
+
+
+_PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*\Z")
+
+
+def prefix_problem(prefix: str) -> str | None:
+    """Why ``prefix`` cannot be the folder of the generated pages, or None if it can."""
+    if _PREFIX_RE.match(prefix):
+        return None
+    return (f"{prefix!r} is not a folder name: use lowercase letters, digits, '-' or '_' "
+            "and '/' between folders, e.g. 'plans'")
 
 
 def uri(ctx: SiteData, *parts: str) -> str:
