@@ -21,11 +21,10 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 
 from pmgen.errors import PmgenError
 from pmgen.plans import fileio, outline, yamlio
-from pmgen.plans.documents import MAX_PLAN_BYTES, read_bytes
+from pmgen.plans.documents import MAX_PLAN_BYTES, read_bytes, split_front_matter
 from pmgen.plans.outline import CheckItem
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-_FENCE = "---"
 
 
 @dataclass
@@ -95,12 +94,14 @@ def source_from_bytes(path: Path, rel: str, raw: bytes) -> Source:
     lines = _LINE_RE.findall(text)
     if path.suffix in (".yml", ".yaml"):
         return Source(path, rel, raw, bom, lines, 0, len(lines))
-    if not lines or _content(lines[0]).rstrip() != _FENCE:
+    # documents' split, on the lines without their endings: the one rule for where the
+    # front matter ends
+    split = split_front_matter("\n".join(_content(line) for line in lines))
+    if split == "missing":
         raise PmgenError(f"{rel}: no front matter (the file must start with '---')")
-    for index in range(1, len(lines)):
-        if _content(lines[index]).rstrip() in (_FENCE, "..."):
-            return Source(path, rel, raw, bom, lines, 1, index)
-    raise PmgenError(f"{rel}: the front matter is not closed by a '---' line")
+    if isinstance(split, str):
+        raise PmgenError(f"{rel}: the front matter is not closed by a '---' line")
+    return Source(path, rel, raw, bom, lines, 1, split[3] - 2)
 
 
 @dataclass

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from pmgen.history.event import sha256_hex
 from pmgen.plans import outline
-from pmgen.plans.documents import PLANS_DIR, decode, kind_for
+from pmgen.plans.documents import PLANS_DIR, decode, kind_for, split_front_matter
 from pmgen.plans.yamlfast import front_matter
 
 TEMPLATES_DIR = "schema/templates"
@@ -118,7 +117,8 @@ def parse_version(path: str, raw: bytes) -> Version | None:
     fixes = b"\r" in raw or b"\x00" in raw or raw.startswith(b"\xef\xbb\xbf")
     text = decode(raw) if fixes else raw.decode("utf-8", "replace")
     is_yaml = path.endswith((".yml", ".yaml"))
-    split = (text, "") if is_yaml else split_fast(text)
+    cut = None if is_yaml else split_front_matter(text)
+    split = (text, "") if is_yaml else (cut[0], cut[2]) if isinstance(cut, tuple) else None
     data: dict[str, Any] | None = None
     if split is not None:
         data = front_matter(path, split[0])
@@ -129,30 +129,6 @@ def parse_version(path: str, raw: bytes) -> Version | None:
     version.data = data
     version.subject = subject_for(path, kind, parts, version.data)
     return version
-
-
-# A line starting "---" or "...", found by its newline: a literal first character lets the
-# regex engine skip ahead, where "^" with re.M tries every position (4x slower).
-_DELIMITER_RE = re.compile(r"\n(?:---|\.\.\.)")
-
-
-def split_fast(text: str) -> tuple[str, str] | None:
-    """(yaml text, body) exactly as documents.split_front_matter cuts them, or None when
-    it finds no front matter. A regex finds the closing line instead of a Python loop."""
-    first = text.find("\n")
-    if (text if first < 0 else text[:first]).rstrip() != "---":
-        return None
-    start = first + 1
-    pos = first  # the newline before the first candidate line
-    while first >= 0 and (match := _DELIMITER_RE.search(text, pos)) is not None:
-        line_start = match.start() + 1
-        end = text.find("\n", line_start)
-        line = text[line_start:] if end < 0 else text[line_start:end]
-        if line.rstrip() in ("---", "..."):
-            yaml_text = text[start:line_start] or "\n"
-            return yaml_text, "" if end < 0 else text[end + 1:]
-        pos = match.end()
-    return None
 
 
 def _slow_parse(
