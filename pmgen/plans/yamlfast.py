@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from pmgen.plans.yamlio import replace_surrogates
+
 _RISKY_RE = re.compile(r"(?:^|[\s,\[{])[!&*]|<<|\t")
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -148,84 +150,24 @@ def fast_load(yaml_text: str, native_dates: bool = False) -> dict[str, Any]:
     return data
 
 
-# Parsed front matter is memoised by its text, and the last of each file kept for patching
-# (the results are shared, never mutated).
+# Parsed front matter is memoised by its text: most commits change one field of one file,
+# and every other version's text was seen before (the results are shared, never mutated).
 _FRONT_MATTER_MEMO: dict[str, dict[str, Any] | None] = {}
 _MEMO_LIMIT = 100_000
 
 
-# Top-level "key: value" lines whose value is a plain scalar of unambiguous characters.
-_SIMPLE_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ ]+([A-Za-z0-9_.][A-Za-z0-9_. /+-]*?)[ ]*$")
-_NEXT_OK = re.compile(r"^(?:[A-Za-z_#]|$)")  # the next line starts a key, a comment, or ends
-_LAST: dict[str, tuple[list[str], dict[str, Any]]] = {}
-# The last front matter of any file by its number of lines: files made from one template
-# (the tasks of a sprint) differ in a few simple lines (id, title, branch), so a file's
-# first version is patched from a sibling instead of composed (~40x cheaper). Which file
-# the base came from does not matter: its lines and data agree, and are checked line by
-# line.
-_BY_SHAPE: dict[int, tuple[list[str], dict[str, Any]]] = {}
-_SIBLING_LINES = 8  # at most this many lines may differ from a sibling (4 from itself)
-
-
-def _plain(value: str) -> Any:
-    """A plain scalar resolved as the composer would (YAML 1.2 implicit types)."""
-    for tag, regexp in _Loader._implicit.get(value[0], ()):
-        if regexp.match(value):
-            return _scalar(tag, value)
-    return value
-
-
-def _patched(
-    last: tuple[list[str], dict[str, Any]] | None, lines: list[str], limit: int = 4
-) -> dict[str, Any] | None:
-    """The data of ``lines`` from ``last`` (the lines and data of another front matter)
-    when at most ``limit`` simple top-level ``key: value`` lines differ (a status
-    change), else None."""
-    if last is None or len(last[0]) != len(lines):
-        return None
-    old_lines, old_data = last
-    changed = [i for i, (a, b) in enumerate(zip(old_lines, lines, strict=True)) if a != b]
-    if not changed or len(changed) > limit:
-        return None
-    data = dict(old_data)
-    for i in changed:
-        old, new = _SIMPLE_LINE.match(old_lines[i]), _SIMPLE_LINE.match(lines[i])
-        if old is None or new is None or old.group(1) != new.group(1):
-            return None
-        following = lines[i + 1] if i + 1 < len(lines) else ""
-        if not _NEXT_OK.match(following):
-            return None  # the value may go on (a multi-line scalar)
-        key = old.group(1)
-        try:
-            if key not in old_data or old_data[key] != _plain(old.group(2)):
-                return None  # the line is not what the last data says it is
-            data[key] = _plain(new.group(2))
-        except ValueError:
-            return None
-    return data
-
-
-def front_matter(path: str, yaml_text: str) -> dict[str, Any] | None:
+def front_matter(yaml_text: str) -> dict[str, Any] | None:
     """Plain data of a front matter text (dates as ISO strings), or None when unsure."""
-    data = _FRONT_MATTER_MEMO.get(yaml_text)
-    if data is None and yaml_text not in _FRONT_MATTER_MEMO:
-        lines = yaml_text.split("\n")
-        data = _patched(_LAST.get(path), lines)
-        if data is None:
-            data = _patched(_BY_SHAPE.get(len(lines)), lines, _SIBLING_LINES)
-        if data is None:
-            try:
-                data = fast_load(yaml_text)
-            except _Unsure:
-                data = None
-        if data is not None and ("\\u" in yaml_text or "\\U" in yaml_text):
-            # a lone surrogate escape (PM110) would crash every UTF-8 output downstream
-            from pmgen.plans.yamlio import replace_surrogates
-
-            data = replace_surrogates(data)
-        if len(_FRONT_MATTER_MEMO) > _MEMO_LIMIT:
-            _FRONT_MATTER_MEMO.clear()
-        _FRONT_MATTER_MEMO[yaml_text] = data
-        if data is not None:
-            _LAST[path] = _BY_SHAPE[len(lines)] = (lines, data)
+    if yaml_text in _FRONT_MATTER_MEMO:
+        return _FRONT_MATTER_MEMO[yaml_text]
+    try:
+        data: dict[str, Any] | None = fast_load(yaml_text)
+    except _Unsure:
+        data = None
+    if data is not None and ("\\u" in yaml_text or "\\U" in yaml_text):
+        # a lone surrogate escape (PM110) would crash every UTF-8 output downstream
+        data = replace_surrogates(data)
+    if len(_FRONT_MATTER_MEMO) > _MEMO_LIMIT:
+        _FRONT_MATTER_MEMO.clear()
+    _FRONT_MATTER_MEMO[yaml_text] = data
     return data
