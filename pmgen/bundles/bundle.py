@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pmgen.bundles import jsontext
 from pmgen.bundles.format import part_markdown
 from pmgen.bundles.parts import Part
 from pmgen.errors import PmgenError
@@ -87,7 +86,7 @@ def _sizes(bundle: Bundle, texts: list[str]) -> list[dict[str, Any]]:
 
 
 def _json(value: Any) -> str:
-    return jsontext.dumps(value)  # json.dumps(value, indent=2, ensure_ascii=False), faster
+    return json.dumps(value, indent=2, ensure_ascii=False)
 
 
 def _nested(text: str, depth: int) -> str:
