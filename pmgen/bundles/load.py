@@ -15,6 +15,7 @@ from pmgen.bundles.entity import Entity, parse
 from pmgen.plans.documents import Document, kind_for
 from pmgen.plans.models import Task
 from pmgen.plans.repo import Repo
+from pmgen.validate import schema
 from pmgen.validate.context import Context
 
 
@@ -54,12 +55,7 @@ def index(repo: Repo) -> Index:
 
 
 def _checked(repo: Repo, path: Path) -> Document:
-    from pmgen.validate import schema
-
-    doc = repo.document(path)
-    if doc.model is None and doc.data is not None:
-        doc.findings.extend(schema.check(doc))
-    return doc
+    return schema.checked(repo.document(path))
 
 
 def load(repo: Repo, entity: str) -> tuple[Context, Entity]:

@@ -20,6 +20,9 @@ from pmgen.plans.documents import Document
 from pmgen.plans.repo import Repo
 from pmgen.site import sources
 from pmgen.site.sources import BUNDLE_FORMATS, event_time, load_history
+from pmgen.validate import crossref, schema
+from pmgen.validate import pipeline as validate
+from pmgen.validate.context import Context
 
 
 @dataclass(frozen=True)
@@ -171,9 +174,6 @@ def load(repo: Repo, **options: Any) -> SiteData:
     `mkdocs serve` rebuilds in one process: a plan file that did not change is not parsed
     again, and its document checks are reused while the files they read are unchanged.
     """
-    from pmgen.validate import crossref
-    from pmgen.validate import pipeline as validate
-    from pmgen.validate.context import Context
 
     stamps = {path: _stat_path(path) for path in repo.plan_files()}
     docs = [_document(repo, path, stamp) for path, stamp in stamps.items()]
@@ -226,14 +226,10 @@ def _folder_stamp(folder: Any) -> tuple[tuple[str, int, str], ...]:
 
 
 def _document(repo: Repo, path: Any, stamp: tuple[str, int, str]) -> Document:
-    from pmgen.validate import schema
-
     cached = _DOC_CACHE.get(str(path))
     if cached is not None and cached[0] == stamp and stamp[1] >= 0:
         return cached[1]
-    doc = repo.document(path)
-    if doc.model is None and doc.data is not None:  # as pmgen.validate.pipeline.context does
-        doc.findings.extend(schema.check(doc))
+    doc = schema.checked(repo.document(path))
     _DOC_CACHE[str(path)] = (stamp, doc)
     return doc
 

@@ -32,25 +32,13 @@ def context(repo: Repo, staged: bool = False) -> Context:
     documents that get a finding, so one staged file in a large repository costs little
     more than in a small one.
     """
-    ctx = Context(repo, repo.documents(), staged=staged)
-    for doc in ctx.documents:
-        if doc.model is None and doc.data is not None:
-            doc.findings.extend(schema.check(doc))
-    return ctx
+    return Context(repo, [schema.checked(doc) for doc in repo.documents()], staged=staged)
 
 
 def _targets(repo: Repo, paths: Sequence[Path] | None, ctx: Context) -> list[Document]:
     if not paths:
         return list(ctx.documents)
-    docs = []
-    for path in paths:
-        doc = repo.document(path)
-        if doc.model is None and doc.data is not None and not any(
-            f.code.startswith("PM2") for f in doc.findings
-        ):
-            doc.findings.extend(schema.check(doc))
-        docs.append(doc)
-    return docs
+    return [schema.checked(repo.document(path)) for path in paths]
 
 
 def check_documents(docs: list[Document], ctx: Context) -> list[Finding]:

@@ -170,6 +170,16 @@ def _location_findings(doc: Document) -> list[Finding]:
     return found
 
 
+def checked(doc: Document) -> Document:
+    """``doc`` with its front matter validated (``doc.model`` set, or PM2xx findings added),
+    once: every reader of plans (validate, the site, bundles) gets documents from here."""
+    if doc.model is None and doc.data is not None and not any(
+        f.code.startswith("PM2") for f in doc.findings
+    ):
+        doc.findings.extend(check(doc))
+    return doc
+
+
 def check(doc: Document) -> list[Finding]:
     """Validate the front matter of ``doc`` against its kind's model; sets ``doc.model``."""
     if doc.data is None or doc.kind is None:
