@@ -43,11 +43,17 @@ def _dup_agent(p: Plans) -> None:
     )
 
 
-def _second_sprint(p: Plans) -> None:
-    sprint = dict(SPRINT, id="sprint-0", number="0")
+def _second_sprint(p: Plans, status: str = "planning") -> None:
+    sprint = dict(SPRINT, id="sprint-0", number="0", status=status)
     track = dict(TASKS["track-a"], sprint="sprint-0", worktree="../sprint-0/track-a")
     p.extra["sprints/sprint-0/SPRINT.md"] = sprint_md(sprint, {"track-a": track})
     p.extra["sprints/sprint-0/track-a/TASK.md"] = task_md(track)
+
+
+def _env_port_and_data_dir(p: Plans) -> None:
+    p.tasks["track-a"]["env"] = {"POSTGRES_PORT": 5433}
+    p.tasks["track-b"]["env"] = {"DB_PORT": 5433}
+    p.tasks["track-b"]["data_dir"] = "../sprint-1/track-a/"
 
 
 def _refs(p: Plans) -> None:
@@ -97,7 +103,33 @@ CASES: dict[str, tuple[Callable[[Plans], None], int, list[str]]] = {
         "delegation/agents/backend-2.yml",
         "  hint: give each document its own id",
     ]),
-    "same-track-id-port-and-branch-in-two-sprints-is-fine": (_second_sprint, 0, []),
+    # The rule pmgen provision applies: env ports are ports, data_dir and worktree folders.
+    "env-port-and-data-dir-twice": (_env_port_and_data_dir, 1, [
+        f"{B}:20:3: PM406 port (env DB_PORT) 5433 is also used by track-a as its port "
+        f"(env POSTGRES_PORT) ({A})",
+        "  hint: give each track of the sprint its own port",
+        f"{B}:21:1: PM408 data dir ../sprint-1/track-a/ is also used by track-a as its "
+        f"worktree ({A})",
+        "  hint: give each track of the sprint its own data dir",
+    ]),
+    "same-track-id-port-and-branch-in-a-planned-sprint-is-fine": (_second_sprint, 0, []),
+    # The tracks of two active sprints run at the same time: pmgen provision refuses them,
+    # and validate says so first (one rule, workspace.clashes).
+    "same-port-branch-and-prefix-in-two-active-sprints": (
+        lambda p: _second_sprint(p, "active"), 1, [
+            f"{A}:10:1: PM407 branch feat/a is also used by sprint-0/track-a "
+            "(delegation/sprints/sprint-0/track-a/TASK.md)",
+            "  hint: give each track its own branch: the tracks of every active sprint run at "
+            "the same time",
+            f"{A}:12:1: PM406 port 8001 is also used by sprint-0/track-a "
+            "(delegation/sprints/sprint-0/track-a/TASK.md)",
+            "  hint: give each track its own port: the tracks of every active sprint run at "
+            "the same time",
+            f"{A}:13:1: PM409 container prefix track-a is also used by sprint-0/track-a "
+            "(delegation/sprints/sprint-0/track-a/TASK.md)",
+            "  hint: give each track its own container prefix: the tracks of every active "
+            "sprint run at the same time",
+        ]),
     "agent-typo": (lambda p: p.tasks["track-a"].update(agent="backnd"), 1, [
         f"{A}:9:1: PM402 'agent': unknown agent 'backnd' (no delegation/agents/backnd.yml)",
         "  hint: did you mean 'backend'?",

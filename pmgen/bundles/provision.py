@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shlex
-from collections import defaultdict
 from typing import Any
 
 from jinja2 import TemplateError
@@ -22,6 +21,7 @@ from jinja2 import TemplateError
 from pmgen.errors import PmgenError
 from pmgen.plans.models import Sprint, Task
 from pmgen.plans.repo import Repo
+from pmgen.validate.workspace import clashes
 
 TEMPLATES = {
     "provision": "provision/provision.sh.j2",
@@ -221,25 +221,15 @@ def _norm(path: str) -> str:
 
 
 def collisions(tasks: list[Task]) -> list[str]:
-    """One line per value two tracks share: port, worktree, branch, data dir, prefix."""
-    used: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for task in tasks:
-        name = f"T:{task.sprint}/{task.id}"
-        if task.port is not None:
-            used[("port", str(task.port))].append(name)
-        for key, value in task.env.items():  # a host port in .env is a port too
-            if key.endswith("_PORT") and str(value).isdigit():
-                used[("port", str(value))].append(f"{name} ({key})")
-        for key in ("worktree", "data_dir"):
-            value = getattr(task, key)
-            if value:
-                used[("path", _norm(value))].append(f"{name} ({key})")
-        if task.branch:
-            used[("branch", task.branch)].append(name)
-        if task.container_prefix:
-            used[("container prefix", task.container_prefix)].append(name)
+    """One line per value two tracks share (validate's rule: workspace.clashes), naming
+    every track that uses it."""
+    shared: dict[tuple[str, Any], list[str]] = {}
+    for task, use, owner, owned in clashes([(t, t.model_dump()) for t in tasks]):
+        names = shared.setdefault((use.kind, use.value), [
+            f"T:{owner.sprint}/{owner.id}{owned.suffix}"])
+        names.append(f"T:{task.sprint}/{task.id}{use.suffix}")
     return [f"{kind} {value}: " + ", ".join(names)
-            for (kind, value), names in sorted(used.items()) if len(names) > 1]
+            for (kind, value), names in sorted(shared.items(), key=lambda i: (i[0][0], str(i[0][1])))]
 
 
 def _tasks(ctx: Any, sprint_id: str) -> list[Task]:

@@ -1,36 +1,113 @@
 """Cross-document, part two: what the tracks of one sprint share on disk (PM406-PM412).
 
-Two tracks of a sprint must not share a port, branch, worktree or container prefix (they
-run side by side); their primary directories should not overlap while the sprint is
-active; and the files the plans tell agents to read must exist in the project.
+Two tracks that run side by side (the tracks of one sprint, and the tracks of every
+`active` sprint) must not share a port (``port`` or any ``*_PORT`` of ``env``), a branch, a
+folder (``worktree`` or ``data_dir``) or a container prefix: ``uses`` and ``clashes`` are
+the one rule, which `pmgen provision` applies too. Their primary directories should not
+overlap while the sprint is active; and the files the plans tell agents to read must exist
+in the project.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document
 from pmgen.validate.context import Context
 
-# key -> (code, what it is)
-UNIQUE_KEYS = {
-    "port": ("PM406", "port"),
-    "branch": ("PM407", "branch"),
-    "worktree": ("PM408", "worktree"),
-    "container_prefix": ("PM409", "container prefix"),
-}
+# what two tracks may not share -> its finding code
+CODES = {"port": "PM406", "branch": "PM407", "path": "PM408", "container prefix": "PM409"}
+_NATURAL_KEY = {"port": "port", "branch": "branch", "container prefix": "container_prefix"}
+
+
+@dataclass(frozen=True)
+class Use:
+    """One thing a track claims for itself on the machine."""
+
+    kind: str  # "port", "branch", "path" or "container prefix"
+    value: Any  # compared: ports as numbers, paths normalised
+    key: tuple[str, ...]  # where it is written: ("port",), ("env", "API_PORT"), ("data_dir",)
+    shown: Any  # as written
+
+    @property
+    def what(self) -> str:
+        """'port', 'port (env API_PORT)', 'worktree', 'data dir', 'branch'..."""
+        if self.key[0] == "env":
+            return f"port (env {self.key[-1]})"
+        return self.kind if self.kind != "path" else self.key[0].replace("_", " ")
+
+    @property
+    def suffix(self) -> str:
+        """'' when the key says what it is (``port``), else the key: ' (data_dir)'."""
+        return "" if _NATURAL_KEY.get(self.kind) == self.key[0] else f" ({self.key[-1]})"
+
+
+def _port(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        return int(value)
+    return None
+
+
+def uses(data: Mapping[str, Any]) -> list[Use]:
+    """What a track's front matter claims: its port and ``env`` ports, branch, worktree and
+    data folder, container prefix (values that are missing or malformed claim nothing)."""
+    found = []
+    port = _port(data.get("port"))
+    if port is not None:
+        found.append(Use("port", port, ("port",), data["port"]))
+    env = data.get("env")
+    if isinstance(env, Mapping):
+        for key, value in env.items():
+            if isinstance(key, str) and key.endswith("_PORT") and _port(value) is not None:
+                found.append(Use("port", _port(value), ("env", key), value))
+    for key in ("worktree", "data_dir"):
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            found.append(Use("path", _norm_path(value), (key,), value))
+    for kind, key in (("branch", "branch"), ("container prefix", "container_prefix")):
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            found.append(Use(kind, value, (key,), value))
+    return found
+
+
+T = TypeVar("T")
+
+
+def clashes(tracks: Sequence[tuple[T, Mapping[str, Any]]]) -> list[tuple[T, Use, T, Use]]:
+    """(track, use, owner, owner's use) for every use an earlier track already made: the
+    first track (in the order given) keeps it, every later one clashes with it."""
+    first: dict[tuple[str, Any], tuple[T, Use]] = {}
+    found = []
+    for track, data in tracks:
+        for use in uses(data):
+            owner = first.setdefault((use.kind, use.value), (track, use))
+            if owner[0] is not track:
+                found.append((track, use, owner[0], owner[1]))
+    return found
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^mailto:")
 
 
 def check(ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
-    for sprint in sorted({s for s, _ in ctx.tasks} | set(ctx.sprints)):
+    sprints = sorted({s for s, _ in ctx.tasks} | set(ctx.sprints))
+    active = [s for s in sprints if _is_active(ctx.sprints.get(s))]
+    # The tracks of all active sprints run at the same time: one group. Any other sprint's
+    # tracks are compared among themselves.
+    groups = [[d for s in active for d in ctx.tasks_of(s)]] if active else []
+    groups += [ctx.tasks_of(s) for s in sprints if s not in active]
+    for group in groups:
+        findings += _collisions(group)
+    for sprint in sprints:
         tasks = ctx.tasks_of(sprint)
-        findings += _collisions(tasks)
         sprint_doc = ctx.sprints.get(sprint)
         if sprint_doc is not None and (sprint_doc.data or {}).get("status") == "active":
             findings += _overlaps(tasks)
@@ -42,34 +119,27 @@ def _norm_path(value: str) -> str:
     return posixpath.normpath(value.replace("\\", "/")).rstrip("/") or "/"
 
 
-def _key_value(key: str, value: Any) -> Any:
-    if isinstance(value, bool) or value is None or value == "":
-        return None
-    if key == "worktree" and isinstance(value, str):
-        return _norm_path(value)
-    return value if isinstance(value, (str, int)) else None
+def _is_active(sprint_doc: Document | None) -> bool:
+    return sprint_doc is not None and (sprint_doc.data or {}).get("status") == "active"
 
 
 def _collisions(tasks: list[Document]) -> list[Finding]:
     findings = []
-    for key, (code, what) in UNIQUE_KEYS.items():
-        first: dict[Any, Document] = {}
-        for doc in tasks:
-            raw = (doc.data or {}).get(key)
-            value = _key_value(key, raw)
-            if value is None:
-                continue
-            if value in first:
-                owner = first[value]
-                line, col = doc.key_position((key,))
-                findings.append(doc.finding(
-                    line, col, code,
-                    f"{what} {raw} is also used by {owner.parts.get('id', owner.id)} "
-                    f"({owner.rel})",
-                    f"give each track of the sprint its own {what}",
-                ))
-            else:
-                first[value] = doc
+    for doc, use, owner, owned in clashes([(d, d.data or {}) for d in tasks]):
+        name = owner.parts.get("id", owner.id)
+        if owner.parts.get("sprint") != doc.parts.get("sprint"):
+            name = f"{owner.parts.get('sprint')}/{name}"
+        line, col = doc.key_position(use.key)
+        also = "" if owned.what == use.what else f" as its {owned.what}"
+        thing = "port" if use.kind == "port" else use.what
+        findings.append(doc.finding(
+            line, col, CODES[use.kind],
+            f"{use.what} {use.shown} is also used by {name}{also} ({owner.rel})",
+            f"give each track of the sprint its own {thing}"
+            if owner.parts.get("sprint") == doc.parts.get("sprint") else
+            f"give each track its own {thing}: the tracks of every active sprint run at "
+            "the same time",
+        ))
     return findings
 
 
