@@ -662,13 +662,13 @@ def test_budget_drops_older_history_after_references(tiny: GitRepo) -> None:
 def test_history_trouble_costs_only_the_memory(
     tiny: GitRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pmgen.history.store
+    from pmgen.bundles import memory
     from pmgen.errors import PmgenError
 
     def broken(repo: Repo, since: str | None = None) -> list[object]:
         raise PmgenError("git log failed: fatal: bad object")
 
-    monkeypatch.setattr(pmgen.history.store, "load_events", broken)
+    monkeypatch.setattr(memory, "load_events", broken)
     text = bundle.render(Repo(tiny.path), "T:sprint-9/track-a")
     assert "_Session memory unavailable: git log failed: fatal: bad object_" in text
     assert "Build the API." in text

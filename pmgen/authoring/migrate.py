@@ -33,6 +33,7 @@ from pmgen.plans.documents import Document, split_front_matter
 from pmgen.plans.outline import headings
 from pmgen.plans.repo import Repo
 from pmgen.validate import drift, templates
+from pmgen.validate import pipeline as validate
 
 
 def template_for(repo: Repo, kind: str, version: int) -> str:
@@ -197,8 +198,6 @@ def _upgrade_body(
 def migrate_paths(repo: Repo, paths: list[Path] | None) -> list[Migration]:
     """Plan the migration of ``paths`` (every plan when None). Documents whose front matter
     does not validate are skipped with a note: the template context comes from it."""
-    from pmgen.validate import pipeline as validate
-
     ctx = validate.context(repo)
     docs = ctx.documents if not paths else [repo.document(p) for p in paths]
     results = []

@@ -22,6 +22,7 @@ from pmgen.plans import fileio, outline, yamlio
 from pmgen.plans.documents import Document, kind_for, parse
 from pmgen.plans.entities import Entity, check_id, entity_path
 from pmgen.plans.repo import Repo
+from pmgen.validate import pipeline as validate
 from pmgen.validate import report, templates
 
 
@@ -48,7 +49,6 @@ class Plan:
             **{p: d for p, d in self.created.items()},
             **{e.source.path: e.after for e in self.edits},
         })
-        from pmgen.validate import pipeline as validate
 
         return validate.run(overlay, list(overlay.pending))
 

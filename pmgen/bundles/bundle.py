@@ -14,9 +14,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pmgen.bundles import build as bundle_build
+from pmgen.bundles import memory as bundle_memory
 from pmgen.bundles.format import part_markdown
+from pmgen.bundles.load import load
 from pmgen.bundles.parts import Part
 from pmgen.errors import PmgenError
+from pmgen.git import state
 from pmgen.plans.repo import Repo
 
 FORMATS = ("markdown", "json")
@@ -47,11 +51,6 @@ def build(
     repo: Repo, entity: str, max_tokens: int | None = None, since: str | None = None
 ) -> Bundle:
     """Load the plans and assemble the bundle of ``entity`` (not yet trimmed)."""
-    from pmgen.bundles import build as bundle_build
-    from pmgen.bundles import memory as bundle_memory
-    from pmgen.bundles.load import load
-    from pmgen.git import state
-
     ctx, resolved = load(repo, entity)
     content = bundle_build.content(ctx, resolved)
     parts = content.parts
@@ -269,9 +268,6 @@ def verify(repo: Repo, text: str) -> tuple[str, list[tuple[str, str]]]:
 
     Each change is (``changed`` | ``added`` | ``removed``, path).
     """
-    from pmgen.bundles import build as bundle_build
-    from pmgen.bundles.load import load
-
     entity, saved = saved_inputs(text)
     try:
         now = bundle_build.content(*load(repo, entity)).inputs

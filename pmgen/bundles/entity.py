@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pmgen.errors import PmgenError, UsageError
+from pmgen.plans.entities import check_id, parse_entity
 
 EXAMPLES = "S:sprint-2.33, T:sprint-2.33/track-a, or a bare id such as track-a"
 
@@ -84,8 +85,6 @@ def parse(text: str, ctx: Plans) -> Entity:
     The syntax (and the safety of every id part) is pmgen.plans.entities' job; this resolves the
     sprint and track forms against the loaded plans, and a bare id against both.
     """
-    from pmgen.plans.entities import check_id, parse_entity
-
     value = text.strip()
     if not value:
         raise UsageError(f"empty entity id; use {EXAMPLES}")

@@ -16,8 +16,11 @@ from typing import Any
 from pmgen import git
 from pmgen.bundles.entity import Entity
 from pmgen.errors import PmgenError
+from pmgen.history.events import describe
+from pmgen.history.store import load_events
 from pmgen.plans import outline
 from pmgen.plans.documents import Document, parse
+from pmgen.plans.repo import Repo
 
 MEMORY_LIMIT = 20  # latest events kept in a bundle; older ones are the first history trimmed
 _HASH_RE = re.compile(r"^[0-9a-f]{12,64}\Z")
@@ -41,8 +44,6 @@ def _scalar(value: Any) -> str | None:
 
 def summary(event: Any) -> str:
     """One line on what an event changed, worded as `pmgen history` words it."""
-    from pmgen.history.events import describe
-
     try:
         return describe(str(event.type), dict(getattr(event, "data", None) or {}))
     except (KeyError, TypeError, ValueError, IndexError):
@@ -106,7 +107,6 @@ def memory(root: Path, repo: Any, entity: Entity, inside_git: bool, head: str | 
     if not inside_git:
         why = "Session memory unavailable: the repository is not a git repository."
         return {"available": False, "note": why, "events": [], "total": 0}
-    from pmgen.history.store import load_events
 
     try:
         index = _events(root, head, repo, load_events)
@@ -147,9 +147,6 @@ def _task_commits(root: Path, since: str, subjects: set[str], seen: set[str]
                   ) -> list[dict[str, str]]:
     """Commits since ``since`` whose ``Task:`` trailer names one of ``subjects`` (work on
     the task's code, which touches no plan file), from the event history."""
-    from pmgen.history.store import load_events
-    from pmgen.plans.repo import Repo
-
     found = []
     try:
         events = load_events(Repo(root), since=since)

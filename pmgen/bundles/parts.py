@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pmgen.bundles.entity import Entity
+from pmgen.bundles.refs import sha256_file
 from pmgen.errors import PmgenError
 from pmgen.plans import outline
 from pmgen.plans.documents import Document
@@ -131,8 +132,6 @@ def _track_summary(ctx: Context, sprint: str, ref: str) -> dict[str, Any]:
 def profile_part(
     ctx: Context, agent: str | None, inputs: dict[str, str], key: str = "agent"
 ) -> Part:
-    from pmgen.bundles.refs import sha256_file
-
     if agent is None:
         missing = f"no agent assigned (no `{key}` in the front matter)"
         return Part("profile", "Agent profile", {"id": None, "missing": missing})

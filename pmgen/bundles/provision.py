@@ -18,9 +18,12 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from pmgen.errors import PmgenError
+from pmgen.bundles.entity import parse
+from pmgen.errors import PmgenError, UsageError
 from pmgen.plans.models import Sprint, Task
 from pmgen.plans.repo import Repo
+from pmgen.validate.pipeline import context
+from pmgen.validate.templates import environment
 from pmgen.validate.workspace import clashes
 
 TEMPLATES = {
@@ -153,8 +156,6 @@ def _misplaced(name: str, where: str) -> None:
 
 
 def _environment(repo: Repo, shell: bool) -> Any:
-    from pmgen.validate.templates import environment
-
     env = environment(repo.schema)
     env.filters.update({"q": _q, "qargs": _qargs, "comment": _comment})
     if shell:
@@ -244,10 +245,6 @@ def _tasks(ctx: Any, sprint_id: str) -> list[Task]:
 
 def render(repo: Repo, entity: str, teardown: bool = False) -> str:
     """The provisioning (or teardown) script of a sprint's tracks that have a worktree."""
-    from pmgen.bundles.entity import parse
-    from pmgen.errors import UsageError
-    from pmgen.validate.pipeline import context
-
     ctx = context(repo)
     resolved = parse(entity, ctx)
     if resolved.track is not None:

@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmgen import git as gitlog
+from pmgen.history.docs import classify, parse_version
 from pmgen.history.event import event_id
+from pmgen.history.events import diff
+from pmgen.history.format import jsonl_lines
 
 if TYPE_CHECKING:
     from pmgen.history.docs import Version
@@ -104,8 +107,6 @@ class _Blobs:
             self._proc.stdin.flush()
 
     def _read(self) -> None:
-        from pmgen.history.docs import parse_version
-
         assert self._proc is not None and self._proc.stdout is not None
         out = self._proc.stdout
         try:
@@ -151,7 +152,6 @@ def build(
 ) -> tuple[list[gitlog.Commit], list[Record], int]:
     """(every commit seen, records of those not in ``reuse``, objects read from git)."""
     # local imports: a warm run that finds nothing new never loads the YAML parsers
-    from pmgen.history.docs import classify
 
     seen: list[gitlog.Commit] = []
     blobs = _Blobs(root)
@@ -186,9 +186,6 @@ def _derivers() -> tuple[Callable[..., Any], Callable[..., str], Callable[..., s
     """(history_events.diff, history.event_id, history_format.jsonl_lines), imported on
     first use (a warm run that finds nothing new never loads the YAML parsers) and once:
     an import statement in _record cost 1 us a commit."""
-    from pmgen.history.events import diff
-    from pmgen.history.format import jsonl_lines
-
     return diff, event_id, jsonl_lines
 
 

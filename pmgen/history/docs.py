@@ -15,7 +15,7 @@ from typing import Any
 
 from pmgen.history.event import sha256_hex
 from pmgen.plans import outline
-from pmgen.plans.documents import PLANS_DIR, decode, kind_for, split_front_matter
+from pmgen.plans.documents import PLANS_DIR, decode, kind_for, parse, split_front_matter
 from pmgen.plans.yamlfast import front_matter
 
 TEMPLATES_DIR = "schema/templates"
@@ -134,8 +134,6 @@ def parse_version(path: str, raw: bytes) -> Version | None:
 def _slow_parse(
     version: Version, path: str, raw: bytes, kind: str, parts: dict[str, str]
 ) -> dict[str, Any] | None:
-    from pmgen.plans.documents import parse
-
     doc = parse(PurePosixPath(path), path, raw, kind, parts)  # type: ignore[arg-type]
     if doc.data is None:
         version.errors = [f"{f.line}:{f.col} {f.code} {f.message}" for f in doc.findings] or [

@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from pmgen.history.events import describe
+
 if TYPE_CHECKING:
     from pmgen.history.event import Event
 
@@ -94,8 +96,6 @@ def table(rows: list[list[str]]) -> str:
 
 
 def _table(events: Sequence[Event]) -> str:
-    from pmgen.history.events import describe
-
     rows = [["TIME", "COMMIT", "TYPE", "SUBJECT", "CHANGE"]]
     rows += [
         [e.time, e.commit[:7], e.type, e.subject, describe(e.type, e.data)] for e in events

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from pmgen import git as gitlog
 from pmgen.errors import PmgenError, UsageError
+from pmgen.history.docs import parse_version
+from pmgen.history.events import describe
 from pmgen.history.store import HISTORY_PATHS, History, load
+from pmgen.plans.entities import parse_entity as parse
 
 if TYPE_CHECKING:
     from pmgen.plans.repo import Repo
@@ -23,7 +26,6 @@ def parse_entity(text: str, repo: Repo | None = None) -> str:
     match = _ENTITY_RE.match(text.strip())
     if match and match.group(1).upper() in ("TPL", "FILE"):
         return f"{match.group(1).upper()}:{match.group(2)}"
-    from pmgen.plans.entities import parse_entity as parse
 
     return str(parse(text, repo))
 
@@ -52,8 +54,6 @@ def aliases(history: History, subject: str) -> set[str]:
 
 def versions(history: History, subject: str, commits: set[str] | None = None) -> list[VersionRow]:
     """One row per commit that changed the entity, newest first."""
-    from pmgen.history.events import describe
-
     names = aliases(history, subject)
     rows = []
     for record in reversed(history.records):
@@ -122,8 +122,6 @@ def replay(root: Path, rev: str = "HEAD") -> tuple[str | None, dict[str, tuple[s
 
 def state(root: Path, rev: str = "HEAD") -> list[dict[str, Any]]:
     """Every plan at ``rev``: subject, kind, path, sha256, front matter, checklist."""
-    from pmgen.history.docs import parse_version
-
     _sha, files = replay(root, rev)
     paths = sorted(files)
     with gitlog.CatFile(root) as cat:

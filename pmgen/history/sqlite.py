@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmgen import git as gitlog
+from pmgen.history.query import state
+from pmgen.history.store import History
 
 if TYPE_CHECKING:
     from pmgen.history.event import Event
-    from pmgen.history.store import History
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pmgen_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -82,8 +83,6 @@ def _times(events: list[Event]) -> dict[str, tuple[str, str]]:
 
 def write(path: Path, history: History) -> tuple[int, int, int]:
     """Create or update the database at ``path``; (sprints, tasks, events) it holds."""
-    from pmgen.history.query import state
-
     events = history.events()
     entries = state(history.root, history.tip) if history.tip else []
     times = _times(events)

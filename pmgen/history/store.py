@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmgen import git as gitlog
+from pmgen.errors import UsageError
 from pmgen.history.build import Record
 from pmgen.history.cache import Cache
 from pmgen.history.event import Event
+from pmgen.history.format import RENDERERS
 
 if TYPE_CHECKING:
     from pmgen.plans.repo import Repo
@@ -55,8 +57,6 @@ class History:
         if since is not None and self.tip is not None:
             sha = gitlog.resolve(self.root, since)
             if sha is None:
-                from pmgen.errors import UsageError
-
                 raise UsageError(f"--since {since}: not a commit in this repository")
             wanted = set(gitlog.rev_list(self.root, self.tip, "^" + sha))
             records = [r for r in records if r.sha in wanted]
@@ -68,7 +68,6 @@ class History:
             text = self.cache.jsonl(self.tip)
             if text is not None:
                 return text
-        from pmgen.history.format import RENDERERS
 
         return RENDERERS["jsonl"](self.events())
 
@@ -89,8 +88,6 @@ def load(
     git_dir, prefix = gitlog.where(root)
     tip = gitlog.head(root) if rev == "HEAD" else gitlog.resolve(root, rev)
     if tip is None and rev != "HEAD":
-        from pmgen.errors import UsageError
-
         raise UsageError(f"{rev}: not a commit in this repository")
     shallow = gitlog.is_shallow(root)
     if shallow and not quiet and root not in _NOTIFIED:

@@ -1,8 +1,7 @@
 """The parts of a site that come from other pmgen modules: git history and agent bundles.
 
-Both are imported lazily: when one is missing (an older pmgen) or cannot answer (not a git
-repository, a shallow clone, a plan too broken to bundle), the page says why instead of
-the build failing. Both are cached at module level, because `mkdocs serve` builds a new
+When one cannot answer (not a git repository, a shallow clone, a plan too broken to
+bundle), the page says why instead of the build failing. Both are cached at module level, because `mkdocs serve` builds a new
 plugin per rebuild while history and unchanged bundles stay the same.
 """
 
@@ -13,6 +12,8 @@ import hashlib
 from typing import Any
 
 from pmgen import git
+from pmgen.bundles import bundle
+from pmgen.history.store import load_events
 from pmgen.plans.repo import Repo
 
 BUNDLE_FORMATS = ("markdown", "json")
@@ -43,8 +44,6 @@ def load_history(repo: Repo) -> tuple[list[Any] | None, str | None]:
 
 
 def _read_events(repo: Repo) -> tuple[list[Any] | None, str | None]:
-    from pmgen.history.store import load_events
-
     try:
         events = list(load_events(repo))
     except Exception as exc:  # noqa: BLE001 - the site says why instead of failing
@@ -77,8 +76,6 @@ def render_bundles(
     memoised on the Repo (bundle_load.index), so a thousand sprints cost a thousand small
     bundles, not a thousand listings.
     """
-    from pmgen.bundles import bundle
-
     try:
         built = bundle.build(repo, entity)
         inputs = [str(path) for path in getattr(built, "inputs", {})]

@@ -17,6 +17,7 @@ from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
 
 from pmgen.findings import Finding, Fix
 from pmgen.plans.documents import Document, split_front_matter
+from pmgen.plans.models import Task
 from pmgen.plans.outline import Heading
 from pmgen.validate import drift, templates
 from pmgen.validate.context import Context
@@ -166,8 +167,6 @@ def _track_hint(
     doc: Document, ctx: Context, context: dict[str, Any], actual: Heading
 ) -> str | None:
     """An unexpected heading shaped like a track heading: say where track headings come from."""
-    from pmgen.plans.models import Task
-
     sentinel = Task.model_construct(
         id="track", sprint=str(context.get("id")), label=_SENTINEL, title=_SENTINEL,
         status="pending",

@@ -15,7 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pmgen import git
+from pmgen.errors import UsageError
 from pmgen.findings import Finding
+from pmgen.plans.entities import check_id
+from pmgen.plans.repo import find_root
 from pmgen.validate.report import render
 
 CODE = "PM701"
@@ -45,9 +48,6 @@ def _line_of(message: str, value: str) -> int:
 
 
 def _problem(root: Path, value: str) -> tuple[str, str] | None:
-    from pmgen.errors import UsageError
-    from pmgen.plans.entities import check_id
-
     parts = value.split("/")
     if len(parts) != 2:
         return (f"Task trailer {value!r} is not <sprint>/<track>",
@@ -80,8 +80,6 @@ def check(message_file: Path, root: Path) -> list[Finding]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Check each commit message file given; 1 when a trailer names no task."""
-    from pmgen.plans.repo import find_root
-
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         print("usage: python -m pmgen.validate.trailers COMMIT_MSG_FILE", file=sys.stderr)

@@ -9,6 +9,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from pmgen.history.events import describe
 from pmgen.plans.documents import Document
 from pmgen.site.data import SiteData, event_time, field_text
 from pmgen.site.md import cell, chip, esc, rel
@@ -100,7 +101,6 @@ def agent_link(ctx: SiteData, page: str, agent: str) -> str:
 def summary(event: Any) -> str:
     """A short line on what an event changed, from its data."""
     data = getattr(event, "data", None) or {}
-    from pmgen.history.events import describe
 
     if isinstance(data, dict):
         try:
