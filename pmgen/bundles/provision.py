@@ -23,7 +23,7 @@ from pmgen.errors import PmgenError, UsageError
 from pmgen.plans.models import Sprint, Task
 from pmgen.plans.repo import Repo
 from pmgen.validate.pipeline import context
-from pmgen.validate.templates import environment
+from pmgen.validate.templates import bounded_render, environment
 from pmgen.validate.workspace import clashes
 
 TEMPLATES = {
@@ -164,8 +164,6 @@ def _environment(repo: Repo, shell: bool) -> Any:
 
 
 def _render(repo: Repo, name: str, shell: bool, **context: Any) -> str:
-    from pmgen.validate.templates import bounded_render
-
     try:
         template = _environment(repo, shell).get_template(TEMPLATES[name])
         text = bounded_render(template, context)
@@ -229,8 +227,8 @@ def collisions(tasks: list[Task]) -> list[str]:
         names = shared.setdefault((use.kind, use.value), [
             f"T:{owner.sprint}/{owner.id}{owned.suffix}"])
         names.append(f"T:{task.sprint}/{task.id}{use.suffix}")
-    return [f"{kind} {value}: " + ", ".join(names)
-            for (kind, value), names in sorted(shared.items(), key=lambda i: (i[0][0], str(i[0][1])))]
+    ordered = sorted(shared.items(), key=lambda item: (item[0][0], str(item[0][1])))
+    return [f"{kind} {value}: " + ", ".join(names) for (kind, value), names in ordered]
 
 
 def _tasks(ctx: Any, sprint_id: str) -> list[Task]:

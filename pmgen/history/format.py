@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from pmgen.history.events import describe
+from pmgen.validate.report import printable
 
 if TYPE_CHECKING:
     from pmgen.history.event import Event
@@ -84,7 +85,6 @@ def table(rows: list[list[str]]) -> str:
     """Left-aligned columns, two spaces apart, no trailing blanks."""
     if not rows:
         return ""
-    from pmgen.validate.report import printable
 
     rows = [[printable(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmgen.errors import PmgenError, UsageError
+from pmgen.plans.documents import read_bytes
 
 if TYPE_CHECKING:
     from pmgen.plans.repo import Repo
@@ -172,8 +173,6 @@ def _existing(repo: Repo, entity: Entity) -> Path | None:
 
 
 def _declared_id(path: Path) -> str | None:
-    from pmgen.plans.documents import read_bytes
-
     try:
         raw = read_bytes(path)  # the one reader: a FIFO named like an ADR must not hang
     except OSError:

@@ -16,7 +16,7 @@ from typing import Any
 from pmgen import git
 from pmgen.findings import Finding
 from pmgen.plans import outline
-from pmgen.plans.documents import Document
+from pmgen.plans.documents import Document, read_bytes
 from pmgen.plans.repo import Repo
 from pmgen.site import sources
 from pmgen.site.sources import BUNDLE_FORMATS, event_time, load_history
@@ -208,7 +208,6 @@ _CHECK_CACHE: dict[str, tuple[Any, list[Finding]]] = {}
 def _stat_path(path: Any) -> tuple[str, int, str]:
     # The content's hash, not its mtime: an edit within the file system's timestamp
     # granularity must not show stale findings. Reading is cheap next to parsing.
-    from pmgen.plans.documents import read_bytes
 
     try:
         data = read_bytes(path)  # the one reader: regular files, at most MAX_PLAN_BYTES

@@ -1,8 +1,9 @@
 """The parts of a site that come from other pmgen modules: git history and agent bundles.
 
 When one cannot answer (not a git repository, a shallow clone, a plan too broken to
-bundle), the page says why instead of the build failing. Both are cached at module level, because `mkdocs serve` builds a new
-plugin per rebuild while history and unchanged bundles stay the same.
+bundle), the page says why instead of the build failing. Both are cached at module level,
+because `mkdocs serve` builds a new plugin per rebuild while history and unchanged bundles
+stay the same.
 """
 
 from __future__ import annotations

@@ -28,6 +28,8 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment
 
+from pmgen.plans.yamlio import scalar
+
 DATA_START = "\ue000"
 DATA_END = "\ue001"
 
@@ -76,8 +78,6 @@ def environment(schema_dir: Path | None, mark_data: bool = False) -> SandboxedEn
 
 
 def _yaml_str(value: Any) -> str:
-    from pmgen.plans.yamlio import scalar
-
     return scalar(str(value))
 
 
