@@ -399,6 +399,28 @@ def test_every_page_names_the_atom_feed_in_its_head(
         assert (html_file.parent / href).resolve() == (site / "plans/feed.xml").resolve()
 
 
+@pytest.mark.parametrize("use_directory_urls", [True, False])
+def test_feed_links_are_the_urls_mkdocs_gives_the_pages(
+    example_repo: GitRepo, tmp_path: Path, use_directory_urls: bool
+) -> None:
+    """Each entry of the Atom feed links a page that exists in the built site, in either
+    URL style (with use_directory_urls: false the track page is track-a.html)."""
+    config = load_config(str(write_site(example_repo.path)), site_dir=str(tmp_path / "site"),
+                         use_directory_urls=use_directory_urls, strict=True,
+                         site_url="https://plans.example/")
+    mkdocs_build(config)
+    site = tmp_path / "site"
+    feed = ET.fromstring((site / "plans/feed.xml").read_bytes())
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    hrefs = [link.get("href", "") for link in feed.iter(f"{{{ns['a']}}}link")]
+    assert len(hrefs) > 5
+    for href in hrefs:
+        assert href.startswith("https://plans.example/plans/"), href
+        path = site / href[len("https://plans.example/"):]
+        assert (path / "index.html" if href.endswith("/") else path).is_file(), href
+        assert href.endswith("/") == use_directory_urls, href
+
+
 def test_material_finds_a_sitemap_next_to_the_feed_and_no_link_without_history(
     example_repo: GitRepo, tmp_path: Path
 ) -> None:

@@ -49,6 +49,7 @@ class SiteData:
     feed_entries: int = 50
     timeline_entries: int = 1000
     site_url: str | None = None
+    directory_urls: bool = True  # the engine's URL style (MkDocs: use_directory_urls)
     docs_pages: frozenset[str] = frozenset()  # hand-written pages of the docs folder
     known_pages: set[str] = field(default_factory=set)  # generated pages, set by the build
     _bundle_cache: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)

@@ -102,7 +102,7 @@ def atom(ctx: SiteData, page: str) -> str:
     ]
     if base:
         lines.append(f'  <link rel="alternate" href="{xml_escape(base)}/'
-                     f'{xml_escape(_url(page))}"/>')
+                     f'{xml_escape(_url(ctx, page))}"/>')
     for event in events:
         lines += _entry(ctx, event, base)
     lines.append("</feed>")
@@ -121,7 +121,7 @@ def _entry(ctx: SiteData, event: Any, base: str) -> list[str]:
     ]
     target = subject_uri(ctx, str(event.subject))
     if base and target:
-        entry.append(f'    <link href="{xml_escape(base)}/{xml_escape(_url(target))}"/>')
+        entry.append(f'    <link href="{xml_escape(base)}/{xml_escape(_url(ctx, target))}"/>')
     commit = str(getattr(event, "commit", "") or "")
     content = f"{event.type} on {event.subject}" + (f" ({text})" if text else "") + (
         f" in commit {commit[:12]}" if commit else "")
@@ -129,11 +129,16 @@ def _entry(ctx: SiteData, event: Any, base: str) -> list[str]:
     return entry
 
 
-def _url(page: str) -> str:
-    """The URL of a page with MkDocs' default directory URLs."""
-    if page.endswith("index.md"):
+def _url(ctx: SiteData, page: str) -> str:
+    """The URL of a page as MkDocs makes it: ``a/b/`` with directory URLs (its default),
+    else ``a/b.html`` (``use_directory_urls: false``)."""
+    if not page.endswith(".md"):
+        return page
+    if not ctx.directory_urls:
+        return page[: -len(".md")] + ".html"
+    if page == "index.md" or page.endswith("/index.md"):
         return page[: -len("index.md")]
-    return page[: -len(".md")] + "/" if page.endswith(".md") else page
+    return page[: -len(".md")] + "/"
 
 
 def _epoch() -> str:
