@@ -51,3 +51,18 @@ def test_checklist_skips_items_inside_code() -> None:
     text = "- [x] real\n\n```\n- [ ] in a fence\n```\n- [ ] also real\n"
     assert [(i.checked, i.text, i.line) for i in outline.checklist(text, first_line=10)] == [
         (True, "real", 10), (False, "also real", 15)]
+
+
+CODE_LINES = st.sampled_from([
+    "Text", "", "- [ ] todo", "- [x] done", "  - [ ] nested", "```", "~~~", "````",
+    "    indented code", "   ```", "\tTabbed", "> ```", ">     quoted code", "- ```",
+    "  ~~~ info", "1. [x] numbered", "- item", "      deep in a list", "a    b", "    ",
+])
+
+
+@given(st.lists(CODE_LINES, max_size=25).map("\n".join))
+def test_code_lines_without_a_parse_are_the_parsed_ones(text: str) -> None:
+    """The shortcut (no fence, tab or four-column indent: no code block, no parse) never
+    changes what counts as code."""
+    assert outline.code_lines(text) == outline.blocks(text).code_lines
+    assert outline.code_lines(text) == full_parse(text)[1]

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
-_MD = MarkdownIt("commonmark").enable("table").disable("inline")
 _CHECK_RE = re.compile(r"^(?P<indent>\s*)[-*+]\s+\[(?P<mark>[ xX])\]\s+(?P<text>.*)$")
 
 
@@ -54,13 +55,35 @@ class Blocks:
     code_lines: frozenset[int]  # 0-based lines inside fenced or indented code blocks
 
 
+@cache
+def _parser() -> MarkdownIt:
+    """The one markdown-it parser, made on first use: `pmgen events` reads the checklists
+    of thousands of versions and most of them need no parse at all (``code_lines``)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").disable("inline")
+
+
+# A code block needs a fence (``` or ~~~) or four columns of indentation (a tab, or four
+# spaces before text, also inside a list or a quote). Text with none of them has none.
+_CODE_HINT = re.compile(r"```|~~~|\t| {4}\S")
+
+
+def code_lines(text: str) -> frozenset[int]:
+    """0-based lines of ``text`` inside fenced or indented code blocks. A text that cannot
+    hold a code block is not parsed (history asks this of every version of every plan)."""
+    if _CODE_HINT.search(text) is None:
+        return frozenset()
+    return blocks(text).code_lines
+
+
 # One parse per text, shared by every reader (structure check, sections, checklists, site
 # pages). Sized for a site build of thousands of plans, which asks for each body several
 # times; the keys are the documents' own body strings and rendered template bodies.
 @lru_cache(maxsize=16384)
 def blocks(text: str) -> Blocks:
     """Headings (ATX and setext) outside code blocks, and the lines of code blocks."""
-    tokens = _MD.parse(text)
+    tokens = _parser().parse(text)
     found = []
     code: set[int] = set()
     for index, token in enumerate(tokens):
@@ -131,10 +154,10 @@ def criteria(text: str, first_line: int = 1) -> list[CheckItem]:
 
 def checklist(text: str, first_line: int = 1) -> list[CheckItem]:
     """Task-list items ``- [ ]`` / ``- [x]`` outside code blocks, with their lines."""
-    code_lines = blocks(text).code_lines
+    code = code_lines(text)
     items = []
     for index, line in enumerate(text.split("\n")):
-        if index in code_lines:
+        if index in code:
             continue
         match = _CHECK_RE.match(line)
         if match:
