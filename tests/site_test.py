@@ -533,3 +533,31 @@ def test_findings_logged_by_the_plugin_escape_control_characters(
     logged = [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.pmgen"]
     assert any("\\x1b[2J" in message for message in logged), logged
     assert not any("\x1b" in message for message in logged)
+
+
+def test_a_bug_in_pmgen_fails_the_build_instead_of_hiding_on_a_page(
+    example_repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site catches pmgen's user errors (a broken plan: findings on the page), not its
+    bugs: those fail `mkdocs build`, where someone sees them (issue 11)."""
+    from pmgen.bundles import bundle
+    from pmgen.errors import PmgenError
+
+    sources.BUNDLE_CACHE.clear()
+
+    def broken_plan(repo: Repo, entity: str) -> None:
+        raise PmgenError("the track has errors in its front matter")
+
+    monkeypatch.setattr(bundle, "build", broken_plan)
+    pages = build_all(load(Repo(example_repo.path)))
+    assert "could not be assembled from the plans" in text(
+        pages, "plans/sprints/sprint-2.33/track-a.md")
+
+    def bug(repo: Repo, entity: str) -> None:
+        raise KeyError("a bug in pmgen")
+
+    sources.BUNDLE_CACHE.clear()
+    monkeypatch.setattr(bundle, "build", bug)
+    with pytest.raises(KeyError):
+        build_all(load(Repo(example_repo.path)))
+    sources.BUNDLE_CACHE.clear()

@@ -14,6 +14,7 @@ from typing import Any
 
 from pmgen import git
 from pmgen.bundles import bundle
+from pmgen.errors import PmgenError
 from pmgen.history.store import load_events
 from pmgen.plans.repo import Repo
 
@@ -47,8 +48,8 @@ def load_history(repo: Repo) -> tuple[list[Any] | None, str | None]:
 def _read_events(repo: Repo) -> tuple[list[Any] | None, str | None]:
     try:
         events = list(load_events(repo))
-    except Exception as exc:  # noqa: BLE001 - the site says why instead of failing
-        return None, f"History could not be read: {exc}"
+    except (PmgenError, OSError) as exc:  # the site says why; a bug in pmgen fails the build
+        return None, f"History could not be read: {getattr(exc, 'message', exc)}"
     # Stable sort: events of one commit keep the history's order.
     return sorted(events, key=event_time), None
 
@@ -81,7 +82,7 @@ def render_bundles(
         built = bundle.build(repo, entity)
         inputs = [str(path) for path in getattr(built, "inputs", {})]
         return {fmt: bundle.trim(built, fmt) for fmt in formats}, inputs
-    except Exception:  # noqa: BLE001 - a broken plan is shown as findings on the page
+    except PmgenError:  # a broken plan: shown as findings on the page; a bug fails the build
         return {fmt: None for fmt in formats}, []
 
 
