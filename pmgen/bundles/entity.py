@@ -20,7 +20,7 @@ EXAMPLES = "S:sprint-2.33, T:sprint-2.33/track-a, or a bare id such as track-a"
 
 class Plans(Protocol):
     """What entity resolution needs: the sprint ids and (sprint, track) pairs that exist.
-    A checks Context is one; so is the index built from file paths alone (bundle_load)."""
+    A checks Context is one; so is the index built from file paths alone (bundles.load)."""
 
     @property
     def sprints(self) -> Collection[str]: ...

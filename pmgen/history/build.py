@@ -1,4 +1,4 @@
-"""Commits (from gitlog) -> records with events: every blob read through one cat-file."""
+"""Commits (from pmgen.git) -> records with events: every blob read through one cat-file."""
 
 from __future__ import annotations
 

@@ -75,7 +75,7 @@ def render_bundles(
     """The bundle of ``entity`` in each format (assembled once), and the files it read.
 
     A site renders a bundle for every track; the plan listing a bundle starts from is
-    memoised on the Repo (bundle_load.index), so a thousand sprints cost a thousand small
+    memoised on the Repo (bundles.load.index), so a thousand sprints cost a thousand small
     bundles, not a thousand listings.
     """
     try:
