@@ -157,3 +157,16 @@ def test_build_without_the_site_extra_names_the_extra(
     assert capsys.readouterr().err == (
         "pmgen: pmgen build runs MkDocs with the Material theme, which are not installed "
         "(missing: mkdocs, material)\n  hint: install the site extra: pip install 'pmgen[site]'\n")
+
+
+def test_the_site_shows_exactly_the_findings_of_pmgen_validate(example_repo: GitRepo) -> None:
+    """One pipeline: the findings on the site are `pmgen validate`'s, after an edit too."""
+    repo_path = example_repo.path
+    before = load(Repo(repo_path)).findings
+    assert before == pipeline.run(Repo(repo_path))
+    task = repo_path / "delegation/sprints/sprint-2.33/track-b/TASK.md"
+    task.write_text(task.read_text(encoding="utf-8").replace(
+        "\nport: ", "\nport: 8001\nx_port: ", 1), encoding="utf-8")
+    after = load(Repo(repo_path)).findings  # the same process, as a serve rebuild
+    assert after == pipeline.run(Repo(repo_path))
+    assert {f.code for f in after} - {f.code for f in before} >= {"PM201", "PM406"}

@@ -20,8 +20,8 @@ from pmgen.plans.documents import Document, read_bytes
 from pmgen.plans.repo import Repo
 from pmgen.site import sources
 from pmgen.site.sources import BUNDLE_FORMATS, event_time, load_history
-from pmgen.validate import crossref, schema
 from pmgen.validate import pipeline as validate
+from pmgen.validate import schema
 from pmgen.validate.context import Context
 
 
@@ -171,45 +171,25 @@ class SiteData:
 def load(repo: Repo, **options: Any) -> SiteData:
     """Read every plan of ``repo`` and validate it: the data every page is built from.
 
-    The findings are those of `pmgen validate` (the same checks, in the same registry).
+    The findings are `pmgen validate`'s, from the same function (pipeline.check_documents).
     `mkdocs serve` rebuilds in one process: a plan file that did not change is not parsed
     again, and its document checks are reused while the files they read are unchanged.
     """
-
     stamps = {path: _stat_path(path) for path in repo.plan_files()}
     docs = [_document(repo, path, stamp) for path, stamp in stamps.items()]
-    ctx = Context(repo, docs)
-    templates = _folder_stamp(repo.schema / "templates")
-    # A sprint's checks read its tracks, and a track's read its sprint (PM606 compares the
-    # text with the sprint's baseline): both are keyed by every file of the sprint.
-    by_sprint: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
-    for doc in docs:
-        if doc.kind in ("sprint", "task"):
-            by_sprint[doc.parts.get("sprint", "")].append(stamps[doc.path])
-    findings: list[Finding] = []
-    for doc in docs:
-        findings.extend(doc.findings)
-        inputs = (stamps[doc.path], templates,
-                  tuple(sorted(by_sprint.get(doc.parts.get("sprint", ""), ())))
-                  if doc.kind in ("sprint", "task") else ())
-        cached = _CHECK_CACHE.get(str(doc.path))
-        if cached is None or cached[0] != inputs:
-            found = [f for check in validate.DOCUMENT_CHECKS.values() for f in check(doc, ctx)]
-            cached = _CHECK_CACHE[str(doc.path)] = (inputs, found)
-        findings.extend(cached[1])
-    findings.extend(crossref.check_repository(ctx))
-    return SiteData(repo=repo, documents=docs, findings=sorted(set(findings)), **options)
+    findings = validate.check_documents(docs, Context(repo, docs), cache=_CHECK_CACHE)
+    return SiteData(repo=repo, documents=docs, findings=findings, **options)
 
 
-# Parsed documents and their check results, by file: reused while the file is unchanged.
+# Parsed documents and their check results, by file: reused while what they read is
+# unchanged (a serve rebuild makes a new plugin, so the plugin cannot own them).
 _DOC_CACHE: dict[str, tuple[tuple[str, int, str], Document]] = {}
-_CHECK_CACHE: dict[str, tuple[Any, list[Finding]]] = {}
+_CHECK_CACHE: validate.CheckCache = {}
 
 
 def _stat_path(path: Any) -> tuple[str, int, str]:
     # The content's hash, not its mtime: an edit within the file system's timestamp
     # granularity must not show stale findings. Reading is cheap next to parsing.
-
     try:
         data = read_bytes(path)  # the one reader: regular files, at most MAX_PLAN_BYTES
     except OSError:
@@ -217,12 +197,6 @@ def _stat_path(path: Any) -> tuple[str, int, str]:
     if isinstance(data, int):  # too large (PM108): the finding depends on the size only
         return (str(path), data, "")
     return (str(path), len(data), hashlib.sha1(data).hexdigest())
-
-
-def _folder_stamp(folder: Any) -> tuple[tuple[str, int, str], ...]:
-    if not folder.is_dir():
-        return ()
-    return tuple(sorted(_stat_path(p) for p in folder.rglob("*") if p.is_file()))
 
 
 def _document(repo: Repo, path: Any, stamp: tuple[str, int, str]) -> Document:

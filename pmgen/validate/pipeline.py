@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+from pmgen import git
 from pmgen.errors import PmgenError
 from pmgen.findings import Finding, Fix
 from pmgen.plans import fileio
@@ -41,15 +45,55 @@ def _targets(repo: Repo, paths: Sequence[Path] | None, ctx: Context) -> list[Doc
     return [schema.checked(repo.document(path)) for path in paths]
 
 
-def check_documents(docs: list[Document], ctx: Context) -> list[Finding]:
+# rel -> (what the document's checks read, their findings); kept by its owner between runs
+CheckCache = dict[str, tuple[Any, list[Finding]]]
+
+
+def check_documents(
+    docs: list[Document], ctx: Context, cache: CheckCache | None = None
+) -> list[Finding]:
+    """Every finding of ``docs``: parse and schema findings, each document check, and the
+    cross-document rules. With ``cache`` (the site keeps one across the rebuilds of
+    `mkdocs serve`), a document's check results are reused while everything they read is
+    unchanged."""
+    keys = _inputs(ctx) if cache is not None else {}
     findings: list[Finding] = []
     for doc in docs:
         findings.extend(doc.findings)
-        for check in DOCUMENT_CHECKS.values():
-            findings.extend(check(doc, ctx))
+        if cache is None:
+            findings.extend(_checked(doc, ctx))
+            continue
+        hit = cache.get(doc.rel)
+        if hit is None or hit[0] != keys.get(doc.rel):
+            hit = cache[doc.rel] = (keys.get(doc.rel), _checked(doc, ctx))
+        findings.extend(hit[1])
     wanted = {doc.rel for doc in docs}
     findings.extend(f for f in crossref.check_repository(ctx) if f.path in wanted)
     return sorted(set(findings))
+
+
+def _checked(doc: Document, ctx: Context) -> list[Finding]:
+    return [f for check in DOCUMENT_CHECKS.values() for f in check(doc, ctx)]
+
+
+def _inputs(ctx: Context) -> dict[str, Any]:
+    """What each document's checks read, by content: its own bytes; for a sprint or a
+    track, every file of the sprint (a sprint's checks read its tracks, a track's PM606
+    the sprint's baseline); the templates (PM3xx); git's HEAD (PM605)."""
+    own = {doc.rel: hashlib.sha1(doc.raw).hexdigest() for doc in ctx.documents}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for doc in ctx.documents:
+        if doc.kind in ("sprint", "task"):
+            groups[doc.parts.get("sprint", "")].append(own[doc.rel])
+    folder = ctx.repo.schema / "templates"
+    templates = tuple(sorted(
+        (str(path), hashlib.sha1(path.read_bytes()).hexdigest())
+        for path in (folder.rglob("*") if folder.is_dir() else ()) if path.is_file()
+    ))
+    shared = (templates, git.text(ctx.repo.root, "rev-parse", "HEAD"))
+    return {doc.rel: (own[doc.rel], tuple(sorted(groups[doc.parts.get("sprint", "")]))
+                      if doc.kind in ("sprint", "task") else (), shared)
+            for doc in ctx.documents}
 
 
 def run(
