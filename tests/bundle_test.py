@@ -363,10 +363,10 @@ def test_entity_errors(
 def test_ambiguous_bare_id(tiny: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.copytree(tiny.path / "delegation/sprints/sprint-9",
                     tiny.path / "delegation/sprints/sprint-10")
-    assert main(run(tiny.path, "init", "track-a")) == 1
+    assert main(run(tiny.path, "init", "track-a")) == 2  # as for every command
     assert capsys.readouterr().err == (
         "pmgen: 'track-a' is ambiguous: it names 2 plans\n"
-        "  hint: use one of T:sprint-10/track-a, T:sprint-9/track-a\n"
+        "  hint: write one of them in full: T:sprint-10/track-a, T:sprint-9/track-a\n"
     )
 
 

@@ -74,7 +74,8 @@ def test_bare_ids_resolve_when_unambiguous(tmp_path: Path) -> None:
     assert parse_entity("adr-1-2", repo) == Entity("adr", None, "adr-1-2")
     with pytest.raises(UsageError) as info:
         parse_entity("sprint-1", repo)
-    assert info.value.message == "'sprint-1' is ambiguous: S:sprint-1, A:sprint-1"
+    assert info.value.message == "'sprint-1' is ambiguous: it names 2 plans"
+    assert info.value.hint == "write one of them in full: S:sprint-1, A:sprint-1"
     with pytest.raises(PmgenError) as missing:
         parse_entity("nobody", repo)
     assert missing.value.message == "no plan has the id 'nobody'"

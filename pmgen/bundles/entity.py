@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pmgen.errors import PmgenError, UsageError
-from pmgen.plans.entities import check_id, parse_entity
+from pmgen.plans.entities import ambiguous, check_id, parse_entity
 
 EXAMPLES = "S:sprint-2.33, T:sprint-2.33/track-a, or a bare id such as track-a"
 
@@ -111,8 +111,5 @@ def _bare(value: str, ctx: Plans) -> Entity:
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        raise PmgenError(
-            f"{value!r} is ambiguous: it names {len(matches)} plans",
-            "use one of " + ", ".join(m.id for m in matches),
-        )
+        raise ambiguous(value, [m.id for m in matches])
     raise _unknown("sprint or track", value, ctx)

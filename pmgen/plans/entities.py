@@ -146,10 +146,13 @@ def _resolve_bare(repo: Repo, ident: str) -> Entity:
         return candidates[0]
     if not candidates:
         raise PmgenError(f"no plan has the id {ident!r}", f"write {_FORMS}")
-    raise UsageError(
-        f"{ident!r} is ambiguous: " + ", ".join(str(c) for c in candidates),
-        "write one of them with its prefix",
-    )
+    raise ambiguous(ident, [str(c) for c in candidates])
+
+
+def ambiguous(ident: str, names: list[str]) -> UsageError:
+    """The one answer to a bare id that several plans have (every command, every kind)."""
+    return UsageError(f"{ident!r} is ambiguous: it names {len(names)} plans",
+                      "write one of them in full: " + ", ".join(names))
 
 
 def _adr_files(repo: Repo, ident: str) -> list[Path]:
