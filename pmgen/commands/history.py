@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from pmgen import git as gitlog
+from pmgen import git
 from pmgen.commands import ROOT
 from pmgen.errors import PmgenError, UsageError
 
@@ -23,7 +23,7 @@ def _root(root: Path | None) -> Path:
     from pmgen.plans.repo import find_root
 
     found = find_root(root)
-    gitlog.git_dir(found)  # exit 2 with a clear message outside a git repository
+    git.git_dir(found)  # exit 2 with a clear message outside a git repository
     return found
 
 
@@ -135,7 +135,7 @@ def history(entity: str, revs: str | None, root: Path | None) -> int:
     if revs is not None:
         if revs.startswith("-"):
             raise UsageError(f"{revs!r} is not a revision range")
-        result = gitlog.git(folder, "rev-list", "--end-of-options", revs, "--", check=False)
+        result = git.git(folder, "rev-list", "--end-of-options", revs, "--", check=False)
         if result.returncode != 0:
             raise UsageError(f"{revs}: not a revision range in this repository")
         commits = set(result.stdout.decode().split())
@@ -198,7 +198,7 @@ def restore(ref: str, force: bool, root: Path | None) -> int:
     row = find_version(loaded, subject, wanted)
     assert row.oid is not None
     current = _current_path(loaded, subject) or row.path
-    status = gitlog.git(folder, "status", "--porcelain", "-z", "--", current).stdout
+    status = git.git(folder, "status", "--porcelain", "-z", "--", current).stdout
     if status and not force:
         raise PmgenError(
             f"{current} has uncommitted changes; not overwriting them",

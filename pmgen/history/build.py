@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmgen import git as gitlog
+from pmgen import git
 from pmgen.history.docs import classify, parse_version
 from pmgen.history.event import event_id
 from pmgen.history.events import diff
@@ -68,7 +68,7 @@ class _Blobs:
         self.requested = 0
         self.records: list[Record] = []
         self._seen: set[tuple[str, str | None]] = set()
-        self._keys: queue.SimpleQueue[tuple[str, str | None] | gitlog.Commit | None] = (
+        self._keys: queue.SimpleQueue[tuple[str, str | None] | git.Commit | None] = (
             queue.SimpleQueue()
         )
         self._proc: subprocess.Popen[bytes] | None = None
@@ -83,7 +83,7 @@ class _Blobs:
             return
         self._seen.add(key)
         if self._proc is None:
-            self._proc = gitlog.cat_file(self.root)
+            self._proc = git.cat_file(self.root)
             self._thread = threading.Thread(target=self._read, daemon=True)
             self._thread.start()
         assert self._proc.stdin is not None
@@ -91,7 +91,7 @@ class _Blobs:
         self._keys.put(key)
         self._proc.stdin.write(name.encode("utf-8", "surrogateescape") + b"\x00")
 
-    def done(self, commit: gitlog.Commit) -> None:
+    def done(self, commit: git.Commit) -> None:
         """Every blob of ``commit`` is requested: make its record when they are in."""
         if self._proc is None:
             self.records.append(_record(commit, self))  # nothing to wait for
@@ -111,7 +111,7 @@ class _Blobs:
         out = self._proc.stdout
         try:
             while (key := self._keys.get()) is not None:
-                if isinstance(key, gitlog.Commit):  # its blobs came before it in the queue
+                if isinstance(key, git.Commit):  # its blobs came before it in the queue
                     self.records.append(_record(key, self))
                     continue
                 header = out.readline().rstrip(b"\n").split(b" ")
@@ -148,12 +148,12 @@ class _Blobs:
 
 
 def build(
-    root: Path, commits: Iterable[gitlog.Commit], reuse: Container[str]
-) -> tuple[list[gitlog.Commit], list[Record], int]:
+    root: Path, commits: Iterable[git.Commit], reuse: Container[str]
+) -> tuple[list[git.Commit], list[Record], int]:
     """(every commit seen, records of those not in ``reuse``, objects read from git)."""
     # local imports: a warm run that finds nothing new never loads the YAML parsers
 
-    seen: list[gitlog.Commit] = []
+    seen: list[git.Commit] = []
     blobs = _Blobs(root)
     try:
         for commit in commits:
@@ -189,7 +189,7 @@ def _derivers() -> tuple[Callable[..., Any], Callable[..., str], Callable[..., s
     return diff, event_id, jsonl_lines
 
 
-def _record(commit: gitlog.Commit, blobs: _Blobs) -> Record:
+def _record(commit: git.Commit, blobs: _Blobs) -> Record:
     diff, event_id, jsonl_lines = _derivers()
     record = Record(commit.sha, commit.parents, commit.time, commit.author,
                     commit.subject, commit.tasks)

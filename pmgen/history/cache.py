@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from pmgen import git as gitlog
+from pmgen import git
 from pmgen.history.build import Record, build, render
 from pmgen.plans import fileio
 
@@ -131,7 +131,7 @@ class Cache:
         stats = {"commits_read": 0, "objects_read": 0, "rebuilt": 0}
         fresh: list[Record] = []
         if meta is not None and cached_tip != tip and self.data_file.exists() and (
-            gitlog.is_ancestor(root, meta[0], tip)
+            git.is_ancestor(root, meta[0], tip)
         ):
             fresh, stats = self._traverse(root, [tip, "^" + meta[0]], {})
             if not save:
@@ -147,7 +147,7 @@ class Cache:
             if read_tip == tip:
                 return records, stats
         read_tip, records = self.read()  # damaged, rewritten, or another branch
-        if read_tip is not None and read_tip != tip and gitlog.is_ancestor(root, tip, read_tip):
+        if read_tip is not None and read_tip != tip and git.is_ancestor(root, tip, read_tip):
             # an older commit of the cached history (state --at): a superset, kept as is
             return records, {**stats, "superset": 1}
         reuse = {r.sha: r for r in records + fresh}
@@ -167,8 +167,8 @@ class Cache:
             # commits with a Task: trailer, which usually change code, not plans (git
             # applies the trailer rules; --grep only narrows the walk down).
             try:
-                side["order"] = gitlog.rev_list(root, "--reverse", "--topo-order", *revs)
-                side["named"] = [c for c in gitlog.log(
+                side["order"] = git.rev_list(root, "--reverse", "--topo-order", *revs)
+                side["named"] = [c for c in git.log(
                     root, [*revs, "--regexp-ignore-case", "--grep=^task:", "-s"], []
                 ) if c.tasks]
             except BaseException as exc:  # noqa: BLE001 - re-raised below
@@ -176,7 +176,7 @@ class Cache:
 
         walker = threading.Thread(target=side_walks, daemon=True)
         walker.start()
-        seen, built, read = build(root, gitlog.log(root, revs, self.paths), reuse)
+        seen, built, read = build(root, git.log(root, revs, self.paths), reuse)
         walker.join()
         if "error" in side:
             raise side["error"]

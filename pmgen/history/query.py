@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmgen import git as gitlog
+from pmgen import git
 from pmgen.errors import PmgenError, UsageError
 from pmgen.history.docs import parse_version
 from pmgen.history.events import describe
@@ -89,7 +89,7 @@ def find_version(history: History, subject: str, wanted: str) -> VersionRow:
 
 
 def read_blob(root: Path, oid: str) -> bytes:
-    with gitlog.CatFile(root) as cat:
+    with git.CatFile(root) as cat:
         found = cat.read_many([oid])[0]
     if found is None:
         raise PmgenError(f"git object {oid} is missing (a shallow or partial clone?)")
@@ -99,15 +99,15 @@ def read_blob(root: Path, oid: str) -> bytes:
 def replay(root: Path, rev: str = "HEAD") -> tuple[str | None, dict[str, tuple[str, str]]]:
     """(commit, {path: (blob oid, sha256)}) at ``rev``, by folding each commit's changes
     along the first-parent chain: the tree at a commit is its first parent's plus its diff."""
-    sha = gitlog.resolve(root, rev)
+    sha = git.resolve(root, rev)
     if sha is None:
-        if rev == "HEAD" and gitlog.head(root) is None:
+        if rev == "HEAD" and git.head(root) is None:
             return None, {}
         raise UsageError(f"{rev}: not a commit in this repository")
-    history = load(root, "HEAD" if sha == gitlog.head(root) else sha, quiet=True)
+    history = load(root, "HEAD" if sha == git.head(root) else sha, quiet=True)
     by_sha = {r.sha: r for r in history.records}
     files: dict[str, tuple[str, str]] = {}
-    chain = gitlog.rev_list(root, "--first-parent", "--reverse", sha, paths=HISTORY_PATHS)
+    chain = git.rev_list(root, "--first-parent", "--reverse", sha, paths=HISTORY_PATHS)
     for commit in chain:
         record = by_sha.get(commit)
         if record is None:
@@ -124,7 +124,7 @@ def state(root: Path, rev: str = "HEAD") -> list[dict[str, Any]]:
     """Every plan at ``rev``: subject, kind, path, sha256, front matter, checklist."""
     _sha, files = replay(root, rev)
     paths = sorted(files)
-    with gitlog.CatFile(root) as cat:
+    with git.CatFile(root) as cat:
         blobs = cat.read_many([files[p][0] for p in paths])
     out = []
     for path, blob in zip(paths, blobs, strict=True):

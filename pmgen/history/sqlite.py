@@ -15,7 +15,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmgen import git as gitlog
+from pmgen import git
 from pmgen.history.query import state
 from pmgen.history.store import History
 
@@ -92,7 +92,7 @@ def write(path: Path, history: History) -> tuple[int, int, int]:
             con.executescript(SCHEMA)
             row = con.execute("SELECT value FROM pmgen_meta WHERE key = 'tip'").fetchone()
             old_tip = row[0] if row else None
-            if old_tip and history.tip and not gitlog.is_ancestor(history.root, old_tip,
+            if old_tip and history.tip and not git.is_ancestor(history.root, old_tip,
                                                                   history.tip):
                 con.execute("DELETE FROM orchestration_events")  # history was rewritten
             _write_state(con, entries, times)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmgen import git as gitlog
+from pmgen import git
 from pmgen.errors import UsageError
 from pmgen.history.build import Record
 from pmgen.history.cache import Cache
@@ -55,10 +55,10 @@ class History:
     def events(self, since: str | None = None) -> list[Event]:
         records = self.records
         if since is not None and self.tip is not None:
-            sha = gitlog.resolve(self.root, since)
+            sha = git.resolve(self.root, since)
             if sha is None:
                 raise UsageError(f"--since {since}: not a commit in this repository")
-            wanted = set(gitlog.rev_list(self.root, self.tip, "^" + sha))
+            wanted = set(git.rev_list(self.root, self.tip, "^" + sha))
             records = [r for r in records if r.sha in wanted]
         return [event for record in records for event in record_events(record)]
 
@@ -85,16 +85,16 @@ def load(
 
     ``lazy``: leave the cached records on disk until ``records`` is first read."""
     root = repo if isinstance(repo, Path) else Path(repo.root)  # a Repo (not imported)
-    git_dir, prefix = gitlog.where(root)
-    tip = gitlog.head(root) if rev == "HEAD" else gitlog.resolve(root, rev)
+    git_dir, prefix = git.where(root)
+    tip = git.head(root) if rev == "HEAD" else git.resolve(root, rev)
     if tip is None and rev != "HEAD":
         raise UsageError(f"{rev}: not a commit in this repository")
-    shallow = gitlog.is_shallow(root)
+    shallow = git.is_shallow(root)
     if shallow and not quiet and root not in _NOTIFIED:
         _NOTIFIED.add(root)  # once per process: the site and bundles load many times
         print(
             "pmgen: notice: this is a shallow clone; history before "
-            + ", ".join(b[:12] for b in gitlog.shallow_boundary(root))
+            + ", ".join(b[:12] for b in git.shallow_boundary(root))
             + " is missing (git fetch --unshallow gets it); showing what is there",
             file=sys.stderr,
         )
@@ -112,7 +112,7 @@ def load(
         return memo  # the bundle and the site ask again and again within one process
     records, stats = cache.update(root, tip, need_records=not lazy, save=rev == "HEAD")
     if stats.pop("superset", 0) and records is not None:
-        reachable = set(gitlog.rev_list(root, tip))
+        reachable = set(git.rev_list(root, tip))
         records = [r for r in records if r.sha in reachable]
     if rev != "HEAD":
         cache = None  # the cache holds HEAD's history: never read it back as this one

@@ -1,4 +1,4 @@
-"""gitlog: parsing `git log -z --raw`, the cat-file batch reader, and the subprocess budget."""
+"""pmgen.git: parsing `git log -z --raw`, the cat-file batch reader, and the subprocess budget."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from pmgen import git as gitlog
+from pmgen import git
 from pmgen.errors import UsageError
 from pmgen.history import store as history
 from tests.conftest import GitRepo
@@ -27,16 +27,16 @@ def test_parse_log_records_and_changes() -> None:
         b":100644 100644 " + B.encode() + b" " + C.encode() + b" R087\x00old\nname.md\x00"
         b"new.md\x00:100644 000000 " + C.encode() + b" " + b"0" * 40 + b" D\x00gone.md\x00"
     )
-    commits = list(gitlog.parse_log(out))
+    commits = list(git.parse_log(out))
     assert [(c.sha, c.parents, c.author, c.time, c.subject, c.tasks) for c in commits] == [
         (A, [], "Ada <ada@example.com>", "2026-01-10T09:00:00+00:00", "First", []),
         (C, [A], "Bob <b@example.com>", "2026-01-11T09:00:00+01:00", "Second",
          ["s-1/t-a", "s-1/t-b"]),
     ]
-    assert commits[0].changes == [gitlog.Change("A", None, "delegation/x y.md", None, B)]
+    assert commits[0].changes == [git.Change("A", None, "delegation/x y.md", None, B)]
     assert commits[1].changes == [
-        gitlog.Change("R", "old\nname.md", "new.md", B, C),
-        gitlog.Change("D", "gone.md", None, C, None),
+        git.Change("R", "old\nname.md", "new.md", B, C),
+        git.Change("D", "gone.md", None, C, None),
     ]
 
 
@@ -46,7 +46,7 @@ def test_log_of_a_real_repository(git_repo: GitRepo) -> None:
     first = git_repo.commit("One", "2026-01-11T09:00:00+00:00")
     git_repo.git("mv", "delegation/a b.md", "delegation/ü.md")
     second = git_repo.commit("Two\n\nTask: s/t", "2026-01-12T09:00:00+00:00")
-    commits = list(gitlog.log(git_repo.path, ["HEAD"], ["delegation"]))
+    commits = list(git.log(git_repo.path, ["HEAD"], ["delegation"]))
     assert [(c.sha, c.subject, c.tasks) for c in commits] == [  # streamed newest first
         (second, "Two", ["s/t"]), (first, "One", [])]
     assert [(ch.status, ch.old_path, ch.new_path) for ch in commits[0].changes] == [
@@ -58,7 +58,7 @@ def test_cat_file_batch_reads_many_objects_in_one_process(git_repo: GitRepo) -> 
     git_repo.write("delegation/big.md", "x" * 200_000)
     git_repo.commit("Files", "2026-01-11T09:00:00+00:00")
     big = git_repo.git("rev-parse", "HEAD:delegation/big.md").strip()
-    with gitlog.CatFile(git_repo.path) as cat:
+    with git.CatFile(git_repo.path) as cat:
         found = cat.read_many([big, "HEAD:delegation/x\ny.md", "f" * 40, big])
         assert cat.objects_read == 4
     assert found[0] == (big, b"x" * 200_000)
@@ -70,15 +70,15 @@ def test_cat_file_batch_reads_many_objects_in_one_process(git_repo: GitRepo) -> 
 def test_repository_questions(
     git_repo: GitRepo, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    assert gitlog.head(git_repo.path) is None
-    assert gitlog.is_shallow(git_repo.path) is False
+    assert git.head(git_repo.path) is None
+    assert git.is_shallow(git_repo.path) is False
     sha = git_repo.commit("Empty", "2026-01-11T09:00:00+00:00")
-    assert gitlog.head(git_repo.path) == sha
-    assert gitlog.resolve(git_repo.path, "--output=/tmp/x") is None
-    assert gitlog.resolve(git_repo.path, "nope") is None
+    assert git.head(git_repo.path) == sha
+    assert git.resolve(git_repo.path, "--output=/tmp/x") is None
+    assert git.resolve(git_repo.path, "nope") is None
     outside = tmp_path_factory.mktemp("outside")
     with pytest.raises(UsageError, match="is not a git repository"):
-        gitlog.git_dir(outside)
+        git.git_dir(outside)
 
 
 def test_subprocess_count_does_not_grow_with_history(
@@ -122,5 +122,5 @@ def test_submodules_are_not_documents() -> None:
         b":000000 160000 " + b"0" * 40 + b" " + sub + b" A\x00delegation/vendored\x00"
         b":100644 160000 " + B.encode() + b" " + sub + b" T\x00delegation/was-a-file.md\x00"
     )
-    [commit] = gitlog.parse_log(out)
-    assert commit.changes == [gitlog.Change("D", "delegation/was-a-file.md", None, B, None)]
+    [commit] = git.parse_log(out)
+    assert commit.changes == [git.Change("D", "delegation/was-a-file.md", None, B, None)]
