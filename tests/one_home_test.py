@@ -3,6 +3,9 @@ each consumer agrees with the others on the four cases users saw."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import pytest
 from conftest import GitRepo
 
@@ -170,3 +173,28 @@ def test_the_site_shows_exactly_the_findings_of_pmgen_validate(example_repo: Git
     after = load(Repo(repo_path)).findings  # the same process, as a serve rebuild
     assert after == pipeline.run(Repo(repo_path))
     assert {f.code for f in after} - {f.code for f in before} >= {"PM201", "PM406"}
+
+
+def test_init_and_the_editing_commands_read_every_bare_id_alike(example_repo: GitRepo) -> None:
+    """Bundles resolve ids against the loaded plans, editing commands against the files:
+    for every sprint and track id of the example plans, both give the same plan or the
+    same refusal."""
+    from pmgen.bundles.entity import parse as bundle_target
+    from pmgen.bundles.load import index
+    from pmgen.errors import PmgenError
+    from pmgen.plans.entities import parse_entity
+
+    repo = Repo(example_repo.path)
+    found = index(repo)
+    ids = sorted(set(found.sprints) | {track for _, track in found.tasks})
+    assert len(ids) > 10
+    def answer(resolve: Callable[[], str]) -> object:
+        try:
+            return resolve()
+        except PmgenError as exc:
+            return (type(exc).__name__, exc.message, exc.hint)
+
+    for ident in ids:
+        edited = answer(functools.partial(lambda i: str(parse_entity(i, repo)), ident))
+        bundled = answer(functools.partial(lambda i: bundle_target(i, found).id, ident))
+        assert edited == bundled, ident
