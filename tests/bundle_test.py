@@ -750,7 +750,7 @@ def test_any_entity_text_is_resolved_or_refused_cleanly(text: str) -> None:
     except PmgenError as exc:  # UsageError (exit 2) is a PmgenError too
         assert exc.message and "\n" not in exc.message.strip()
     else:
-        assert entity.id in ("S:sprint-9", "T:sprint-9/track-a")
+        assert str(entity) in ("S:sprint-9", "T:sprint-9/track-a")
 
 
 _SPRINT_IDS = st.sampled_from(["sprint-9", "sprint-9b", "sprint-1", "s"])
@@ -773,10 +773,10 @@ def test_memory_index_selects_what_subjects_match_selects(
     from types import SimpleNamespace
 
     from pmgen.bundles import memory as bundle_memory
-    from pmgen.bundles.entity import Entity
+    from pmgen.plans.entities import Entity
 
     events = [SimpleNamespace(subject=s, n=n) for n, s in enumerate(subjects)]
-    entity = Entity(sprint, track)
+    entity = Entity.of(sprint, track)
     bundle_memory._EVENTS.clear()
     index = bundle_memory._events(Path("/nowhere"), "head", None, lambda _repo: events)
     expected = [e for e in events if bundle_memory.subjects_match(entity, e.subject)]

@@ -196,5 +196,5 @@ def test_init_and_the_editing_commands_read_every_bare_id_alike(example_repo: Gi
 
     for ident in ids:
         edited = answer(functools.partial(lambda i: str(parse_entity(i, repo)), ident))
-        bundled = answer(functools.partial(lambda i: bundle_target(i, found).id, ident))
+        bundled = answer(functools.partial(lambda i: str(bundle_target(i, found)), ident))
         assert edited == bundled, ident

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmgen.bundles.entity import Entity
 from pmgen.bundles.parts import (
     Content,
     Part,
@@ -22,6 +21,7 @@ from pmgen.bundles.parts import (
     tracks_table,
 )
 from pmgen.bundles.refs import references, sha256_file
+from pmgen.plans.entities import Entity
 from pmgen.plans.models import Sprint
 from pmgen.validate.context import Context
 
@@ -55,7 +55,7 @@ def track(ctx: Context, entity: Entity) -> Content:
     sdoc, sprint = sprint_doc(ctx, entity)
     tdoc, task = task_doc(ctx, entity)
     inputs: dict[str, str] = {}
-    _sprint_inputs(ctx, entity.sprint, inputs)
+    _sprint_inputs(ctx, entity.sprint_id, inputs)
     agent_doc = ctx.agents.get(task.agent) if task.agent else None
     role = task.role or (getattr(agent_doc.model, "role", None) if agent_doc else None)
     context = {
@@ -77,23 +77,23 @@ def track(ctx: Context, entity: Entity) -> Content:
         "strict_scope": task.strict_scope,
         "primary_directories": [d.model_dump(mode="json") for d in task.primary_directories],
     }
-    edges = dependencies(ctx, entity.sprint)
+    edges = dependencies(ctx, entity.sprint_id)
     for dep in task.depends_on:  # a track of another sprint is an input too
-        s, t, _ = track_ref(ctx, entity.sprint, dep.task)
+        s, t, _ = track_ref(ctx, entity.sprint_id, dep.task)
         other = ctx.tasks.get((s, t))
         if other is not None:
             inputs[other.rel] = sha256_file(other.path)
-            if s != entity.sprint:
-                edges += [e for e in dependencies(ctx, s) if e["dependent"]["id"] == entity.id]
+            if s != entity.sprint_id:
+                edges += [e for e in dependencies(ctx, s) if e["dependent"]["id"] == str(entity)]
     siblings = [
         {k: row.get(k) for k in ("id", "label", "title", "status", "agent", "invalid")}
-        for row in tracks_table(ctx, entity.sprint) if row["id"] != entity.id
+        for row in tracks_table(ctx, entity.sprint_id) if row["id"] != str(entity)
     ]
     sprint_ctx = {
         "goal": section(sdoc, "Primary Goal"),
         "siblings": siblings,
-        "waits_on": [e for e in edges if e["dependent"]["id"] == entity.id],
-        "waited_on_by": [e for e in edges if e["blocking"]["id"] == entity.id],
+        "waits_on": [e for e in edges if e["dependent"]["id"] == str(entity)],
+        "waited_on_by": [e for e in edges if e["blocking"]["id"] == str(entity)],
         "critical_path": critical_path(ctx, sprint, task.id),
     }
     heading = f"{sprint_name(sprint)} - {task.label}: {task.title}"
@@ -115,7 +115,7 @@ def track(ctx: Context, entity: Entity) -> Content:
 def sprint(ctx: Context, entity: Entity) -> Content:
     sdoc, model = sprint_doc(ctx, entity)
     inputs: dict[str, str] = {}
-    _sprint_inputs(ctx, entity.sprint, inputs)
+    _sprint_inputs(ctx, entity.sprint_id, inputs)
     owner_doc = ctx.agents.get(model.owner) if model.owner else None
     context = {
         "project": model.project.name if model.project else None,
@@ -126,14 +126,14 @@ def sprint(ctx: Context, entity: Entity) -> Content:
         "team": list(model.team),
     }
     sprint_ctx = {
-        "dependencies": dependencies(ctx, entity.sprint),
+        "dependencies": dependencies(ctx, entity.sprint_id),
         "critical_path": critical_path(ctx, model, None),
     }
     parts = [
         Part("context", "Context", context),
         text_part("goal", "Primary goal", sdoc, "Primary Goal"),
         criteria_part(sdoc),
-        Part("tracks", "Tracks", {"tracks": tracks_table(ctx, entity.sprint)}),
+        Part("tracks", "Tracks", {"tracks": tracks_table(ctx, entity.sprint_id)}),
         details_part(sdoc, ("sprint objectives", "tracks")),
         profile_part(ctx, model.owner, inputs, "owner"),
         Part("sprint", "Sprint context", sprint_ctx),

@@ -61,14 +61,14 @@ def build(
     memory = bundle_memory.memory(repo.root, repo, resolved, inside_git, head)
     parts.insert(len(parts) - 1, Part("memory", "Session memory", memory))
     if since is not None:
-        doc = ctx.tasks[(resolved.sprint, resolved.track)] if resolved.track else (
-            ctx.sprints[resolved.sprint])
+        doc = ctx.tasks[(resolved.sprint_id, resolved.track)] if resolved.track else (
+            ctx.sprints[resolved.sprint_id])
         paths = [doc.rel] if resolved.track else [doc.rel.rsplit("/", 1)[0]]
-        subjects = {resolved.id} if resolved.track else {resolved.id} | {
-            f"T:{resolved.sprint}/{t}" for s, t in ctx.tasks if s == resolved.sprint}
+        subjects = {str(resolved)} if resolved.track else {str(resolved)} | {
+            f"T:{resolved.sprint_id}/{t}" for s, t in ctx.tasks if s == resolved.sprint_id}
         changes = bundle_memory.changes(repo.root, since, doc, paths, subjects)
         parts.insert(0, Part("changes", f"What changed since {since}", changes))
-    return Bundle(resolved.id, content.heading, parts, dict(sorted(content.inputs.items())),
+    return Bundle(str(resolved), content.heading, parts, dict(sorted(content.inputs.items())),
                   head, max_tokens, since)
 
 

@@ -1,19 +1,19 @@
-"""Entity ids on the command line for bundles: ``S:<sprint>``, ``T:<sprint>/<track>``, or a
-bare id where only one plan carries it.
+"""What a bundle is built for: a sprint or a track, resolved against the loaded plans.
 
-A malformed id is a usage error (exit 2); a well-formed id that names no plan is a
-PmgenError (exit 1) listing the closest ids, so a typo costs one look.
+The id's syntax and the Entity are pmgen.plans.entities' (one Entity for every command);
+this resolves ``S:<sprint>``, ``T:<sprint>/<track>`` or a bare id against the plans a
+bundle reads. A malformed or ambiguous id is a usage error (exit 2); a well-formed id that
+names no plan is a PmgenError (exit 1) listing the closest ids, so a typo costs one look.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import Protocol
 
 from pmgen.errors import PmgenError, UsageError
-from pmgen.plans.entities import ambiguous, check_id, parse_entity
+from pmgen.plans.entities import Entity, ambiguous, check_id, parse_entity
 
 EXAMPLES = "S:sprint-2.33, T:sprint-2.33/track-a, or a bare id such as track-a"
 
@@ -27,18 +27,6 @@ class Plans(Protocol):
 
     @property
     def tasks(self) -> Collection[tuple[str, str]]: ...
-
-
-@dataclass(frozen=True)
-class Entity:
-    """A resolved sprint (``track`` None) or track of a sprint."""
-
-    sprint: str
-    track: str | None = None
-
-    @property
-    def id(self) -> str:
-        return f"T:{self.sprint}/{self.track}" if self.track else f"S:{self.sprint}"
 
 
 def known(ctx: Plans) -> list[str]:
@@ -94,22 +82,22 @@ def parse(text: str, ctx: Plans) -> Entity:
     if parsed.kind == "sprint":
         if parsed.id not in ctx.sprints:
             raise _unknown("sprint", f"S:{parsed.id}", ctx)
-        return Entity(parsed.id)
+        return parsed
     if parsed.kind == "task":
         sprint = str(parsed.sprint)
         if (sprint, parsed.id) not in ctx.tasks:
             raise _unknown("track", f"T:{sprint}/{parsed.id}", ctx)
-        return Entity(sprint, parsed.id)
+        return parsed
     raise UsageError(f"{value!r}: bundles are built for sprints and tracks; use {EXAMPLES}")
 
 
 def _bare(value: str, ctx: Plans) -> Entity:
     matches: list[Entity] = []
     if value in ctx.sprints:
-        matches.append(Entity(value))
-    matches += [Entity(s, t) for s, t in sorted(ctx.tasks) if t == value]
+        matches.append(Entity.of(value))
+    matches += [Entity.of(s, t) for s, t in sorted(ctx.tasks) if t == value]
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        raise ambiguous(value, [m.id for m in matches])
+        raise ambiguous(value, [str(m) for m in matches])
     raise _unknown("sprint or track", value, ctx)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pmgen.bundles.entity import Entity, parse
+from pmgen.bundles.entity import parse
 from pmgen.plans.documents import Document, kind_for
+from pmgen.plans.entities import Entity
 from pmgen.plans.models import Task
 from pmgen.plans.repo import Repo
 from pmgen.validate import schema
@@ -62,8 +63,8 @@ def load(repo: Repo, entity: str) -> tuple[Context, Entity]:
     """The entity named by ``entity`` and a Context holding what its bundle reads."""
     found = index(repo)
     resolved = parse(entity, found)
-    sprints = [resolved.sprint]
-    docs = [_checked(repo, p) for p in found.sprints.get(resolved.sprint, [])]
+    sprints = [resolved.sprint_id]
+    docs = [_checked(repo, p) for p in found.sprints.get(resolved.sprint_id, [])]
     for doc in list(docs):
         if isinstance(doc.model, Task):
             for dep in doc.model.depends_on:

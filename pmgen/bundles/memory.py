@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from pmgen import git
-from pmgen.bundles.entity import Entity
 from pmgen.errors import PmgenError
 from pmgen.history.events import describe
 from pmgen.history.store import load_events
 from pmgen.plans import outline
 from pmgen.plans.documents import Document, parse
+from pmgen.plans.entities import Entity
 from pmgen.plans.repo import Repo
 
 MEMORY_LIMIT = 20  # latest events kept in a bundle; older ones are the first history trimmed
@@ -28,11 +28,11 @@ _HASH_RE = re.compile(r"^[0-9a-f]{12,64}\Z")
 
 def subjects_match(entity: Entity, subject: str) -> bool:
     """Whether an event on ``subject`` belongs in the memory of ``entity``'s bundle."""
-    if subject == f"S:{entity.sprint}":
+    if subject == f"S:{entity.sprint_id}":
         return True
     if entity.track is None:
-        return subject.startswith(f"T:{entity.sprint}/")
-    return subject == entity.id
+        return subject.startswith(f"T:{entity.sprint_id}/")
+    return subject == str(entity)
 
 
 def _scalar(value: Any) -> str | None:
@@ -73,8 +73,8 @@ class _Index:
 
     def mine(self, entity: Entity) -> list[Any]:
         """The entity's events in history order (what subjects_match selects)."""
-        subjects = [f"S:{entity.sprint}"]
-        subjects += [entity.id] if entity.track else self.tracks.get(entity.sprint, [])
+        subjects = [f"S:{entity.sprint_id}"]
+        subjects += [str(entity)] if entity.track else self.tracks.get(entity.sprint_id, [])
         picked = [self.by_subject[s] for s in subjects if s in self.by_subject]
         return [event for _, event in heapq.merge(*picked, key=lambda row: row[0])]
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pmgen.bundles.entity import Entity
 from pmgen.bundles.refs import sha256_file
 from pmgen.errors import PmgenError
 from pmgen.plans import outline
 from pmgen.plans.documents import Document
+from pmgen.plans.entities import Entity
 from pmgen.plans.models import AgentProfile, Sprint, Task
 from pmgen.plans.outline import headings, sections
 from pmgen.validate.context import Context
@@ -198,11 +198,11 @@ def tracks_table(ctx: Context, sprint_id: str) -> list[dict[str, Any]]:
 
 
 def sprint_doc(ctx: Context, entity: Entity) -> tuple[Document, Sprint]:
-    doc = ctx.sprints[entity.sprint]
+    doc = ctx.sprints[entity.sprint_id]
     return doc, _model(doc, "sprint")
 
 
 def task_doc(ctx: Context, entity: Entity) -> tuple[Document, Task]:
     assert entity.track is not None
-    doc = ctx.tasks[(entity.sprint, entity.track)]
+    doc = ctx.tasks[(entity.sprint_id, entity.track)]
     return doc, _model(doc, "track")

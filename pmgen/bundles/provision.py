@@ -246,10 +246,10 @@ def render(repo: Repo, entity: str, teardown: bool = False) -> str:
     ctx = context(repo)
     resolved = parse(entity, ctx)
     if resolved.track is not None:
-        raise UsageError(f"provision takes a sprint (S:{resolved.sprint}), not a track")
-    sprint = ctx.sprints[resolved.sprint].model
+        raise UsageError(f"provision takes a sprint (S:{resolved.sprint_id}), not a track")
+    sprint = ctx.sprints[resolved.sprint_id].model
     if not isinstance(sprint, Sprint):
-        rel = ctx.sprints[resolved.sprint].rel
+        rel = ctx.sprints[resolved.sprint_id].rel
         raise PmgenError(f"{rel}: the sprint has errors in its front matter",
                          f"run: pmgen validate {rel}")
     tasks = _tasks(ctx, sprint.id)

@@ -57,6 +57,23 @@ class Entity:
             return f"T:{self.sprint}/{self.id}"
         return f"{PREFIX_OF[self.kind]}:{self.id}"
 
+    @classmethod
+    def of(cls, sprint: str, track: str | None = None) -> Entity:
+        """A sprint, or a track of it."""
+        return cls("task", sprint, track) if track else cls("sprint", sprint, sprint)
+
+    @property
+    def track(self) -> str | None:
+        """The track's id for a track, else None."""
+        return self.id if self.kind == "task" else None
+
+    @property
+    def sprint_id(self) -> str:
+        """The sprint of a sprint or a track (ValueError for an agent, ADR or bug)."""
+        if self.sprint is None:
+            raise ValueError(f"{self} is not in a sprint")
+        return self.sprint
+
 
 def check_id(value: str, what: str = "id") -> str:
     """Return ``value`` if it is a safe plan id, else raise UsageError saying why."""
