@@ -211,6 +211,24 @@ def test_a_fifo_named_by_a_plan_or_like_an_adr_does_not_hang_init(
     assert time.monotonic() - start < 10
 
 
+def test_a_fifo_named_by_a_plan_does_not_hang_the_site(plans: GitRepo, tmp_path: Path) -> None:
+    """The site stamps every file a bundle reads (to reuse the bundle under `mkdocs
+    serve`): through the one reader, so a FIFO is a missing reference, not a hang."""
+    os.mkfifo(plans.path / "fifo.md")
+    path = plans.path / TASK
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "container_prefix: track-a\n", "container_prefix: track-a\nreferences:\n"
+        "  - path: fifo.md\n"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "pmgen", "pages", "--out", str(out), "--root", str(plans.path)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    page = (out / "plans/sprints/sprint-1/track-a.md").read_text(encoding="utf-8")
+    assert "not a regular file" in page
+
+
 def test_an_unreadable_file_is_a_clear_error(
     plans: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -49,7 +49,6 @@ class Plan:
             **{p: d for p, d in self.created.items()},
             **{e.source.path: e.after for e in self.edits},
         })
-
         return validate.run(overlay, list(overlay.pending))
 
     def check(self) -> None:

@@ -137,7 +137,6 @@ def _old(root: Path, commit: str, doc: Document) -> Document | None:
 
 
 def _criteria(doc: Document | None) -> dict[str, bool]:
-
     if doc is None:
         return {}
     return {i.text: i.checked for i in outline.criteria(doc.body)}

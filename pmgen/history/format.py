@@ -85,7 +85,6 @@ def table(rows: list[list[str]]) -> str:
     """Left-aligned columns, two spaces apart, no trailing blanks."""
     if not rows:
         return ""
-
     rows = [[printable(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = []

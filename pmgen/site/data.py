@@ -7,7 +7,6 @@ missing or cannot answer, the page says so instead of failing the build.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,7 +15,7 @@ from typing import Any
 from pmgen import git
 from pmgen.findings import Finding
 from pmgen.plans import outline
-from pmgen.plans.documents import Document, read_bytes
+from pmgen.plans.documents import Document
 from pmgen.plans.repo import Repo
 from pmgen.site import sources
 from pmgen.site.sources import BUNDLE_FORMATS, event_time, load_history
@@ -51,6 +50,7 @@ class SiteData:
     site_url: str | None = None
     directory_urls: bool = True  # the engine's URL style (MkDocs: use_directory_urls)
     docs_pages: frozenset[str] = frozenset()  # hand-written pages of the docs folder
+    stamps: dict[str, sources.Stamp] = field(default_factory=dict)  # plan files, by rel
     known_pages: set[str] = field(default_factory=set)  # generated pages, set by the build
     _bundle_cache: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
@@ -148,7 +148,7 @@ class SiteData:
         for doc in self.documents:
             if doc.kind in ("sprint", "task", "agent"):
                 found[doc.parts.get("sprint", "") if doc.kind != "agent" else ""].append(
-                    sources.stat(self.repo, doc.rel))
+                    self.stamps.get(doc.rel) or sources.stamp(doc.path, doc.rel))
         return {key: tuple(sorted(value)) for key, value in found.items()}
 
     def _bundles(self, entity: str) -> dict[str, str | None]:
@@ -159,11 +159,11 @@ class SiteData:
         key = (self.head, self._listing.get(sprint, ()), self._listing.get("", ()))
         cached = sources.BUNDLE_CACHE.get((str(self.repo.root), entity))
         if cached is not None and cached[0] == key and all(
-            sources.stat(self.repo, path) == stamp for path, stamp in cached[1].items()
+            sources.stamp(self.repo.root / path, path) == old for path, old in cached[1].items()
         ):
             return cached[2]
         texts, inputs = sources.render_bundles(self.repo, entity, BUNDLE_FORMATS)
-        stamps = {path: sources.stat(self.repo, path) for path in inputs}
+        stamps = {path: sources.stamp(self.repo.root / path, path) for path in inputs}
         sources.BUNDLE_CACHE[(str(self.repo.root), entity)] = (key, stamps, texts)
         return texts
 
@@ -175,28 +175,17 @@ def load(repo: Repo, **options: Any) -> SiteData:
     `mkdocs serve` rebuilds in one process: a plan file that did not change is not parsed
     again, and its document checks are reused while the files they read are unchanged.
     """
-    stamps = {path: _stat_path(path) for path in repo.plan_files()}
+    stamps = {path: sources.stamp(path, repo.rel(path)) for path in repo.plan_files()}
     docs = [_document(repo, path, stamp) for path, stamp in stamps.items()]
     findings = validate.check_documents(docs, Context(repo, docs), cache=_CHECK_CACHE)
-    return SiteData(repo=repo, documents=docs, findings=findings, **options)
+    return SiteData(repo=repo, documents=docs, findings=findings,
+                    stamps={doc.rel: stamps[doc.path] for doc in docs}, **options)
 
 
 # Parsed documents and their check results, by file: reused while what they read is
 # unchanged (a serve rebuild makes a new plugin, so the plugin cannot own them).
 _DOC_CACHE: dict[str, tuple[tuple[str, int, str], Document]] = {}
 _CHECK_CACHE: validate.CheckCache = {}
-
-
-def _stat_path(path: Any) -> tuple[str, int, str]:
-    # The content's hash, not its mtime: an edit within the file system's timestamp
-    # granularity must not show stale findings. Reading is cheap next to parsing.
-    try:
-        data = read_bytes(path)  # the one reader: regular files, at most MAX_PLAN_BYTES
-    except OSError:
-        return (str(path), -1, "")
-    if isinstance(data, int):  # too large (PM108): the finding depends on the size only
-        return (str(path), data, "")
-    return (str(path), len(data), hashlib.sha1(data).hexdigest())
 
 
 def _document(repo: Repo, path: Any, stamp: tuple[str, int, str]) -> Document:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from pmgen import git
 from pmgen.bundles import bundle
 from pmgen.errors import PmgenError
 from pmgen.history.store import load_events
+from pmgen.plans.documents import read_bytes
 from pmgen.plans.repo import Repo
 
 BUNDLE_FORMATS = ("markdown", "json")
@@ -90,10 +92,19 @@ BUNDLE_CACHE: dict[tuple[str, str], tuple[Any, dict[str, tuple[str, int, str]],
                                            dict[str, str | None]]] = {}
 
 
-def stat(repo: Repo, rel: str) -> tuple[str, int, str]:
-    """(path, size, content hash) of a file a bundle reads: what decides its reuse."""
+Stamp = tuple[str, int, str]
+
+
+def stamp(path: Path, name: str) -> Stamp:
+    """(name, size, content hash) of a file a page is built from: what decides whether a
+    parsed plan, its findings or a bundle is reused under `mkdocs serve`. The content's
+    hash, not the mtime (an edit within the file system's timestamp granularity must not
+    be missed), read through the one reader: a FIFO or a folder never blocks the build,
+    and a file over the plan limit is stamped by its size and mtime."""
     try:
-        data = (repo.root / rel).read_bytes()
+        data = read_bytes(path)
+        if isinstance(data, int):
+            return (name, data, f"mtime {path.stat().st_mtime_ns}")
     except OSError:
-        return (rel, -1, "")
-    return (rel, len(data), hashlib.sha1(data).hexdigest())
+        return (name, -1, "")
+    return (name, len(data), hashlib.sha1(data).hexdigest())
