@@ -777,7 +777,6 @@ def test_memory_index_selects_what_subjects_match_selects(
 
     events = [SimpleNamespace(subject=s, n=n) for n, s in enumerate(subjects)]
     entity = Entity.of(sprint, track)
-    bundle_memory._EVENTS.clear()
-    index = bundle_memory._events(Path("/nowhere"), "head", None, lambda _repo: events)
+    index = bundle_memory.index(events)
     expected = [e for e in events if bundle_memory.subjects_match(entity, e.subject)]
     assert index.mine(entity) == expected

@@ -189,7 +189,7 @@ def test_a_new_commit_costs_only_its_own_reading(git_repo: GitRepo) -> None:
     loaded = history.load(git_repo.path)
     assert loaded.stats == {"commits_read": 1, "objects_read": 2, "rebuilt": 0}
     assert [e.type for e in loaded.events()][-1] == "sprint.status_changed"
-    lines = (git_repo.path / ".git/pmgen/events-cache.v2.jsonl").read_text().splitlines()
+    lines = (git_repo.path / ".git/pmgen/events-cache.v3.jsonl").read_text().splitlines()
     assert len(lines) == 1 + 6
 
 
@@ -325,7 +325,7 @@ def test_cached_output_equals_rendering_and_survives_an_interrupted_append(
     assert history.load(git_repo.path, lazy=True).jsonl() == RENDERERS["jsonl"](
         history.load(git_repo.path).events())
     cache = git_repo.path / ".git/pmgen"
-    for name in ("events-cache.v2.jsonl", "events-cache.v2.events.jsonl"):
+    for name in ("events-cache.v3.jsonl", "events-cache.v3.events.jsonl"):
         with (cache / name).open("a", encoding="utf-8") as handle:
             handle.write('{"half a line')  # a run killed while appending
     git_repo.write(SPRINT, sprint_text("active"))
@@ -336,7 +336,7 @@ def test_cached_output_equals_rendering_and_survives_an_interrupted_append(
     assert [json.loads(line)["type"] for line in text.splitlines()] == [
         "sprint.created", "sprint.status_changed"]
     assert text == RENDERERS["jsonl"](history.load(git_repo.path).events())
-    (cache / "events-cache.v2.events.jsonl").write_text("")  # damaged: rendered again
+    (cache / "events-cache.v3.events.jsonl").write_text("")  # damaged: rendered again
     assert history.load(git_repo.path, lazy=True).jsonl() == text
 
 
@@ -542,12 +542,11 @@ def test_state_of_another_branch_leaves_the_cache_alone(git_repo: GitRepo) -> No
     git_repo.write(SPRINT, sprint_text("active"))
     git_repo.commit("Active on main", "2026-01-12T10:00:00+00:00")
     history.load(git_repo.path)
-    tip_file = git_repo.path / ".git/pmgen/events-cache.v2.tip"
+    tip_file = git_repo.path / ".git/pmgen/events-cache.v3.tip"
     before = tip_file.read_text()
     assert [row["data"]["status"] for row in state(git_repo.path, "side")] == ["ready"]
     assert [row["data"]["status"] for row in state(git_repo.path)] == ["active"]
     assert tip_file.read_text() == before
-    history._LOADED.clear()
     assert history.load(git_repo.path).stats["commits_read"] == 0
 
 

@@ -58,7 +58,7 @@ def build(
     if "git_state" not in repo.memo:
         repo.memo["git_state"] = state(repo.root)
     inside_git, head = repo.memo["git_state"]
-    memory = bundle_memory.memory(repo.root, repo, resolved, inside_git, head)
+    memory = bundle_memory.memory(repo, resolved, inside_git, head)
     parts.insert(len(parts) - 1, Part("memory", "Session memory", memory))
     if since is not None:
         doc = ctx.tasks[(resolved.sprint_id, resolved.track)] if resolved.track else (
@@ -66,7 +66,7 @@ def build(
         paths = [doc.rel] if resolved.track else [doc.rel.rsplit("/", 1)[0]]
         subjects = {str(resolved)} if resolved.track else {str(resolved)} | {
             f"T:{resolved.sprint_id}/{t}" for s, t in ctx.tasks if s == resolved.sprint_id}
-        changes = bundle_memory.changes(repo.root, since, doc, paths, subjects)
+        changes = bundle_memory.changes(repo, since, doc, paths, subjects)
         parts.insert(0, Part("changes", f"What changed since {since}", changes))
     return Bundle(str(resolved), content.heading, parts, dict(sorted(content.inputs.items())),
                   head, max_tokens, since)

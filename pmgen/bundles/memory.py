@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,41 +80,43 @@ class _Index:
         return [event for _, event in heapq.merge(*picked, key=lambda row: row[0])]
 
 
-# (root, HEAD) -> the index: the site renders every bundle of a repository in one
-# process, and a bundle must not scan every event of the repository for its own few.
-_EVENTS: dict[tuple[str, str | None], _Index] = {}
+def index(events: Iterable[Any]) -> _Index:
+    """The events (in history order) by subject."""
+    found = _Index()
+    for position, event in enumerate(events):
+        subject = str(event.subject)
+        if subject not in found.by_subject:
+            found.by_subject[subject] = []
+            sprint, slash, _ = subject[2:].partition("/")
+            if subject.startswith("T:") and slash:
+                found.tracks.setdefault(sprint, []).append(subject)
+        found.by_subject[subject].append((position, event))
+    return found
 
 
-def _events(root: Path, head: str | None, repo: Any, load: Any) -> _Index:
-    key = (str(root), head)
-    if key not in _EVENTS:
-        index = _Index()
-        for position, event in enumerate(load(repo)):
-            subject = str(event.subject)
-            if subject not in index.by_subject:
-                index.by_subject[subject] = []
-                sprint, slash, _ = subject[2:].partition("/")
-                if subject.startswith("T:") and slash:
-                    index.tracks.setdefault(sprint, []).append(subject)
-            index.by_subject[subject].append((position, event))
-        _EVENTS.clear()
-        _EVENTS[key] = index
-    return _EVENTS[key]
+# In Repo.memo: (HEAD, the index of its events). The site renders every bundle of a
+# repository with one Repo, and a bundle must not scan every event for its own few.
+_MEMO_KEY = "bundles.memory.index"
 
 
-def memory(root: Path, repo: Any, entity: Entity, inside_git: bool, head: str | None
-           ) -> dict[str, Any]:
+def _events(repo: Repo, head: str | None) -> _Index:
+    kept = repo.memo.get(_MEMO_KEY)
+    if kept is None or kept[0] != head:
+        kept = repo.memo[_MEMO_KEY] = (head, index(load_events(repo)))
+    return kept[1]  # type: ignore[no-any-return]
+
+
+def memory(repo: Repo, entity: Entity, inside_git: bool, head: str | None) -> dict[str, Any]:
     """The latest events of the entity (newest first) or why there are none."""
     if not inside_git:
         why = "Session memory unavailable: the repository is not a git repository."
         return {"available": False, "note": why, "events": [], "total": 0}
 
     try:
-        index = _events(root, head, repo, load_events)
+        mine = _events(repo, head).mine(entity)
     except (PmgenError, OSError) as exc:  # costs the memory, not the bundle
         why = f"Session memory unavailable: {getattr(exc, 'message', None) or exc}"
         return {"available": False, "note": why, "events": [], "total": 0}
-    mine = index.mine(entity)
     latest = mine[-MEMORY_LIMIT:][::-1]
     events = [{
         "id": str(getattr(e, "id", "")),
@@ -142,13 +145,13 @@ def _criteria(doc: Document | None) -> dict[str, bool]:
     return {i.text: i.checked for i in outline.criteria(doc.body)}
 
 
-def _task_commits(root: Path, since: str, subjects: set[str], seen: set[str]
+def _task_commits(repo: Repo, since: str, subjects: set[str], seen: set[str]
                   ) -> list[dict[str, str]]:
     """Commits since ``since`` whose ``Task:`` trailer names one of ``subjects`` (work on
     the task's code, which touches no plan file), from the event history."""
     found = []
     try:
-        events = load_events(Repo(root), since=since)
+        events = load_events(repo, since=since)
     except (PmgenError, OSError):
         return []  # the plan files' own commits are listed all the same
     for event in events:
@@ -161,10 +164,11 @@ def _task_commits(root: Path, since: str, subjects: set[str], seen: set[str]
     return found
 
 
-def changes(root: Path, rev: str, doc: Document, paths: list[str], subjects: set[str]
+def changes(repo: Repo, rev: str, doc: Document, paths: list[str], subjects: set[str]
             ) -> dict[str, Any]:
     """What changed in ``doc`` (status, criteria) and which commits touched ``paths`` since
     ``rev``: the first thing an agent taking over needs."""
+    root = repo.root
     if not git.state(root)[0]:
         raise PmgenError("--since needs a git repository",
                          "run pmgen init inside the plans' checkout")
@@ -181,7 +185,7 @@ def changes(root: Path, rev: str, doc: Document, paths: list[str], subjects: set
     for line in (log or "").splitlines():
         sha, date, author, subject = line.split("\x1f", 3)
         commits.append({"commit": sha, "date": date, "author": author, "subject": subject})
-    commits += _task_commits(root, commit, subjects, {c["commit"] for c in commits})
+    commits += _task_commits(repo, commit, subjects, {c["commit"] for c in commits})
     commits.sort(key=lambda c: c["date"], reverse=True)
     return {
         "rev": rev,

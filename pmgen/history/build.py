@@ -13,17 +13,31 @@ from typing import TYPE_CHECKING, Any
 
 from pmgen import git
 from pmgen.history.docs import classify, parse_version
-from pmgen.history.event import event_id
+from pmgen.history.event import Event, event_id
 from pmgen.history.events import diff
 from pmgen.history.format import jsonl_lines
 
 if TYPE_CHECKING:
     from pmgen.history.docs import Version
 
-# [status, old_path, new_path, old_oid, new_oid, old_sha256, new_sha256]
-ChangeRow = list[Any]
-# [id, type, subject, path, before, after, data]
-EventRow = list[Any]
+
+@dataclass(slots=True)  # one per changed plan file of the history
+class Change:
+    """One plan file changed by a commit: git's change (pmgen.git.Change) and the sha256
+    of the document before and after (None: not there, or not a plan)."""
+
+    status: str  # A, M, D, R, T
+    old_path: str | None
+    new_path: str | None
+    old_oid: str | None
+    new_oid: str | None
+    old_sha256: str | None
+    new_sha256: str | None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"status": self.status, "old_path": self.old_path, "new_path": self.new_path,
+                "old_oid": self.old_oid, "new_oid": self.new_oid,
+                "old_sha256": self.old_sha256, "new_sha256": self.new_sha256}
 
 
 @dataclass(slots=True)  # one per commit of the history
@@ -36,20 +50,23 @@ class Record:
     author: str
     subject: str
     tasks: list[str] = field(default_factory=list)
-    changes: list[ChangeRow] = field(default_factory=list)
-    events: list[EventRow] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     # its events as `pmgen events` prints them, made while git was still walking
     rendered: str | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The record without its events: those are kept once, rendered (history_cache)."""
-        return {"c": self.sha, "p": self.parents, "t": self.time, "a": self.author,
-                "s": self.subject, "k": self.tasks, "x": self.changes, "n": len(self.events)}
+        return {"sha": self.sha, "parents": self.parents, "time": self.time,
+                "author": self.author, "subject": self.subject, "tasks": self.tasks,
+                "changes": [change.to_json() for change in self.changes],
+                "events": len(self.events)}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any], events: list[EventRow]) -> Record:
-        return cls(data["c"], data["p"], data["t"], data["a"], data["s"], data["k"],
-                   data["x"], events)
+    def from_json(cls, data: dict[str, Any], events: list[Event]) -> Record:
+        """The record ``to_json`` wrote, with its ``events`` (KeyError, TypeError: not one)."""
+        return cls(data["sha"], data["parents"], data["time"], data["author"], data["subject"],
+                   data["tasks"], [Change(**change) for change in data["changes"]], events)
 
 
 _FLUSH_EVERY = 32  # commits
@@ -193,15 +210,15 @@ def _record(commit: git.Commit, blobs: _Blobs) -> Record:
     diff, event_id, jsonl_lines = _derivers()
     record = Record(commit.sha, commit.parents, commit.time, commit.author,
                     commit.subject, commit.tasks)
-    events, sha = record.events, commit.sha
+    events, sha, time, author = record.events, commit.sha, commit.time, commit.author
     versions = blobs.versions  # (oid, path) -> Version
     for ch in commit.changes:
         before = versions.get((ch.old_oid, ch.old_path))
         after = versions.get((ch.new_oid, ch.new_path))
-        record.changes.append([
+        record.changes.append(Change(
             ch.status, ch.old_path, ch.new_path, ch.old_oid, ch.new_oid,
             before.sha256 if before else None, after.sha256 if after else None,
-        ])
+        ))
         path = ch.new_path or ch.old_path
         if len(commit.parents) > 1 and any(  # (a deletion: missing there too, None == None)
             blobs.oids.get(f"{p}:./{path}", "?") == ch.new_oid for p in commit.parents[1:]
@@ -214,16 +231,17 @@ def _record(commit: git.Commit, blobs: _Blobs) -> Record:
         new_sha = after.sha256 if after else None
         for type_, subject, data in diff(ch.status, before, after):
             # the event's index in its commit is part of its id
-            events.append([event_id(sha, path, type_, subject, len(events)), type_, subject,
-                           path, old_sha, new_sha, data])
+            events.append(Event(event_id(sha, path, type_, subject, len(events)), type_,
+                                subject, time, author, sha, path, old_sha, new_sha, data))
     for task in commit.tasks:
         subject = f"T:{task}"
-        events.append([event_id(sha, "", "task.commit", subject, len(events)), "task.commit",
-                       subject, "", None, None, {"message": commit.subject}])
-    record.rendered = jsonl_lines(record.time, record.author, record.sha, record.events)
+        events.append(Event(event_id(sha, "", "task.commit", subject, len(events)),
+                            "task.commit", subject, time, author, sha, "", None, None,
+                            {"message": commit.subject}))
+    record.rendered = jsonl_lines(events)
     return record
 
 
 def render(record: Record) -> str:
     """A record's events as JSON lines, exactly as `pmgen events` prints them."""
-    return _derivers()[2](record.time, record.author, record.sha, record.events)
+    return _derivers()[2](record.events)

@@ -1,7 +1,8 @@
 """The per-commit cache of history records, in <git dir>/pmgen/.
 
-``events-cache.v1.jsonl``: a header line, then one JSON record per commit, in commit order;
-new commits are appended. ``events-cache.v1.tip``: the commit the records end at. A run
+``events-cache.v3.jsonl``: a header line, then one JSON record per commit, in commit order;
+new commits are appended. ``events-cache.v3.events.jsonl``: their events, as `pmgen events`
+prints them. ``events-cache.v3.tip``: the commit the records end at (and the sizes). A run
 whose HEAD descends from the tip reads only ``tip..HEAD``; any other HEAD (amend, rebase,
 another branch) gets a fresh traversal whose commits reuse surviving records by sha.
 """
@@ -18,9 +19,12 @@ from typing import Any
 
 from pmgen import git
 from pmgen.history.build import Record, build, render
+from pmgen.history.event import Event
 from pmgen.plans import fileio
 
-FORMAT_VERSION = 2
+# 3: named keys for records and their changes (2 had one-letter keys and lists); the
+# version is in the file names, so an older cache is not read but rebuilt (issue #11)
+FORMAT_VERSION = 3
 # one encoder for every record line: json.dumps(..., separators=...) makes one per call
 _RECORD_JSON = json.JSONEncoder(separators=(",", ":")).encode
 
@@ -82,12 +86,9 @@ class Cache:
             events = json.loads("[" + ",".join(text.splitlines()) + "]")
             records, start = [], 0
             for row in rows:
-                mine = events[start:start + row["n"]]
-                start += row["n"]
-                records.append(Record.from_json(row, [
-                    [e["id"], e["type"], e["subject"], e["path"], e["before"], e["after"],
-                     e["data"]] for e in mine
-                ]))
+                mine = events[start:start + row["events"]]
+                start += row["events"]
+                records.append(Record.from_json(row, [Event(**e) for e in mine]))
             if start != len(events):
                 return None, []
             return tip, records
@@ -223,6 +224,9 @@ class Cache:
             _atomic(self.data_file, "\n".join(lines) + "\n")
             _atomic(self.events_file, rendered)
             self._write_tip(tip, len(records))
+            for old in self.folder.glob("events-cache.v*"):  # another version's: never read
+                if not old.name.startswith(f"events-cache.v{FORMAT_VERSION}."):
+                    old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only git dir: no cache, still correct
 

@@ -90,16 +90,9 @@ def checklist(body: str) -> list[tuple[str, bool]]:
     return [(item.text, item.checked) for item in outline.checklist(body)]
 
 
-def _memo_checklist(body: str) -> list[tuple[str, bool]]:
-    # Most commits change either the front matter or the body, not both (results shared)
-    if body not in _CHECKLIST_MEMO:
-        if len(_CHECKLIST_MEMO) > 100_000:
-            _CHECKLIST_MEMO.clear()
-        _CHECKLIST_MEMO[body] = checklist(body)
-    return _CHECKLIST_MEMO[body]
-
-
-_CHECKLIST_MEMO: dict[str, list[tuple[str, bool]]] = {}
+# Most commits change either the front matter or the body, not both: the body of a
+# file's previous version comes again (results shared). Keyed by the text alone, bounded.
+_memo_checklist = functools.lru_cache(maxsize=4096)(checklist)
 
 
 def parse_version(path: str, raw: bytes) -> Version | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per event of the history, kept in its Record
 class Event:
     """One semantic change to one plan entity, at one commit."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -35,27 +35,23 @@ def _data(data: dict[str, Any]) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-def jsonl_lines(
-    time: str, author: str, commit: str, rows: Sequence[Sequence[Any]]
-) -> str:
-    """JSON lines of one commit's event rows ``[id, type, subject, path, before, after,
-    data]``: byte for byte ``json.dumps(event.as_dict(), ensure_ascii=False)``, built from
-    pre-encoded parts because the cold run renders every event (tests check the bytes)."""
-    shared = f", \"time\": {_text(time)}, \"author\": {_text(author)}, \"commit\": {_text(commit)}"
-    return "".join(
-        f"{{\"id\": {_text(id_)}, \"type\": {_text(type_)}, \"subject\": {_text(subject)}"
-        f"{shared}, \"path\": {_text(path)}, \"before\": {_maybe(before)}, "
-        f"\"after\": {_maybe(after)}, \"data\": {_data(data)}}}\n"
-        for id_, type_, subject, path, before, after, data in rows
-    )
-
-
-def _jsonl(events: Sequence[Event]) -> str:
-    return "".join(
-        jsonl_lines(e.time, e.author, e.commit,
-                    [(e.id, e.type, e.subject, e.path, e.before, e.after, e.data)])
-        for e in events
-    )
+def jsonl_lines(events: Iterable[Event]) -> str:
+    """JSON lines of ``events``: byte for byte ``json.dumps(event.as_dict(),
+    ensure_ascii=False)``, built from pre-encoded parts because the cold run renders every
+    event (tests check the bytes). The time, author and commit, shared by the events of a
+    commit, are encoded once for each run of them."""
+    lines, key, shared = [], None, ""
+    for e in events:
+        if (e.time, e.author, e.commit) != key:
+            key = (e.time, e.author, e.commit)
+            shared = (f", \"time\": {_text(e.time)}, \"author\": {_text(e.author)}, "
+                      f"\"commit\": {_text(e.commit)}")
+        lines.append(
+            f"{{\"id\": {_text(e.id)}, \"type\": {_text(e.type)}, \"subject\": "
+            f"{_text(e.subject)}{shared}, \"path\": {_text(e.path)}, \"before\": "
+            f"{_maybe(e.before)}, \"after\": {_maybe(e.after)}, \"data\": {_data(e.data)}}}\n"
+        )
+    return "".join(lines)
 
 
 def cloudevent(event: Event) -> dict[str, Any]:
@@ -103,7 +99,7 @@ def _table(events: Sequence[Event]) -> str:
 
 
 RENDERERS: dict[str, Callable[[Sequence[Event]], str]] = {
-    "jsonl": _jsonl,
+    "jsonl": jsonl_lines,
     "cloudevents": _cloudevents,
     "table": _table,
 }

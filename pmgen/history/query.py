@@ -45,9 +45,10 @@ def aliases(history: History, subject: str) -> set[str]:
     """The subject and every name it had before a rename."""
     names = {subject}
     for record in reversed(history.records):
-        for _id, type_, event_subject, _path, _before, _after, data in record.events:
-            renamed = type_.endswith(".renamed") or data.get("change") == "renamed"
-            if renamed and event_subject in names and data.get("from"):
+        for event in record.events:
+            data = event.data
+            renamed = event.type.endswith(".renamed") or data.get("change") == "renamed"
+            if renamed and event.subject in names and data.get("from"):
                 names.add(data["from"])
     return names
 
@@ -59,13 +60,14 @@ def versions(history: History, subject: str, commits: set[str] | None = None) ->
     for record in reversed(history.records):
         if commits is not None and record.sha not in commits:
             continue
-        mine = [e for e in record.events if e[2] in names]
+        mine = [e for e in record.events if e.subject in names]
         if not mine:
             continue
-        doc_events = [e for e in mine if e[3]]
-        path, after = (doc_events[-1][3], doc_events[-1][5]) if doc_events else ("", None)
-        oid = next((c[4] for c in record.changes if c[2] == path and c[6] == after), None)
-        what = "; ".join(describe(e[1], e[6]) for e in mine)
+        doc_events = [e for e in mine if e.path]
+        path, after = (doc_events[-1].path, doc_events[-1].after) if doc_events else ("", None)
+        oid = next((c.new_oid for c in record.changes
+                    if c.new_path == path and c.new_sha256 == after), None)
+        what = "; ".join(describe(e.type, e.data) for e in mine)
         rows.append(VersionRow(record.sha, record.time, record.author, path, after, oid, what))
     return rows
 
@@ -96,7 +98,9 @@ def read_blob(root: Path, oid: str) -> bytes:
     return found[1]
 
 
-def replay(root: Path, rev: str = "HEAD") -> tuple[str | None, dict[str, tuple[str, str]]]:
+def replay(
+    root: Path, rev: str = "HEAD"
+) -> tuple[str | None, dict[str, tuple[str, str | None]]]:
     """(commit, {path: (blob oid, sha256)}) at ``rev``, by folding each commit's changes
     along the first-parent chain: the tree at a commit is its first parent's plus its diff."""
     sha = git.resolve(root, rev)
@@ -106,17 +110,18 @@ def replay(root: Path, rev: str = "HEAD") -> tuple[str | None, dict[str, tuple[s
         raise UsageError(f"{rev}: not a commit in this repository")
     history = load(root, "HEAD" if sha == git.head(root) else sha, quiet=True)
     by_sha = {r.sha: r for r in history.records}
-    files: dict[str, tuple[str, str]] = {}
+    files: dict[str, tuple[str, str | None]] = {}
     chain = git.rev_list(root, "--first-parent", "--reverse", sha, paths=HISTORY_PATHS)
     for commit in chain:
         record = by_sha.get(commit)
         if record is None:
             raise PmgenError(f"history of {commit[:12]} is missing from the cache")
-        for status, old, new, _old_oid, new_oid, _old_sha, new_sha in record.changes:
-            if old is not None and (status == "D" or old != new):
+        for change in record.changes:
+            old, new = change.old_path, change.new_path
+            if old is not None and (change.status == "D" or old != new):
                 files.pop(old, None)
-            if new is not None:
-                files[new] = (new_oid, new_sha)
+            if new is not None and change.new_oid is not None:  # (None only when deleted)
+                files[new] = (change.new_oid, change.new_sha256)
     return sha, files
 
 

@@ -28,11 +28,6 @@ if TYPE_CHECKING:
 HISTORY_PATHS = ("delegation", "schema/templates")
 
 
-def record_events(record: Record) -> list[Event]:
-    return [Event(e[0], e[1], e[2], record.time, record.author, record.sha, e[3], e[4], e[5],
-                  e[6]) for e in record.events]
-
-
 @dataclass
 class History:
     """Every record (one per commit that touched plans or names a task), in commit order."""
@@ -60,7 +55,7 @@ class History:
                 raise UsageError(f"--since {since}: not a commit in this repository")
             wanted = set(git.rev_list(self.root, self.tip, "^" + sha))
             records = [r for r in records if r.sha in wanted]
-        return [event for record in records for event in record_events(record)]
+        return [event for record in records for event in record.events]
 
     def jsonl(self) -> str:
         """Every event as JSON lines (what `pmgen events` prints), from the cache when whole."""
@@ -83,8 +78,12 @@ def load(
 ) -> History:
     """The history of ``rev`` (HEAD by default), from the cache plus any new commits.
 
-    ``lazy``: leave the cached records on disk until ``records`` is first read."""
-    root = repo if isinstance(repo, Path) else Path(repo.root)  # a Repo (not imported)
+    ``lazy``: leave the cached records on disk until ``records`` is first read. A Repo
+    keeps HEAD's history for its life (the bundles and the site ask again and again in
+    one command), keyed by the HEAD commit; a bare path keeps nothing."""
+    # a Repo is not imported here: a warm run that finds nothing new never loads YAML
+    root = repo if isinstance(repo, Path) else Path(repo.root)
+    memo = None if isinstance(repo, Path) else repo.memo
     git_dir, prefix = git.where(root)
     tip = git.head(root) if rev == "HEAD" else git.resolve(root, rev)
     if tip is None and rev != "HEAD":
@@ -106,10 +105,10 @@ def load(
     if tip is None:
         return History(root, None, [], {"commits_read": 0, "objects_read": 0, "rebuilt": 0},
                        shallow)
-    memo = _LOADED.get((root, tip))
-    if memo is not None and not lazy and memo.cache is not None:
-        memo.stats = {"commits_read": 0, "objects_read": 0, "rebuilt": 0}
-        return memo  # the bundle and the site ask again and again within one process
+    kept = memo.get(_MEMO_KEY) if memo is not None and rev == "HEAD" else None
+    if kept is not None and kept.tip == tip and not lazy:
+        kept.stats = {"commits_read": 0, "objects_read": 0, "rebuilt": 0}
+        return kept  # type: ignore[no-any-return]
     records, stats = cache.update(root, tip, need_records=not lazy, save=rev == "HEAD")
     if stats.pop("superset", 0) and records is not None:
         reachable = set(git.rev_list(root, tip))
@@ -117,13 +116,12 @@ def load(
     if rev != "HEAD":
         cache = None  # the cache holds HEAD's history: never read it back as this one
     loaded = History(root, tip, records, stats, shallow, cache)
-    if records is not None and cache is not None:
-        _LOADED.clear()
-        _LOADED[(root, tip)] = loaded
+    if memo is not None and records is not None and cache is not None:
+        memo[_MEMO_KEY] = loaded  # replaces the history of an older HEAD
     return loaded
 
 
-_LOADED: dict[tuple[Path, str], History] = {}
+_MEMO_KEY = "history.store.load"  # in Repo.memo: HEAD's History (its tip is the key)
 _NOTIFIED: set[Path] = set()
 
 
