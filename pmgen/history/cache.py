@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from pmgen import git
-from pmgen.history.build import Record, build, render
+from pmgen.history.build import CHANGE_FIELDS, Record, build, render
 from pmgen.history.event import Event
 from pmgen.plans import fileio
 
-# 3: named keys for records and their changes (2 had one-letter keys and lists); the
+# 3: named keys for records, changes named in the header (2 had one-letter keys); the
 # version is in the file names, so an older cache is not read but rebuilt (issue #11)
 FORMAT_VERSION = 3
 # one encoder for every record line: json.dumps(..., separators=...) makes one per call
@@ -40,8 +40,9 @@ class Cache:
         self.rendered: tuple[str, str] | None = None
 
     def _header(self) -> str:
+        # the field names of a record's changes: a change is a list in this order
         return json.dumps({"format": "pmgen-events", "version": FORMAT_VERSION,
-                           "paths": self.paths})
+                           "paths": self.paths, "changes": CHANGE_FIELDS})
 
     def meta(self) -> tuple[str, int, int, int] | None:
         """(tip, records, data file size, events file size) as last written, or None."""
