@@ -18,24 +18,19 @@ from pmgen.history.query import state
 from pmgen.plans.entities import Entity
 from pmgen.plans.repo import Repo
 from tests.conftest import GitRepo
-from tests.history_test import SPRINT, TASK, sprint_text, task_text
+from tests.history_cli_test import plans  # noqa: F401 - the fixture
+from tests.history_test import SPRINT, sprint_text
 
 
 @pytest.fixture
-def plans(git_repo: GitRepo) -> GitRepo:
-    """A history with a creation, a tick, a task, a Task: trailer, a rename and a delete."""
-    git_repo.write(SPRINT, sprint_text())
-    git_repo.commit("Create", "2026-01-11T09:00:00+00:00")
-    git_repo.write(SPRINT, sprint_text("active", (True, False)))
-    git_repo.write(TASK, task_text())
-    git_repo.commit("Start", "2026-01-12T09:00:00+00:00")
-    git_repo.write("src/app.py", "print('hi')\n")
-    git_repo.commit("Code\n\nTask: sprint-1/track-a", "2026-01-13T09:00:00+00:00")
-    git_repo.git("mv", "delegation/sprints/sprint-1/track-a", "delegation/sprints/sprint-1/track-b")
-    git_repo.commit("Move", "2026-01-14T09:00:00+00:00")
-    git_repo.git("rm", "-q", "delegation/sprints/sprint-1/track-b/TASK.md")
-    git_repo.commit("Drop", "2026-01-15T09:00:00+00:00")
-    return git_repo
+def moved(plans: GitRepo) -> GitRepo:  # noqa: F811 - the fixture imported
+    """`pmgen events`' plans (a creation, a tick, a task, a Task: trailer), then the track
+    renamed and deleted."""
+    plans.git("mv", "delegation/sprints/sprint-1/track-a", "delegation/sprints/sprint-1/track-b")
+    plans.commit("Move", "2026-01-14T09:00:00+00:00")
+    plans.git("rm", "-q", "delegation/sprints/sprint-1/track-b/TASK.md")
+    plans.commit("Drop", "2026-01-15T09:00:00+00:00")
+    return plans
 
 
 def events_output(repo: GitRepo, capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -44,22 +39,22 @@ def events_output(repo: GitRepo, capsys: pytest.CaptureFixture[str], *args: str)
 
 
 def test_records_from_a_warm_cache_equal_a_cold_run(
-    plans: GitRepo, capsys: pytest.CaptureFixture[str]
+    moved: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cold = history.load(plans.path)
+    cold = history.load(moved.path)
     assert cold.stats["commits_read"] == 5
-    warm = history.load(plans.path)  # a bare path keeps nothing: read from the cache files
+    warm = history.load(moved.path)  # a bare path keeps nothing: read from the cache files
     assert warm.stats["commits_read"] == 0
     assert warm.records == cold.records  # changes, events and all
     assert warm.records is not cold.records
-    printed = events_output(plans, capsys)  # the cached output, as is
+    printed = events_output(moved, capsys)  # the cached output, as is
     assert printed == RENDERERS["jsonl"](warm.events())  # rendered from the decoded events
-    shutil.rmtree(plans.path / ".git/pmgen")
-    assert events_output(plans, capsys) == printed  # cold, through the command
+    shutil.rmtree(moved.path / ".git/pmgen")
+    assert events_output(moved, capsys) == printed  # cold, through the command
     assert [json.loads(line)["type"] for line in printed.splitlines()] == [
         "sprint.created", "sprint.status_changed", "criterion.checked", "task.created",
         "task.commit", "task.renamed", "task.deleted"]
-    assert state(plans.path) == state(plans.path)  # replayed from the cached changes
+    assert state(moved.path) == state(moved.path)  # replayed from the cached changes
 
 
 def _old_cache(repo: GitRepo) -> dict[str, str]:
@@ -123,10 +118,10 @@ def test_two_repositories_in_one_process_never_see_each_other(tmp_path: Path) ->
     entity = Entity.of("sprint-1", None)
     for _ in range(2):  # and again, each from its own memo
         for repo, title in ((one, "One"), (two, "Two")):
-            plans = Repo(repo.path)
-            assert [e.data["title"] for e in history.load_events(plans)] == [title]
-            assert [e.data["title"] for e in history.load_events(plans)] == [title]
-            memory = bundle_memory.memory(plans, entity, True, git.head(repo.path))
+            owner = Repo(repo.path)
+            assert [e.data["title"] for e in history.load_events(owner)] == [title]
+            assert [e.data["title"] for e in history.load_events(owner)] == [title]
+            memory = bundle_memory.memory(owner, entity, True, git.head(repo.path))
             assert [e["commit"] for e in memory["events"]] == [
                 repo.git("rev-parse", "HEAD").strip()]
 
@@ -134,16 +129,16 @@ def test_two_repositories_in_one_process_never_see_each_other(tmp_path: Path) ->
 def test_a_new_commit_between_two_loads_is_seen(git_repo: GitRepo) -> None:
     git_repo.write(SPRINT, sprint_text())
     git_repo.commit("Create", "2026-01-11T09:00:00+00:00")
-    plans = Repo(git_repo.path)
+    owner = Repo(git_repo.path)
     entity = Entity.of("sprint-1", None)
-    assert [e.type for e in history.load_events(plans)] == ["sprint.created"]
-    first = bundle_memory.memory(plans, entity, True, git.head(git_repo.path))
+    assert [e.type for e in history.load_events(owner)] == ["sprint.created"]
+    first = bundle_memory.memory(owner, entity, True, git.head(git_repo.path))
     git_repo.write(SPRINT, sprint_text("active"))
     git_repo.commit("Activate", "2026-01-12T09:00:00+00:00")
     expected = ["sprint.created", "sprint.status_changed"]
-    assert [e.type for e in history.load_events(plans)] == expected  # the same Repo
+    assert [e.type for e in history.load_events(owner)] == expected  # the same Repo
     assert [e.type for e in history.load_events(Repo(git_repo.path))] == expected
     assert [e.type for e in history.load(git_repo.path).events()] == expected
-    second = bundle_memory.memory(plans, entity, True, git.head(git_repo.path))
+    second = bundle_memory.memory(owner, entity, True, git.head(git_repo.path))
     assert (first["total"], second["total"]) == (1, 2)
     assert second["events"][0]["type"] == "sprint.status_changed"
