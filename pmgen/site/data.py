@@ -20,7 +20,7 @@ from pmgen.plans import outline
 from pmgen.plans.documents import Document
 from pmgen.plans.repo import Repo
 from pmgen.site import sources
-from pmgen.site.cache import Bundle, SiteCache, Stamp, stamp
+from pmgen.site.cache import Bundle, History, SiteCache, Stamp, stamp
 from pmgen.site.sources import BUNDLE_FORMATS, event_time, load_history
 from pmgen.validate import pipeline as validate
 from pmgen.validate import schema
@@ -94,7 +94,7 @@ class SiteData:
 
     # -- history --------------------------------------------------------------------------
     @cached_property
-    def _history(self) -> tuple[list[Event] | None, str | None]:
+    def _history(self) -> History:
         if not self.history:
             return None, "History is turned off for this site (plugin option `history: false`)."
         return load_history(self.repo, self.cache)
