@@ -14,6 +14,7 @@ from pmgen.cli import main
 from pmgen.history.store import load_events
 from pmgen.plans import outline
 from pmgen.plans.repo import Repo
+from pmgen.site.cache import SiteCache
 from pmgen.site.data import criteria, load
 from pmgen.validate import pipeline
 
@@ -115,8 +116,10 @@ def test_site_findings_follow_the_sprint_baseline_on_rebuild(example_repo: GitRe
     track.write_text(track.read_text(encoding="utf-8")
                      + f"\nCurrently {passing} passing and 0 failing.\n", encoding="utf-8")
 
+    cache = SiteCache(Repo(repo_path).root)  # the plugin's, kept across serve rebuilds
+
     def pm606() -> list[str]:
-        data = load(Repo(repo_path))
+        data = load(Repo(repo_path), cache)
         return [f.message for f in data.findings if f.code == "PM606" and f.path == rel]
 
     def validate_pm606() -> list[str]:

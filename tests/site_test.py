@@ -18,6 +18,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 from pmgen.cli import main
 from pmgen.plans.repo import Repo
 from pmgen.site import sources
+from pmgen.site.cache import SiteCache
 from pmgen.site.data import load
 from pmgen.site.md import body
 from pmgen.site.pages import build_all, nav_pages
@@ -309,14 +310,14 @@ def test_history_is_read_once_per_commit(example_repo: GitRepo,
     calls = []
     real = sources._read_events
     monkeypatch.setattr(sources, "_read_events", lambda repo: calls.append(1) or real(repo))
-    sources.EVENT_CACHE.clear()
     repo = Repo(example_repo.path)
-    assert load(repo).events
+    cache = SiteCache(repo.root)  # as the plugin keeps it across `mkdocs serve` rebuilds
+    assert load(repo, cache).events
     (example_repo.path / "delegation/sprints/sprint-2.33/SPRINT.md").write_text("edited\n")
-    assert load(repo).events  # an edited plan, same commit: no new read of the history
+    assert load(repo, cache).events  # an edited plan, same commit: no new read of the history
     assert len(calls) == 1
     example_repo.commit("Edit")
-    assert load(repo).events
+    assert load(repo, cache).events
     assert len(calls) == 2
 
 
@@ -328,14 +329,14 @@ def test_a_rebuild_reuses_bundles_whose_files_did_not_change(
     monkeypatch.setattr(sources, "render_bundles",
                         lambda repo, entity, formats: built.append(entity)
                         or real(repo, entity, formats))
-    sources.BUNDLE_CACHE.clear()
-    build_all(load(Repo(example_repo.path)))
+    cache = SiteCache(Repo(example_repo.path).root)
+    build_all(load(Repo(example_repo.path), cache))
     first = len(built)
     assert "T:sprint-2.33/track-a" in built
     task = example_repo.path / "delegation/sprints/sprint-2.33/track-a/TASK.md"
     task.write_text(task.read_text().replace("## Mission", "## Mission\n\nEdited.", 1))
     built.clear()
-    pages = build_all(load(Repo(example_repo.path)))
+    pages = build_all(load(Repo(example_repo.path), cache))
     # Only the edited track's sprint is assembled again.
     assert built and all(entity.startswith("T:sprint-2.33/") for entity in built)
     assert len(built) < first
@@ -543,8 +544,6 @@ def test_a_bug_in_pmgen_fails_the_build_instead_of_hiding_on_a_page(
     from pmgen.bundles import bundle
     from pmgen.errors import PmgenError
 
-    sources.BUNDLE_CACHE.clear()
-
     def broken_plan(repo: Repo, entity: str) -> None:
         raise PmgenError("the track has errors in its front matter")
 
@@ -556,8 +555,6 @@ def test_a_bug_in_pmgen_fails_the_build_instead_of_hiding_on_a_page(
     def bug(repo: Repo, entity: str) -> None:
         raise KeyError("a bug in pmgen")
 
-    sources.BUNDLE_CACHE.clear()
     monkeypatch.setattr(bundle, "build", bug)
     with pytest.raises(KeyError):
         build_all(load(Repo(example_repo.path)))
-    sources.BUNDLE_CACHE.clear()

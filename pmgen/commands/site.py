@@ -51,6 +51,7 @@ def pages(out: Path, prefix: str, no_history: bool, no_bundles: bool, root: Path
 
     The same pages the MkDocs plugin adds, as files, for any engine that reads a docs folder.
     """
+    from pmgen.site.cache import SiteCache
     from pmgen.site.data import load
     from pmgen.site.pages import build_all
     from pmgen.site.pages.common import prefix_problem
@@ -59,7 +60,8 @@ def pages(out: Path, prefix: str, no_history: bool, no_bundles: bool, root: Path
     if problem:
         raise click.BadParameter(problem, param_hint="--prefix")
     repo = Repo.discover(root)
-    data = load(repo, prefix=prefix, history=not no_history, bundles=not no_bundles)
+    data = load(repo, SiteCache(repo.root), prefix=prefix, history=not no_history,
+                bundles=not no_bundles)
     written = 0
     for uri, content in sorted(build_all(data).items()):
         target = out / uri

@@ -10,14 +10,17 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from pmgen import git
 from pmgen.findings import Finding
+from pmgen.history.event import Event
 from pmgen.plans import outline
 from pmgen.plans.documents import Document
 from pmgen.plans.repo import Repo
 from pmgen.site import sources
+from pmgen.site.cache import Bundle, History, SiteCache, Stamp, stamp
 from pmgen.site.sources import BUNDLE_FORMATS, event_time, load_history
 from pmgen.validate import pipeline as validate
 from pmgen.validate import schema
@@ -41,6 +44,7 @@ class SiteData:
     repo: Repo
     documents: list[Document]
     findings: list[Finding]
+    cache: SiteCache  # history and bundles, kept by the plugin across `mkdocs serve` rebuilds
     prefix: str = "plans"
     history: bool = True
     bundles: bool = True
@@ -50,7 +54,7 @@ class SiteData:
     site_url: str | None = None
     directory_urls: bool = True  # the engine's URL style (MkDocs: use_directory_urls)
     docs_pages: frozenset[str] = frozenset()  # hand-written pages of the docs folder
-    stamps: dict[str, sources.Stamp] = field(default_factory=dict)  # plan files, by rel
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # plan files, by rel
     known_pages: set[str] = field(default_factory=set)  # generated pages, set by the build
     _bundle_cache: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
@@ -90,13 +94,13 @@ class SiteData:
 
     # -- history --------------------------------------------------------------------------
     @cached_property
-    def _history(self) -> tuple[list[Any] | None, str | None]:
+    def _history(self) -> History:
         if not self.history:
             return None, "History is turned off for this site (plugin option `history: false`)."
-        return load_history(self.repo)
+        return load_history(self.repo, self.cache)
 
     @property
-    def events(self) -> list[Any] | None:
+    def events(self) -> list[Event] | None:
         """Every event, oldest first, or None when there is no history to show."""
         return self._history[0]
 
@@ -106,21 +110,21 @@ class SiteData:
         return self._history[1]
 
     @cached_property
-    def _event_index(self) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
-        exact: dict[str, list[Any]] = defaultdict(list)
-        tracks_of: dict[str, list[Any]] = defaultdict(list)
+    def _event_index(self) -> tuple[dict[str, list[Event]], dict[str, list[Event]]]:
+        exact: dict[str, list[Event]] = defaultdict(list)
+        tracks_of: dict[str, list[Event]] = defaultdict(list)
         for event in self.events or []:
-            subject = str(event.subject)
+            subject = event.subject
             exact[subject].append(event)
             if subject.startswith("T:") and "/" in subject:
                 tracks_of[subject[2:].split("/", 1)[0]].append(event)
         return exact, tracks_of
 
-    def events_for(self, subjects: tuple[str, ...]) -> list[Any]:
+    def events_for(self, subjects: tuple[str, ...]) -> list[Event]:
         """Events of these subjects, oldest first; ``T:<sprint>/`` stands for every track
         of the sprint (an index, so each page costs its own events, not all of them)."""
         exact, tracks_of = self._event_index
-        found: list[Any] = []
+        found: list[Event] = []
         for subject in subjects:
             if subject.startswith("T:") and subject.endswith("/"):
                 found += tracks_of.get(subject[2:-1], [])
@@ -142,13 +146,13 @@ class SiteData:
         return git.text(self.repo.root, "rev-parse", "HEAD")
 
     @cached_property
-    def _listing(self) -> dict[str, tuple[tuple[str, int, str], ...]]:
+    def _listing(self) -> dict[str, tuple[Stamp, ...]]:
         """Plan files (path, size, hash) by sprint folder ("" for agent profiles)."""
-        found: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+        found: dict[str, list[Stamp]] = defaultdict(list)
         for doc in self.documents:
             if doc.kind in ("sprint", "task", "agent"):
                 found[doc.parts.get("sprint", "") if doc.kind != "agent" else ""].append(
-                    self.stamps.get(doc.rel) or sources.stamp(doc.path, doc.rel))
+                    self.stamps.get(doc.rel) or stamp(doc.path, doc.rel))
         return {key: tuple(sorted(value)) for key, value in found.items()}
 
     def _bundles(self, entity: str) -> dict[str, str | None]:
@@ -157,43 +161,42 @@ class SiteData:
         # reuses the bundle instead of assembling it again.
         sprint = entity[2:].split("/", 1)[0]
         key = (self.head, self._listing.get(sprint, ()), self._listing.get("", ()))
-        cached = sources.BUNDLE_CACHE.get((str(self.repo.root), entity))
-        if cached is not None and cached[0] == key and all(
-            sources.stamp(self.repo.root / path, path) == old for path, old in cached[1].items()
+        cached = self.cache.bundles.get(entity)
+        if cached is not None and cached.key == key and all(
+            stamp(self.repo.root / path, path) == old for path, old in cached.inputs.items()
         ):
-            return cached[2]
+            return cached.texts
         texts, inputs = sources.render_bundles(self.repo, entity, BUNDLE_FORMATS)
-        stamps = {path: sources.stamp(self.repo.root / path, path) for path in inputs}
-        sources.BUNDLE_CACHE[(str(self.repo.root), entity)] = (key, stamps, texts)
+        stamps = {path: stamp(self.repo.root / path, path) for path in inputs}
+        self.cache.bundles[entity] = Bundle(key, stamps, texts)
         return texts
 
 
-def load(repo: Repo, **options: Any) -> SiteData:
+def load(repo: Repo, cache: SiteCache | None = None, **options: Any) -> SiteData:
     """Read every plan of ``repo`` and validate it: the data every page is built from.
 
     The findings are `pmgen validate`'s, from the same function (pipeline.check_documents).
-    `mkdocs serve` rebuilds in one process: a plan file that did not change is not parsed
-    again, and its document checks are reused while the files they read are unchanged.
+    ``cache`` is the owner's (the plugin keeps one across the rebuilds of `mkdocs serve`):
+    a plan file that did not change is not parsed again, and its document checks are
+    reused while the files they read are unchanged. Without one, nothing is reused.
     """
-    stamps = {path: sources.stamp(path, repo.rel(path)) for path in repo.plan_files()}
-    docs = [_document(repo, path, stamp) for path, stamp in stamps.items()]
-    findings = validate.check_documents(docs, Context(repo, docs), cache=_CHECK_CACHE)
-    return SiteData(repo=repo, documents=docs, findings=findings,
+    if cache is None:
+        cache = SiteCache(repo.root)
+    elif cache.root != repo.root:
+        raise ValueError(f"the cache of {cache.root} is not for {repo.root}")
+    stamps = {path: stamp(path, repo.rel(path)) for path in repo.plan_files()}
+    docs = [_document(repo, cache, path, mark) for path, mark in stamps.items()]
+    findings = validate.check_documents(docs, Context(repo, docs), cache=cache.checks)
+    return SiteData(repo=repo, documents=docs, findings=findings, cache=cache,
                     stamps={doc.rel: stamps[doc.path] for doc in docs}, **options)
 
 
-# Parsed documents and their check results, by file: reused while what they read is
-# unchanged (a serve rebuild makes a new plugin, so the plugin cannot own them).
-_DOC_CACHE: dict[str, tuple[tuple[str, int, str], Document]] = {}
-_CHECK_CACHE: validate.CheckCache = {}
-
-
-def _document(repo: Repo, path: Any, stamp: tuple[str, int, str]) -> Document:
-    cached = _DOC_CACHE.get(str(path))
-    if cached is not None and cached[0] == stamp and stamp[1] >= 0:
+def _document(repo: Repo, cache: SiteCache, path: Path, mark: Stamp) -> Document:
+    cached = cache.documents.get(path)
+    if cached is not None and cached[0] == mark and mark[1] >= 0:
         return cached[1]
     doc = schema.checked(repo.document(path))
-    _DOC_CACHE[str(path)] = (stamp, doc)
+    cache.documents[path] = (mark, doc)
     return doc
 
 
@@ -205,7 +208,7 @@ def _sprint_key(doc: Document) -> tuple[str, str]:
 
 def field_text(doc: Document, *keys: str, default: str = "") -> str:
     """A front matter value as text (nested keys), '' when absent."""
-    value: Any = doc.data
+    value: object = doc.data
     for key in keys:
         if not isinstance(value, dict):
             return default

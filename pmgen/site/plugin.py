@@ -4,14 +4,16 @@ Generated pages are virtual (``File.generated``): nothing generated is written t
 Only the index pages join the navigation; sprint, track and record pages are reached by
 links and search, so the navigation does not grow with the number of sprints (issue 5).
 The rendered content of every generated page goes through an allow-list (``sanitise``);
-hand-written pages are the site owner's and are left as they are (issue 10).
+hand-written pages are the site owner's and are left as they are (issue 10). The plugin
+defines ``on_startup``, so `mkdocs serve` keeps one instance across its rebuilds, and that
+instance owns the site's caches (``SiteCache``, issue 11).
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -22,6 +24,7 @@ from mkdocs.structure.pages import Page
 from pmgen.errors import PmgenError
 from pmgen.plans.repo import Repo
 from pmgen.site import feed_link, sanitise
+from pmgen.site.cache import SiteCache
 from pmgen.site.config import PmgenConfig
 from pmgen.site.data import load
 from pmgen.site.pages import NAV, build_all, nav_pages
@@ -30,8 +33,11 @@ from pmgen.site.pages.common import uri as page_uri
 from pmgen.validate.report import printable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure import StructureItem
     from mkdocs.structure.toc import AnchorLink
 
 log = logging.getLogger("mkdocs.plugins.pmgen")
@@ -47,6 +53,16 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
     """Publishes the plans of a pmgen repository: dashboard, sprints, tracks, history."""
 
     supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cache: SiteCache | None = None
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Defined so that MkDocs keeps this instance, and with it the parsed plans, their
+        findings, history and bundles, across the rebuilds of one `mkdocs serve`. MkDocs
+        keeps it for the whole process, so each command starts with an empty cache."""
+        self._cache = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -66,9 +82,12 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        repo = Repo(self.root)
+        if self._cache is None or self._cache.root != repo.root:
+            self._cache = SiteCache(repo.root)  # one repository per cache: never shared
         try:
             data = load(
-                Repo(self.root), prefix=self.config.prefix, history=self.config.history,
+                repo, self._cache, prefix=self.config.prefix, history=self.config.history,
                 bundles=self.config.bundles, latest_events=self.config.latest_events,
                 feed_entries=self.config.feed_entries,
                 timeline_entries=self.config.timeline_entries, site_url=config.site_url,
@@ -143,14 +162,15 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
             return output
         return feed_link.add_to_head(output, feed, page.url, f"{config.site_name}: timeline")
 
-    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> Any:
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
+                 builder: Callable[..., object]) -> LiveReloadServer:
         for folder in ("delegation", "schema"):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         return server
 
 
-def _mentions(nav: Any, prefix: str) -> bool:
+def _mentions(nav: object, prefix: str) -> bool:
     if isinstance(nav, str):
         return nav.startswith(prefix + "/")
     if isinstance(nav, dict):
@@ -166,7 +186,7 @@ def _plain_toc(items: list[AnchorLink]) -> None:
         _plain_toc(item.children)
 
 
-def _sections(items: list[Any]) -> list[Section]:
+def _sections(items: list[StructureItem]) -> list[Section]:
     found = []
     for item in items:
         if isinstance(item, Section):
@@ -179,7 +199,7 @@ def _relink(nav: Navigation) -> None:
     """Previous/next links in the (re-ordered) navigation order."""
     pages: list[Page] = []
 
-    def walk(items: list[Any]) -> None:
+    def walk(items: list[StructureItem]) -> None:
         for item in items:
             if isinstance(item, Page):
                 pages.append(item)

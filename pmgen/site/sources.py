@@ -1,34 +1,28 @@
 """The parts of a site that come from other pmgen modules: git history and agent bundles.
 
 When one cannot answer (not a git repository, a shallow clone, a plan too broken to
-bundle), the page says why instead of the build failing. Both are cached at module level,
-because `mkdocs serve` builds a new plugin per rebuild while history and unchanged bundles
-stay the same.
+bundle), the page says why instead of the build failing. Both are cached in the site's
+``SiteCache``: history by HEAD, bundles by the files they read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from pathlib import Path
-from typing import Any
 
 from pmgen import git
 from pmgen.bundles import bundle
 from pmgen.errors import PmgenError
+from pmgen.history.event import Event
 from pmgen.history.store import load_events
-from pmgen.plans.documents import read_bytes
 from pmgen.plans.repo import Repo
+from pmgen.site.cache import History, SiteCache
 
 BUNDLE_FORMATS = ("markdown", "json")
 
-# The history of a commit never changes: editing a plan file must not re-read git history
-# (issue 5). Keyed by (repository, HEAD).
-EVENT_CACHE: dict[tuple[str, str], tuple[list[Any] | None, str | None]] = {}
 
-
-def load_history(repo: Repo) -> tuple[list[Any] | None, str | None]:
-    """(events, note). Cached by HEAD commit so a rebuild after an edit is cheap."""
+def load_history(repo: Repo, cache: SiteCache) -> History:
+    """(events, note). The history of a commit never changes: cached by HEAD, so editing
+    a plan file does not read git history again (issue 5)."""
     head = git.text(repo.root, "rev-parse", "HEAD")
     if head is None:
         return None, (
@@ -40,14 +34,13 @@ def load_history(repo: Repo) -> tuple[list[Any] | None, str | None]:
             "This site was built from a shallow clone: git holds only the latest commits, so "
             "a timeline would be wrong. Build from a full clone (`fetch-depth: 0` in CI)."
         )
-    key = (str(repo.root), head)
-    if key not in EVENT_CACHE:
-        EVENT_CACHE.clear()
-        EVENT_CACHE[key] = _read_events(repo)
-    return EVENT_CACHE[key]
+    if head not in cache.history:
+        cache.history.clear()
+        cache.history[head] = _read_events(repo)
+    return cache.history[head]
 
 
-def _read_events(repo: Repo) -> tuple[list[Any] | None, str | None]:
+def _read_events(repo: Repo) -> History:
     try:
         events = list(load_events(repo))
     except (PmgenError, OSError) as exc:  # the site says why; a bug in pmgen fails the build
@@ -56,19 +49,15 @@ def _read_events(repo: Repo) -> tuple[list[Any] | None, str | None]:
     return sorted(events, key=event_time), None
 
 
-def event_time(event: Any) -> str:
+def event_time(event: Event) -> str:
     """The event's time in UTC, ``YYYY-MM-DDTHH:MM:SSZ`` (sorts as text)."""
-    value: Any = getattr(event, "time", "")
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return str(value)
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return str(value)
+    try:
+        value = dt.datetime.fromisoformat(event.time.replace("Z", "+00:00"))
+    except ValueError:
+        return event.time
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def render_bundles(
@@ -86,25 +75,3 @@ def render_bundles(
         return {fmt: bundle.trim(built, fmt) for fmt in formats}, inputs
     except PmgenError:  # a broken plan: shown as findings on the page; a bug fails the build
         return {fmt: None for fmt in formats}, []
-
-
-BUNDLE_CACHE: dict[tuple[str, str], tuple[Any, dict[str, tuple[str, int, str]],
-                                           dict[str, str | None]]] = {}
-
-
-Stamp = tuple[str, int, str]
-
-
-def stamp(path: Path, name: str) -> Stamp:
-    """(name, size, content hash) of a file a page is built from: what decides whether a
-    parsed plan, its findings or a bundle is reused under `mkdocs serve`. The content's
-    hash, not the mtime (an edit within the file system's timestamp granularity must not
-    be missed), read through the one reader: a FIFO or a folder never blocks the build,
-    and a file over the plan limit is stamped by its size and mtime."""
-    try:
-        data = read_bytes(path)
-        if isinstance(data, int):
-            return (name, data, f"mtime {path.stat().st_mtime_ns}")
-    except OSError:
-        return (name, -1, "")
-    return (name, len(data), hashlib.sha1(data).hexdigest())

@@ -6,15 +6,21 @@ the same size however many sprints there are); every other page is reached by li
 
 from __future__ import annotations
 
-from types import ModuleType
-from typing import Any
+from typing import Protocol
 
 from pmgen.site.data import SiteData
 from pmgen.site.pages import agents, assets, dashboard, metrics, sprints, timeline, tracks
 from pmgen.site.pages.common import Output, page_map, uri
 from pmgen.site.pages.records import adrs, backlog
 
-PAGES: dict[str, ModuleType | Any] = {
+
+class Builder(Protocol):
+    """A page module (or a record kind): its pages by docs path."""
+
+    def build(self, ctx: SiteData) -> Output: ...
+
+
+PAGES: dict[str, Builder] = {
     "dashboard": dashboard,
     "sprints": sprints,
     "tracks": tracks,

@@ -6,9 +6,9 @@ Page paths are relative to the docs folder and start with the site's prefix ("pl
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import quote
 
+from pmgen.history.event import Event
 from pmgen.history.events import describe
 from pmgen.plans.documents import Document
 from pmgen.site.data import SiteData, event_time, field_text
@@ -98,25 +98,21 @@ def agent_link(ctx: SiteData, page: str, agent: str) -> str:
     return f"[{cell(agent)}]({rel(page, agent_uri(ctx, agent))})" if agent in known else cell(agent)
 
 
-def summary(event: Any) -> str:
+def summary(event: Event) -> str:
     """A short line on what an event changed, from its data."""
-    data = getattr(event, "data", None) or {}
-
-    if isinstance(data, dict):
-        try:
-            return str(describe(str(event.type), data))
-        except Exception:  # noqa: BLE001 - fall back to the generic summary below
-            pass
+    try:
+        return describe(event.type, event.data)
+    except Exception:  # noqa: BLE001 - fall back to the generic summary below
+        pass
     bits = []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                text = str(value)
-                bits.append(f"{key}: {text if len(text) <= 60 else text[:59] + '…'}")
+    for key, value in event.data.items():
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            text = str(value)
+            bits.append(f"{key}: {text if len(text) <= 60 else text[:59] + '…'}")
     return "; ".join(bits[:4])
 
 
-def events_table(ctx: SiteData, page: str, events: list[Any], subjects: bool = True) -> str:
+def events_table(ctx: SiteData, page: str, events: list[Event], subjects: bool = True) -> str:
     """Events as a table, newest first."""
     header = ["When", "Event"] + (["Entity"] if subjects else []) + ["Author", "Commit", "Change"]
     rows = []
@@ -124,12 +120,12 @@ def events_table(ctx: SiteData, page: str, events: list[Any], subjects: bool = T
         row = [cell(event_time(event)[:16].replace("T", " ")),
                f'<span class="pmgen-event">{esc(event.type)}</span>']
         if subjects:
-            target = subject_uri(ctx, str(event.subject))
+            target = subject_uri(ctx, event.subject)
             label = cell(event.subject)
             row.append(f"[{label}]({rel(page, target)})" if target and _exists(ctx, target)
                        else label)
-        commit = str(getattr(event, "commit", "") or "")
-        author = str(getattr(event, "author", "") or "").split(" <")[0]
+        commit = event.commit
+        author = event.author.split(" <")[0]
         row += [cell(author), f"`{esc(commit[:8])}`" if commit
                 else "&nbsp;", cell(summary(event))]
         rows.append("| " + " | ".join(row) + " |")

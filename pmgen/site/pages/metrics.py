@@ -49,7 +49,7 @@ def per_week(ctx: SiteData) -> str:
         return "\n".join(out + ['!!! note "No history"', "", f"    {ctx.history_note}"]) + "\n"
     weeks: Counter[str] = Counter()
     for event in ctx.events:
-        if str(event.type) in CRITERION_EVENTS:
+        if event.type in CRITERION_EVENTS:
             weeks[_week(event_time(event))] += 1
     if not weeks:
         return "\n".join(out + ["No criterion has been ticked in the history yet."]) + "\n"

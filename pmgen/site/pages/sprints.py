@@ -3,8 +3,6 @@ history."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from pmgen.plans.documents import Document
 from pmgen.site import svg
 from pmgen.site.data import SiteData, criteria, field_text
@@ -80,7 +78,7 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
     sprint = doc.parts["sprint"]
     data = doc.data or {}
     progress = criteria(doc)
-    team: list[Any] = data["team"] if isinstance(data.get("team"), list) else []
+    team: list[object] = data["team"] if isinstance(data.get("team"), list) else []
     baseline = data.get("baseline") if isinstance(data.get("baseline"), dict) else None
     rows = [
         ("Status", chip(status_of(doc))),
@@ -96,7 +94,7 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
             f"{baseline.get('passing', '?')} passing, {baseline.get('failing', '?')} failing, "
             f"{baseline.get('errors', 0)} errors"
         )))
-    tags: list[Any] = data["tags"] if isinstance(data.get("tags"), list) else []
+    tags: list[object] = data["tags"] if isinstance(data.get("tags"), list) else []
     rows.append(("Tags", " ".join(f'<span class="pmgen-tag">{esc(t)}</span>' for t in tags)))
     out = [
         WIDE + f"# {text(title_of(doc))}",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
+from pmgen.history.event import Event
 from pmgen.site.data import SiteData, event_time
 from pmgen.site.feed_link import FEED
 from pmgen.site.md import esc, rel
@@ -25,13 +25,13 @@ def build(ctx: SiteData) -> Output:
     return out
 
 
-def _months(ctx: SiteData) -> dict[str, list[Any]]:
+def _months(ctx: SiteData) -> dict[str, list[Event]]:
     """Every event by month (YYYY-MM), when the timeline page shows only the latest ones:
     the month pages keep the whole history one bounded page away."""
     events = ctx.events or []
     if len(events) <= ctx.timeline_entries:
         return {}
-    months: dict[str, list[Any]] = {}
+    months: dict[str, list[Event]] = {}
     for event in events:
         month = event_time(event)[:7]
         months.setdefault(month if _MONTH_RE.fullmatch(month) else "undated", []).append(event)
@@ -41,7 +41,7 @@ def _months(ctx: SiteData) -> dict[str, list[Any]]:
 _MONTH_RE = re.compile(r"\d{4}-\d{2}")
 
 
-def timeline_page(ctx: SiteData, page: str, feed: str, months: dict[str, list[Any]]) -> str:
+def timeline_page(ctx: SiteData, page: str, feed: str, months: dict[str, list[Event]]) -> str:
     out = [WIDE + "# Timeline", ""]
     if ctx.events is None:
         out += ['!!! warning "No history to show"', "", f"    {ctx.history_note}", ""]
@@ -61,17 +61,17 @@ def timeline_page(ctx: SiteData, page: str, feed: str, months: dict[str, list[An
     return "\n".join(out) + "\n"
 
 
-def _month_page(ctx: SiteData, page: str, timeline: str, month: str, events: list[Any]) -> str:
+def _month_page(ctx: SiteData, page: str, timeline: str, month: str, events: list[Event]) -> str:
     out = [WIDE + f"# Timeline: {month}", "",
            f"{len(events)} events of {month}. [The latest events]({rel(page, timeline)}).", "",
            *_filtered_table(ctx, page, events)]
     return "\n".join(out) + "\n"
 
 
-def _filtered_table(ctx: SiteData, page: str, events: list[Any]) -> list[str]:
+def _filtered_table(ctx: SiteData, page: str, events: list[Event]) -> list[str]:
     """The events table with its filter form (by event type and entity; pmgen.js)."""
-    types = sorted({str(e.type) for e in events})
-    entities = sorted({str(e.subject) for e in events})
+    types = sorted({e.type for e in events})
+    entities = sorted({e.subject for e in events})
     options = "".join(f'<option value="{esc(t)}">{esc(t)}</option>' for t in types)
     known = "".join(f'<option value="{esc(s)}"></option>' for s in entities)
     return [
@@ -109,20 +109,20 @@ def atom(ctx: SiteData, page: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _entry(ctx: SiteData, event: Any, base: str) -> list[str]:
-    author = str(getattr(event, "author", "") or "unknown")
+def _entry(ctx: SiteData, event: Event, base: str) -> list[str]:
+    author = event.author or "unknown"
     text = summary(event)
     entry = [
         "  <entry>",
-        f"    <id>urn:pmgen:event:{xml_escape(str(event.id))}</id>",
+        f"    <id>urn:pmgen:event:{xml_escape(event.id)}</id>",
         f"    <title>{xml_escape(f'{event.type} {event.subject}')}</title>",
         f"    <updated>{xml_escape(event_time(event))}</updated>",
         f"    <author><name>{xml_escape(author)}</name></author>",
     ]
-    target = subject_uri(ctx, str(event.subject))
+    target = subject_uri(ctx, event.subject)
     if base and target:
         entry.append(f'    <link href="{xml_escape(base)}/{xml_escape(_url(ctx, target))}"/>')
-    commit = str(getattr(event, "commit", "") or "")
+    commit = event.commit
     content = f"{event.type} on {event.subject}" + (f" ({text})" if text else "") + (
         f" in commit {commit[:12]}" if commit else "")
     entry += [f"    <summary>{xml_escape(content)}</summary>", "  </entry>"]
