@@ -83,6 +83,18 @@ def example_repo(tmp_path: Path) -> GitRepo:
     return repo
 
 
+@pytest.fixture
+def built_repo(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
+    """plan_builder's valid repository (a sprint, two tracks, three agents, an ADR, a bug),
+    committed, as the current folder."""
+    from plan_builder import Plans
+
+    Plans().write(git_repo.path)
+    git_repo.commit("plans")
+    monkeypatch.chdir(git_repo.path)
+    return git_repo
+
+
 @pytest.fixture(autouse=True)
 def _no_unasserted_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     yield
