@@ -130,6 +130,8 @@ def render(repo: Repo, kind: str, context: dict[str, Any]) -> bytes:
         text = templates.render(repo.schema, kind, context)
     except jinja2.TemplateError as exc:
         source = templates.source_path(repo.schema, kind)
+        if Path(source).is_absolute():  # the repository's own: named as structure names it
+            source = repo.rel(Path(source))
         raise PmgenError(f"{source}: cannot render the {kind} template: {exc}") from None
     return clean(text).encode("utf-8")
 
