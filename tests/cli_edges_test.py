@@ -10,19 +10,13 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import ROOT, GitRepo
+from conftest import ROOT, GitRepo, run_cli
 
-from pmgen.cli import main
 from pmgen.validate import pipeline as validation
 
 TASK = "delegation/sprints/sprint-1/track-a/TASK.md"
 TEMPLATE = (ROOT / "pmgen/templates/TASK.md.j2").read_text()
 
-
-def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_python_dash_m_pmgen_runs_the_cli(tmp_path: Path) -> None:
@@ -45,7 +39,7 @@ def test_help_lists_every_command_without_loading_them(
     """`pmgen -h` lists every command with its first line, exit 0."""
     from pmgen.cli import COMMANDS
 
-    code, out, _ = _run(["-h"], capsys)
+    code, out, _ = run_cli(["-h"], capsys)
     listed = [line.split()[0] for line in out.split("Commands:\n")[1].splitlines()
               if line.startswith("  ")]
     assert (code, listed) == (0, sorted(COMMANDS))
@@ -66,7 +60,7 @@ def test_interruptions_end_with_their_exit_code_and_no_traceback(
         raise raised
 
     monkeypatch.setattr(validation, "run", stop)
-    assert _run(["validate"], capsys) == (code, "", err)
+    assert run_cli(["validate"], capsys) == (code, "", err)
 
 
 def test_a_crash_leaves_its_traceback_in_the_log_it_names(
@@ -77,7 +71,7 @@ def test_a_crash_leaves_its_traceback_in_the_log_it_names(
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(validation, "run", boom)
-    code, out, err = _run(["validate"], capsys)
+    code, out, err = run_cli(["validate"], capsys)
     assert (code, out) == (3, "")
     log = Path(err.rsplit("the traceback is in ", 1)[1].strip())
     try:
@@ -108,7 +102,7 @@ def test_migrate_skips_a_document_whose_front_matter_is_wrong_and_says_why(
     path = versioned.path / TASK
     broken = path.read_text().replace("port: 8001", "port: zero")
     path.write_text(broken)
-    code, out, _ = _run(["migrate"], capsys)
+    code, out, _ = run_cli(["migrate"], capsys)
     assert code == 0
     assert f"not migrated {TASK}: template 1 -> 2\n  skipped: fix its front matter first " \
            "(pmgen validate)\n" in out
@@ -122,14 +116,14 @@ def test_migrate_json_marks_a_skipped_document_unchanged(
     """An agent sees which documents changed and which were skipped, with the reason."""
     path = versioned.path / TASK
     path.write_text(path.read_text().replace("port: 8001", "port: zero"))
-    code, out, _ = _run(["migrate", "--dry-run", "--format", "json"], capsys)
+    code, out, _ = run_cli(["migrate", "--dry-run", "--format", "json"], capsys)
     documents = {d["path"]: d for d in json.loads(out)["documents"]}
     assert code == 0
     assert (documents[TASK]["changed"], documents[TASK]["notes"]) == (
         False, ["skipped: fix its front matter first (pmgen validate)"])
     other = documents["delegation/sprints/sprint-1/track-b/TASK.md"]
     assert (other["changed"], other["from"], other["to"]) == (True, 1, 2)
-    assert versioned.git("status", "--porcelain") == " M " + TASK + "\n"
+    assert versioned.changes() == " M " + TASK + "\n"
 
 
 def test_migrate_without_the_old_template_names_the_file_to_add(
@@ -137,17 +131,17 @@ def test_migrate_without_the_old_template_names_the_file_to_add(
 ) -> None:
     """A version no longer kept stops the migration with the file that would restore it."""
     (versioned.path / "schema/templates/versions/TASK.v1.md.j2").unlink()
-    assert _run(["migrate"], capsys) == (
+    assert run_cli(["migrate"], capsys) == (
         1, "", "pmgen: version 1 of the task template is not kept "
         "(versions/TASK.v1.md.j2 not found)\n"
         "  hint: add it as schema/templates/versions/TASK.v1.md.j2\n")
-    assert versioned.git("status", "--porcelain") == " D schema/templates/versions/TASK.v1.md.j2\n"
+    assert versioned.changes() == " D schema/templates/versions/TASK.v1.md.j2\n"
 
 
 def test_migrate_a_path_already_current_says_so(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """With the packaged templates every plan is current: nothing to do, nothing written."""
-    assert _run(["migrate", TASK], capsys) == (
+    assert run_cli(["migrate", TASK], capsys) == (
         0, "every document follows the current version of its template\n", "")
-    assert built_repo.git("status", "--porcelain") == ""
+    assert built_repo.changes() == ""

@@ -59,12 +59,32 @@ class GitRepo:
             path.write_text(text, encoding="utf-8")
         return path
 
+    def changes(self) -> str:
+        """`git status --porcelain`, untracked files listed one by one ("" when clean)."""
+        return self.git("status", "--porcelain", "--untracked-files=all")
+
     def commit(self, message: str, date: str | None = None, *paths: str) -> str:
         self.git("add", "-A", *paths)
         extra = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else None
         self.git("commit", "-q", "--no-gpg-sign", "--no-verify", "--allow-empty", "-m", message,
                  env=extra)
         return self.git("rev-parse", "HEAD").strip()
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``pmgen ARGS`` in process: (exit code, stdout, stderr), as a user sees them."""
+    from pmgen.cli import main
+
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def to_crlf(path: Path) -> bytes:
+    """Rewrite ``path`` with CRLF line endings (as a Windows editor saves it); its bytes."""
+    raw = path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(raw)
+    return raw
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import GitRepo
+from conftest import GitRepo, run_cli, to_crlf
 
-from pmgen.cli import main
 from pmgen.plans.repo import Repo
 from pmgen.validate import pipeline as validation
 
@@ -25,14 +24,9 @@ def repo(built_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
     return built_repo
 
 
-def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
 
 def _untouched(repo: GitRepo) -> None:
-    assert repo.git("status", "--porcelain", "--untracked-files=all") == ""
+    assert repo.changes() == ""
 
 
 def _findings(repo: GitRepo) -> list[str]:
@@ -72,7 +66,7 @@ def test_a_refused_creation_names_the_problem_and_writes_nothing(
     repo: GitRepo, capsys: pytest.CaptureFixture[str], args: list[str], err: str
 ) -> None:
     """Bad text, an existing file or a missing sprint or agent: one message, exit 1."""
-    assert _run(args, capsys) == (1, "", err)
+    assert run_cli(args, capsys) == (1, "", err)
     _untouched(repo)
 
 
@@ -91,7 +85,7 @@ def test_a_malformed_command_line_is_a_usage_error(
     repo: GitRepo, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
     """A wrong option or id exits 2 with the reason on stderr and writes nothing."""
-    code, out, err = _run(args, capsys)
+    code, out, err = run_cli(args, capsys)
     assert (code, out) == (2, "")
     assert message in err
     _untouched(repo)
@@ -102,7 +96,7 @@ def test_a_pinned_date_that_is_not_a_date_is_named(
 ) -> None:
     """PMGEN_TODAY must be YYYY-MM-DD; a wrong one is named rather than ignored."""
     monkeypatch.setenv("PMGEN_TODAY", "2026-13-01")
-    assert _run(["bug", "new", "Crash", "--priority", "P1"], capsys) == (
+    assert run_cli(["bug", "new", "Crash", "--priority", "P1"], capsys) == (
         1, "", "pmgen: PMGEN_TODAY='2026-13-01' is not a YYYY-MM-DD date\n")
     _untouched(repo)
 
@@ -111,7 +105,7 @@ def test_a_sprint_that_ends_before_it_starts_is_refused_with_the_finding(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`new` runs the same checks as `validate` and prints the finding that stops it."""
-    assert _run(["new", "sprint", "--id", "sprint-2", "--start", "2026-03-10", "--end",
+    assert run_cli(["new", "sprint", "--id", "sprint-2", "--start", "2026-03-10", "--end",
                  "2026-03-01"], capsys) == (
         1, "", "pmgen: the new document would not pass pmgen validate; nothing was written:\n"
         "delegation/sprints/sprint-2/SPRINT.md:10:3: PM601 'period.end' 2026-03-01 is before "
@@ -129,7 +123,7 @@ def test_a_broken_repository_template_is_named_by_its_repository_path(
     """A template the repository overrides and broke is named, with Jinja's reason."""
     repo.write("schema/templates/SPRINT.md.j2", template)
     repo.commit("a broken template")
-    assert _run(["new", "sprint", "--id", "sprint-2"], capsys) == (
+    assert run_cli(["new", "sprint", "--id", "sprint-2"], capsys) == (
         1, "", f"pmgen: schema/templates/SPRINT.md.j2: cannot render the sprint template: "
         f"{message}\n")
     _untouched(repo)
@@ -151,7 +145,7 @@ def test_new_task_lists_the_track_in_folder_order_and_the_repository_stays_clean
     repo: GitRepo, capsys: pytest.CaptureFixture[str], track: str, expected: list[str]
 ) -> None:
     """The new track's heading goes where the sprint template's loop would put it."""
-    assert _run(["new", "task", f"sprint-1/{track}", "--title", "Search", "--agent",
+    assert run_cli(["new", "task", f"sprint-1/{track}", "--title", "Search", "--agent",
                  "frontend"], capsys) == (
         0, f"created delegation/sprints/sprint-1/{track}/TASK.md\nupdated {SPRINT}\n", "")
     assert _track_headings(repo) == expected
@@ -166,22 +160,9 @@ def test_new_task_in_a_sprint_without_a_tracks_section_leaves_the_sprint_alone(
     text = path.read_text()
     path.write_text(text[:text.index("## Tracks")])
     before = path.read_bytes()
-    assert _run(["new", "task", "T:sprint-1/track-c"], capsys) == (
+    assert run_cli(["new", "task", "T:sprint-1/track-c"], capsys) == (
         0, "created delegation/sprints/sprint-1/track-c/TASK.md\n", "")
     assert path.read_bytes() == before
-
-
-def test_new_task_refuses_when_its_sprint_is_not_utf8_and_creates_nothing(
-    repo: GitRepo, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The sprint would have to be edited: a non-UTF-8 sprint stops the whole command."""
-    path = repo.path / SPRINT
-    path.write_bytes(path.read_bytes() + b"caf\xe9\n")
-    repo.commit("a cp1252 byte")
-    code, out, err = _run(["new", "task", "T:sprint-1/track-c"], capsys)
-    assert (code, out) == (1, "")
-    assert err.startswith(f"pmgen: {SPRINT}: not valid UTF-8; refusing to edit it\n")
-    _untouched(repo)
 
 
 def test_new_task_keeps_a_crlf_sprint_crlf(
@@ -189,9 +170,8 @@ def test_new_task_keeps_a_crlf_sprint_crlf(
 ) -> None:
     """The lines added to a CRLF sprint end in CRLF too; no other byte changes."""
     path = repo.path / SPRINT
-    raw = path.read_bytes().replace(b"\n", b"\r\n")
-    path.write_bytes(raw)
-    assert _run(["new", "task", "T:sprint-1/track-c", "--title", "Search"], capsys)[0] == 0
+    raw = to_crlf(path)
+    assert run_cli(["new", "task", "T:sprint-1/track-c", "--title", "Search"], capsys)[0] == 0
     after = path.read_bytes()
     assert after.startswith(raw)
     assert after[len(raw):] == (b"\r\n### Track C: Search\r\n\r\n"
@@ -206,23 +186,28 @@ def test_new_sprint_from_skips_a_folder_named_like_a_track_file(
 ) -> None:
     """A folder called TASK.md is not a track: the real tracks are copied, no crash."""
     (repo.path / "delegation/sprints/sprint-1/track-c/TASK.md").mkdir(parents=True)
-    assert _run(["new", "sprint", "--id", "sprint-2", "--from", "sprint-1"], capsys) == (
+    assert run_cli(["new", "sprint", "--id", "sprint-2", "--from", "sprint-1"], capsys) == (
         0, "created delegation/sprints/sprint-2/SPRINT.md\n"
         "created delegation/sprints/sprint-2/track-a/TASK.md\n"
         "created delegation/sprints/sprint-2/track-b/TASK.md\n", "")
     assert not (repo.path / "delegation/sprints/sprint-2/track-c").exists()
 
 
-def test_new_sprint_from_refuses_a_track_that_is_not_utf8_instead_of_mangling_it(
-    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(("rel", "command"), [
+    (SPRINT, ["new", "task", "T:sprint-1/track-c"]),
+    (TRACK_B, ["new", "sprint", "--id", "sprint-2", "--from", "sprint-1"]),
+])
+def test_a_plan_that_is_not_utf8_stops_a_creation_that_reads_it(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], rel: str, command: list[str]
 ) -> None:
-    """A cp1252 byte in a track is not copied as U+FFFD: nothing of the sprint is made."""
-    path = repo.path / TRACK_B
+    """The sprint `new task` edits, or a track `--from` copies, must be UTF-8: a cp1252
+    byte is named (never copied as U+FFFD) and nothing is created."""
+    path = repo.path / rel
     path.write_bytes(path.read_bytes() + b"caf\xe9\n")
     repo.commit("a cp1252 byte")
-    code, out, err = _run(["new", "sprint", "--id", "sprint-2", "--from", "sprint-1"], capsys)
+    code, out, err = run_cli(command, capsys)
     assert (code, out) == (1, "")
-    assert err.startswith(f"pmgen: {TRACK_B}: not valid UTF-8; refusing to edit it\n")
+    assert err.startswith(f"pmgen: {rel}: not valid UTF-8; refusing to edit it\n")
     _untouched(repo)
 
 
@@ -234,7 +219,7 @@ def test_new_sprint_from_a_sprint_whose_front_matter_is_a_list_is_refused(
     text = path.read_text()
     path.write_text("---\n- a\n- b\n---\n" + text.split("---\n", 2)[2])
     repo.commit("broken")
-    assert _run(["new", "sprint", "--id", "sprint-2", "--from", "S:sprint-1"], capsys) == (
+    assert run_cli(["new", "sprint", "--id", "sprint-2", "--from", "S:sprint-1"], capsys) == (
         1, "", f"pmgen: {SPRINT}: the front matter is not a mapping of keys\n"
         "  hint: fix the front matter first (pmgen validate shows every problem)\n")
     _untouched(repo)
@@ -244,7 +229,7 @@ def test_new_sprint_from_with_a_title_retitles_the_heading_and_keeps_it_valid(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """--title replaces the old title in the front matter and the level-1 heading."""
-    assert _run(["new", "sprint", "--id", "sprint-2", "--from", "sprint-1", "--title",
+    assert run_cli(["new", "sprint", "--id", "sprint-2", "--from", "sprint-1", "--title",
                  "Second Steps"], capsys)[0] == 0
     text = (repo.path / "delegation/sprints/sprint-2/SPRINT.md").read_text()
     assert "title: Second Steps\n" in text
@@ -259,7 +244,7 @@ def test_adr_new_json_names_the_id_and_the_file_and_the_file_carries_the_options
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`adr new --format json` gives the id an agent can use next; the options are kept."""
-    code, out, _ = _run(["adr", "new", "Use a queue!", "--decider", "A:architect", "--status",
+    code, out, _ = run_cli(["adr", "new", "Use a queue!", "--decider", "A:architect", "--status",
                          "accepted", "--date", "2026-02-03", "--format", "json"], capsys)
     result = json.loads(out)
     assert code == 0
@@ -270,7 +255,7 @@ def test_adr_new_json_names_the_id_and_the_file_and_the_file_carries_the_options
     assert {k: str(data[k]) for k in ("id", "title", "status", "date", "deciders")} == {
         "id": result["id"], "title": "Use a queue!", "status": "accepted",
         "date": "2026-02-03", "deciders": "['architect']"}
-    assert _run(["status", f"ADR:{result['id']}", "superseded"], capsys)[0] == 0
+    assert run_cli(["status", f"ADR:{result['id']}", "superseded"], capsys)[0] == 0
     assert _findings(repo) == []
 
 
@@ -280,7 +265,7 @@ def test_bug_new_twice_with_the_same_title_gets_two_ids(
     """The same title filed twice the same day does not overwrite the first bug."""
     ids = []
     for _ in range(2):
-        code, out, _ = _run(["bug", "new", "Crash on save", "--priority", "P0", "--format",
+        code, out, _ = run_cli(["bug", "new", "Crash on save", "--priority", "P0", "--format",
                              "json"], capsys)
         assert code == 0
         ids.append(json.loads(out)["id"])
@@ -294,7 +279,7 @@ def test_new_agent_dry_run_json_shows_the_file_and_writes_nothing(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`--dry-run --format json` shows the new file's diff and leaves the folder alone."""
-    code, out, _ = _run(["new", "agent", "qa-lead", "--type", "human", "--dry-run",
+    code, out, _ = run_cli(["new", "agent", "qa-lead", "--type", "human", "--dry-run",
                          "--format", "json"], capsys)
     result = json.loads(out)
     assert code == 0

@@ -11,9 +11,8 @@ import sys
 import textwrap
 
 import pytest
-from conftest import GitRepo
+from conftest import GitRepo, run_cli, to_crlf
 
-from pmgen.cli import main
 from pmgen.plans import fileio
 
 TASK = "delegation/sprints/sprint-1/track-a/TASK.md"
@@ -22,11 +21,6 @@ BUG = "delegation/backlog/bug-1.md"
 ADR = "delegation/adr/0001-use-a-database.md"
 HINT = "  hint: fix the front matter first (pmgen validate shows every problem)\n"
 
-
-def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.mark.parametrize(("raw", "err"), [
@@ -59,7 +53,7 @@ def test_status_refuses_a_plan_it_cannot_edit_and_keeps_every_byte(
 ) -> None:
     """A broken plan gets one message naming the file (and the line), never a crash."""
     path = built_repo.write(TASK, raw)
-    assert _run(["status", "T:sprint-1/track-a", "ready"], capsys) == (1, "", err)
+    assert run_cli(["status", "T:sprint-1/track-a", "ready"], capsys) == (1, "", err)
     assert path.read_bytes() == raw
 
 
@@ -69,10 +63,10 @@ def test_assign_refuses_a_list_front_matter_and_check_still_ticks_the_body(
     """`assign` needs keys and says so; `check` edits only the body, so it still works."""
     raw = b"---\n- one\n- two\n---\n# Track A\n\n- [ ] It works.\n"
     path = built_repo.write(TASK, raw)
-    assert _run(["assign", "T:sprint-1/track-a", "frontend"], capsys) == (
+    assert run_cli(["assign", "T:sprint-1/track-a", "frontend"], capsys) == (
         1, "", f"pmgen: {TASK}: the front matter is not a mapping of keys\n" + HINT)
     assert path.read_bytes() == raw
-    assert _run(["check", "T:sprint-1/track-a", "it works"], capsys)[0] == 0
+    assert run_cli(["check", "T:sprint-1/track-a", "it works"], capsys)[0] == 0
     assert path.read_bytes() == raw.replace(b"- [ ]", b"- [x]")
 
 
@@ -86,7 +80,7 @@ def test_status_adds_the_key_to_a_front_matter_without_it(
 ) -> None:
     """An empty or status-less front matter gets one new line; the body is untouched."""
     path = built_repo.write(TASK, f"---\n{front}---\n# Track A\n")
-    assert _run(["status", "T:sprint-1/track-a", "ready"], capsys) == (
+    assert run_cli(["status", "T:sprint-1/track-a", "ready"], capsys) == (
         0, f"T:sprint-1/track-a: status (none) -> ready ({TASK})\n", "")
     assert path.read_text() == f"---\n{expected}---\n# Track A\n"
 
@@ -95,7 +89,7 @@ def test_status_of_an_agent_names_the_kinds_that_have_one(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Agents have no status: the refusal says which plans do."""
-    assert _run(["status", "A:backend", "done"], capsys) == (
+    assert run_cli(["status", "A:backend", "done"], capsys) == (
         1, "", "pmgen: A:backend: only sprints (S:), tracks (T:), ADRs (ADR:) and bugs "
         "(BUG:) have a status\n")
 
@@ -114,7 +108,7 @@ def test_status_moves_sprints_bugs_and_adrs_by_one_line(
     """Every kind with a status moves along its own transitions, one line changed."""
     path = built_repo.path / rel
     before = path.read_text()
-    code, out, err = _run(["status", entity, new], capsys)
+    code, out, err = run_cli(["status", entity, new], capsys)
     assert (code, err) == (0, "")
     assert out.endswith(f": status {old} -> {new} ({rel})\n")
     assert path.read_text() == before.replace(f"status: {old}\n", f"status: {new}\n", 1)
@@ -133,9 +127,9 @@ def test_status_refuses_a_state_or_move_the_kind_does_not_have(
     err: str,
 ) -> None:
     """The refusal lists what is allowed for that kind and from that state."""
-    before = built_repo.git("status", "--porcelain")
-    assert _run(["status", entity, state], capsys) == (1, "", err)
-    assert built_repo.git("status", "--porcelain") == before
+    before = built_repo.changes()
+    assert run_cli(["status", entity, state], capsys) == (1, "", err)
+    assert built_repo.changes() == before
 
 
 def test_a_status_the_table_does_not_know_can_be_replaced_by_any_status(
@@ -144,7 +138,7 @@ def test_a_status_the_table_does_not_know_can_be_replaced_by_any_status(
     """A hand-written status outside the table does not lock the plan."""
     path = built_repo.path / TASK
     path.write_text(path.read_text().replace("status: in_progress", "status: wip"))
-    assert _run(["status", "T:sprint-1/track-a", "pending"], capsys) == (
+    assert run_cli(["status", "T:sprint-1/track-a", "pending"], capsys) == (
         0, f"T:sprint-1/track-a: status wip -> pending ({TASK})\n", "")
 
 
@@ -164,7 +158,7 @@ def test_a_plan_that_does_not_exist_is_named_with_how_to_create_it(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str], entity: str, err: str
 ) -> None:
     """A missing plan is named with its path and, where pmgen can make it, the command."""
-    assert _run(["status", entity, "done"], capsys) == (1, "", err)
+    assert run_cli(["status", entity, "done"], capsys) == (1, "", err)
 
 
 def test_a_folder_where_the_track_file_should_be_is_not_a_track(
@@ -173,7 +167,7 @@ def test_a_folder_where_the_track_file_should_be_is_not_a_track(
     """A folder named TASK.md is reported like a missing track, not read or replaced."""
     folder = built_repo.path / "delegation/sprints/sprint-1/track-c/TASK.md"
     folder.mkdir(parents=True)
-    code, out, err = _run(["check", "T:sprint-1/track-c", "x"], capsys)
+    code, out, err = run_cli(["check", "T:sprint-1/track-c", "x"], capsys)
     assert (code, out) == (1, "")
     assert err.startswith("pmgen: T:sprint-1/track-c: no such track ")
     assert folder.is_dir()
@@ -195,14 +189,14 @@ def test_a_malformed_entity_is_a_usage_error(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str], entity: str, err: str
 ) -> None:
     """A malformed id exits 2 and says which rule it broke."""
-    assert _run(["status", entity, "done"], capsys) == (2, "", err)
+    assert run_cli(["status", entity, "done"], capsys) == (2, "", err)
 
 
 def test_a_usage_error_under_json_is_a_json_object_with_exit_two(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An agent reading JSON gets the refusal and its exit code as JSON too."""
-    code, out, err = _run(["assign", "T:sprint-1/track-a", "A:bad id", "--format", "json"],
+    code, out, err = run_cli(["assign", "T:sprint-1/track-a", "A:bad id", "--format", "json"],
                           capsys)
     assert (code, err) == (2, "")
     assert json.loads(out) == {
@@ -217,7 +211,7 @@ def test_check_on_a_plan_without_checkboxes_says_so(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A plan with no '- [ ]' items is named; nothing is written."""
-    assert _run(["check", "BUG:bug-1", "anything"], capsys) == (
+    assert run_cli(["check", "BUG:bug-1", "anything"], capsys) == (
         1, "", f"pmgen: BUG:bug-1: {BUG} has no checklist items ('- [ ] ...')\n")
 
 
@@ -226,7 +220,7 @@ def test_check_dry_run_prints_the_one_line_diff_and_writes_nothing(
 ) -> None:
     """`check --dry-run` shows the box that would change and leaves the file alone."""
     before = (built_repo.path / SPRINT).read_text()
-    code, out, err = _run(["check", "S:sprint-1", "schedules load", "--dry-run"], capsys)
+    code, out, err = run_cli(["check", "S:sprint-1", "schedules load", "--dry-run"], capsys)
     assert (code, err) == (0, "")
     changed = [line for line in out.splitlines() if line[:1] in "+-"]
     assert changed == [f"--- a/{SPRINT}", f"+++ b/{SPRINT}",
@@ -239,7 +233,7 @@ def test_check_json_reports_the_line_and_the_criterion(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`check --format json` names the item, its line and whether it was written."""
-    code, out, _ = _run(["check", "T:sprint-1/track-b", "IT WORKS", "--format", "json"],
+    code, out, _ = run_cli(["check", "T:sprint-1/track-b", "IT WORKS", "--format", "json"],
                         capsys)
     result = json.loads(out)
     rel = "delegation/sprints/sprint-1/track-b/TASK.md"
@@ -255,9 +249,9 @@ def test_uncheck_of_an_open_box_changes_nothing_and_says_so(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Clearing a box that is already clear is a no-op with a plain answer."""
-    assert _run(["check", "T:sprint-1/track-a", "it works", "--uncheck"], capsys) == (
+    assert run_cli(["check", "T:sprint-1/track-a", "it works", "--uncheck"], capsys) == (
         0, "T:sprint-1/track-a: already [ ] It works.\n", "")
-    assert built_repo.git("status", "--porcelain") == ""
+    assert built_repo.changes() == ""
 
 
 def test_check_keeps_crlf_line_endings_of_the_whole_file(
@@ -265,9 +259,8 @@ def test_check_keeps_crlf_line_endings_of_the_whole_file(
 ) -> None:
     """A CRLF file stays CRLF: only the box character changes."""
     path = built_repo.path / TASK
-    raw = path.read_bytes().replace(b"\n", b"\r\n")
-    path.write_bytes(raw)
-    assert _run(["check", "T:sprint-1/track-a", "it works"], capsys)[0] == 0
+    raw = to_crlf(path)
+    assert run_cli(["check", "T:sprint-1/track-a", "it works"], capsys)[0] == 0
     assert path.read_bytes() == raw.replace(b"- [ ] It works.", b"- [x] It works.")
 
 
@@ -279,7 +272,7 @@ def test_assign_a_bug_sets_its_assignee_after_the_status(
     """A bug is assigned through `assignee`, added as one line after `status`."""
     path = built_repo.path / BUG
     before = path.read_text()
-    assert _run(["assign", "BUG:bug-1", "A:backend"], capsys) == (
+    assert run_cli(["assign", "BUG:bug-1", "A:backend"], capsys) == (
         0, f"BUG:bug-1: assignee (none) -> backend ({BUG})\n", "")
     assert path.read_text() == before.replace("status: open\n", "status: open\nassignee: backend\n")
 
@@ -289,32 +282,32 @@ def test_only_tracks_and_bugs_are_assigned(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str], entity: str
 ) -> None:
     """Assigning a sprint, an ADR or an agent is refused before any file is read twice."""
-    code, out, err = _run(["assign", entity, "backend"], capsys)
+    code, out, err = run_cli(["assign", entity, "backend"], capsys)
     assert (code, out) == (1, "")
     assert err.endswith(": only tracks (T:) and bugs (BUG:) are assigned\n")
-    assert built_repo.git("status", "--porcelain") == ""
+    assert built_repo.changes() == ""
 
 
 def test_assign_to_the_current_agent_is_a_no_op(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Re-assigning the same agent writes nothing and says it already is."""
-    assert _run(["assign", "T:sprint-1/track-a", "backend"], capsys) == (
+    assert run_cli(["assign", "T:sprint-1/track-a", "backend"], capsys) == (
         0, "T:sprint-1/track-a: agent is already backend\n", "")
-    assert built_repo.git("status", "--porcelain") == ""
+    assert built_repo.changes() == ""
 
 
 def test_assign_dry_run_json_writes_nothing(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`--dry-run --format json` reports the change as not written."""
-    code, out, _ = _run(["assign", "T:sprint-1/track-a", "frontend", "--dry-run",
+    code, out, _ = run_cli(["assign", "T:sprint-1/track-a", "frontend", "--dry-run",
                          "--format", "json"], capsys)
     result = json.loads(out)
     assert code == 0
     assert (result["changed"], result["written"], result["dry_run"]) == (True, False, True)
     assert result["changes"] == [{"key": "agent", "from": "backend", "to": "frontend"}]
-    assert built_repo.git("status", "--porcelain") == ""
+    assert built_repo.changes() == ""
 
 
 # --- a lock held by another process ------------------------------------------------------
@@ -337,10 +330,10 @@ def test_an_edit_waits_for_a_lock_and_then_says_who_to_ask(
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         monkeypatch.setattr(fileio, "LOCK_TIMEOUT", 0.2)
         before = path.read_bytes()
-        assert _run(["status", "T:sprint-1/track-a", "done"], capsys) == (
+        assert run_cli(["status", "T:sprint-1/track-a", "done"], capsys) == (
             1, "", f"pmgen: {TASK}: cannot write: another pmgen has held its lock for 0 s\n"
             f"  hint: if no pmgen is running, remove {lock}\n")
         assert path.read_bytes() == before
     finally:
         holder.communicate("", timeout=30)
-    assert _run(["status", "T:sprint-1/track-a", "done"], capsys)[0] == 0
+    assert run_cli(["status", "T:sprint-1/track-a", "done"], capsys)[0] == 0

@@ -7,18 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import GitRepo
-
-from pmgen.cli import main
+from conftest import GitRepo, run_cli, to_crlf
 
 TASK = "delegation/sprints/sprint-1/track-a/TASK.md"
 KINDS_HINT = "  hint: kinds: sprint, task, agent, adr, bug\n"
 
-
-def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def _task_text(repo: GitRepo) -> str:
@@ -43,7 +36,7 @@ def test_a_draft_outside_the_plans_folder_is_judged_by_its_kind_key(
 ) -> None:
     """Outside delegation/, `kind:` says what a file is; an unknown kind is not a pass."""
     built_repo.write(f"drafts/{name}", f"---\n{front}---\n# {name}\n")
-    code, out, _ = _run(["validate", f"drafts/{name}"], capsys)
+    code, out, _ = run_cli(["validate", f"drafts/{name}"], capsys)
     assert (code, out) == (1 if expected else 0, expected)
 
 
@@ -53,7 +46,7 @@ def test_a_draft_named_like_a_track_is_checked_as_a_track(
     """A TASK.md anywhere is a track: its port is checked like one in the plans folder."""
     built_repo.write("drafts/TASK.md", _task_text(built_repo).replace("port: 8001",
                                                                        "port: 99999"))
-    assert _run(["validate", "drafts/TASK.md"], capsys) == (
+    assert run_cli(["validate", "drafts/TASK.md"], capsys) == (
         1, "drafts/TASK.md:12:1: PM206 'port': 99999 is not a port number (1-65535)\n", "")
 
 
@@ -66,7 +59,7 @@ def test_a_folder_argument_checks_the_plans_inside_it_only(
     built_repo.write("drafts/b/notes.txt", "not a plan\n")
     (built_repo.path / TASK).write_text(_task_text(built_repo).replace("port: 8001",
                                                                         "port: 0"))
-    code, out, _ = _run(["validate", "drafts"], capsys)
+    code, out, _ = run_cli(["validate", "drafts"], capsys)
     assert (code, out) == (1, "drafts/a/plain.md:1:1: PM101 missing front matter\n"
                            "  hint: start the file with a line '---', the YAML keys, and "
                            "another '---'\n")
@@ -90,7 +83,7 @@ def test_a_front_matter_the_model_cannot_read_is_one_finding_in_every_kind(
 ) -> None:
     """YAML errors are one finding at their line, whatever the kind, and exit 1."""
     built_repo.write(rel, f"---\n{front}---\n# Title\n")
-    exit_code, out, err = _run(["validate", "--format", "json", rel], capsys)
+    exit_code, out, err = run_cli(["validate", "--format", "json", rel], capsys)
     found = [f"{f['line']}:{f['col']} {f['code']}" for f in json.loads(out)
              if f["path"] == rel]
     assert (exit_code, err) == (1, "")
@@ -107,7 +100,7 @@ def test_an_agent_yaml_is_read_whole_with_its_own_line_numbers(
     """An agent profile has no '---': its findings count lines from the file's first."""
     rel = "delegation/agents/qa.yml"
     built_repo.write(rel, text)
-    exit_code, out, _ = _run(["validate", "--format", "json", rel], capsys)
+    exit_code, out, _ = run_cli(["validate", "--format", "json", rel], capsys)
     findings = [f for f in json.loads(out) if f["path"] == rel]
     assert exit_code == 1
     assert [f["code"] for f in findings] == [code]
@@ -124,7 +117,7 @@ def test_root_points_validate_at_another_repository(
     (built_repo.path / TASK).write_text(_task_text(built_repo).replace("port: 8001",
                                                                         "port: 0"))
     monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
-    code, out, _ = _run(["validate", "--root", str(built_repo.path)], capsys)
+    code, out, _ = run_cli(["validate", "--root", str(built_repo.path)], capsys)
     assert code == 1
     assert f"{TASK}:12:1: PM206 'port': 0 is not a port number (1-65535)\n" in out
 
@@ -135,8 +128,8 @@ def test_fix_reports_on_stderr_when_stdout_is_for_machines(
 ) -> None:
     """With --format json or github the 'fixed' lines go to stderr: stdout stays parseable."""
     path = built_repo.path / TASK
-    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
-    code, out, err = _run(["validate", "--fix", "--format", fmt, TASK], capsys)
+    to_crlf(path)
+    code, out, err = run_cli(["validate", "--fix", "--format", fmt, TASK], capsys)
     assert code == 0
     assert err == f"fixed {TASK}: converted 33 CRLF line endings to LF\n"
     assert out == ("[]\n" if fmt == "json" else "")
@@ -150,7 +143,7 @@ def test_fix_repairs_what_it_can_and_reports_what_it_cannot(
     path = built_repo.path / TASK
     raw = path.read_bytes()
     path.write_bytes(b"\xef\xbb\xbf" + raw + b"caf\xe9\n")
-    code, out, _ = _run(["validate", "--fix", TASK], capsys)
+    code, out, _ = run_cli(["validate", "--fix", TASK], capsys)
     assert code == 1
     assert out.splitlines()[0] == f"fixed {TASK}: removed byte order mark"
     assert f"{TASK}:34:4: PM501 invalid UTF-8 byte \\xe9" in out
@@ -170,7 +163,7 @@ def test_strict_fails_a_warning_in_every_format(
     path.write_text(path.read_text().replace(
         "owner: architect\n", "owner: architect\nproject:\n  name: Demo\n  root: ../nowhere\n"
         "references:\n  - README.md\n"))
-    code, out, _ = _run(["validate", "--format", fmt], capsys)
+    code, out, _ = run_cli(["validate", "--format", fmt], capsys)
     assert code == 0 and expected in out
-    strict_code, strict_out, _ = _run(["validate", "--format", fmt, "--strict"], capsys)
+    strict_code, strict_out, _ = run_cli(["validate", "--format", fmt, "--strict"], capsys)
     assert (strict_code, strict_out) == (1, out)
