@@ -281,7 +281,7 @@ def test_assign_a_bug_sets_its_assignee_after_the_status(
 def test_only_tracks_and_bugs_are_assigned(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str], entity: str
 ) -> None:
-    """Assigning a sprint, an ADR or an agent is refused before any file is read twice."""
+    """Assigning a sprint, an ADR or an agent is refused and writes nothing."""
     code, out, err = run_cli(["assign", entity, "backend"], capsys)
     assert (code, out) == (1, "")
     assert err.endswith(": only tracks (T:) and bugs (BUG:) are assigned\n")
