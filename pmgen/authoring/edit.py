@@ -49,13 +49,21 @@ class Source:
         return self.yaml_end + 1 if self.yaml_start else len(self.lines)
 
     def data(self) -> Any:
+        """The front matter as a round-trip mapping (empty when there are no keys);
+        PmgenError when it is not YAML or not a mapping: nothing can be edited in it."""
         try:
-            return yamlio.load(self.yaml_text)
+            data = yamlio.load(self.yaml_text)
         except yamlio.YamlProblem as problem:
             raise PmgenError(
                 f"{self.rel}:{problem.line + self.yaml_start}:{problem.col}: {problem.message}",
                 "fix the front matter first (pmgen validate shows every problem)",
             ) from None
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            raise PmgenError(f"{self.rel}: the front matter is not a mapping of keys",
+                             "fix the front matter first (pmgen validate shows every problem)")
+        return data
 
     def render(self, lines: list[str]) -> bytes:
         return (b"\xef\xbb\xbf" if self.bom else b"") + "".join(lines).encode("utf-8")
@@ -89,7 +97,7 @@ def source_from_bytes(path: Path, rel: str, raw: bytes) -> Source:
     except UnicodeDecodeError:
         raise PmgenError(
             f"{rel}: not valid UTF-8; refusing to edit it",
-            "run pmgen validate --fix to repair the encoding first",
+            f"save it as UTF-8 first (pmgen validate {rel} shows each bad byte)",
         ) from None
     lines = _LINE_RE.findall(text)
     if path.suffix in (".yml", ".yaml"):
@@ -170,6 +178,8 @@ def _styled(old: Any, value: Any) -> Any:
 def _top_pair(source: Source, key: str | tuple[str, ...]) -> tuple[Any, Any] | None:
     """(key node, value node) of ``key`` (a top-level key, or a path of nested keys)."""
     node = yamlio.compose(source.yaml_text)
+    if node is None:  # no keys at all
+        return None
     if not isinstance(node, MappingNode):
         raise PmgenError(f"{source.rel}: the front matter is not a mapping of keys")
     pair = None

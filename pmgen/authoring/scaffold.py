@@ -130,6 +130,8 @@ def render(repo: Repo, kind: str, context: dict[str, Any]) -> bytes:
         text = templates.render(repo.schema, kind, context)
     except jinja2.TemplateError as exc:
         source = templates.source_path(repo.schema, kind)
+        if Path(source).is_absolute():  # the repository's own: named as structure names it
+            source = repo.rel(Path(source))
         raise PmgenError(f"{source}: cannot render the {kind} template: {exc}") from None
     return clean(text).encode("utf-8")
 
@@ -376,8 +378,13 @@ def new_sprint_from(
         raw = _retitle(raw, data["title"], title)
     plan.created[new_path] = raw
     for task_path in sorted(old_path.parent.glob("*/TASK.md")):
+        if not task_path.is_file():
+            continue  # a folder named TASK.md is no track (as the repository lists plans)
         target = new_path.parent / task_path.parent.name / "TASK.md"
-        text = _carry_text(task_path.read_bytes().decode("utf-8", "replace"), pairs)
+        # the one reader for editing: a track that is not UTF-8 is refused, not copied
+        # with U+FFFD where its bytes were
+        raw_task = edit.read_source(task_path, repo.rel(task_path)).raw
+        text = _carry_text(raw_task.decode("utf-8"), pairs)
         plan.created[target] = _reset(
             target, repo.rel(target), text.encode("utf-8"), [("status", "pending")]
         )

@@ -65,7 +65,8 @@ def status(entity: str, state: str, dry_run: bool, fmt: str, root: Path | None) 
     target, source = _source(repo, entity)
     kind = target.kind
     if kind not in STATUSES:
-        raise PmgenError(f"{target}: a {kind} has no status")
+        raise PmgenError(f"{target}: only sprints (S:), tracks (T:), ADRs (ADR:) and bugs "
+                         "(BUG:) have a status")
     if state not in STATUSES[kind]:
         raise PmgenError(
             f"{target}: {state!r} is not a {kind} status",
@@ -83,7 +84,8 @@ def status(entity: str, state: str, dry_run: bool, fmt: str, root: Path | None) 
             )
     change = edit.set_value(source, "status", state)
     return _done(target, change, "status", dry_run, fmt,
-                 f"{target}: status {current} -> {state} ({source.rel})",
+                 f"{target}: status {current if current is not None else '(none)'} -> {state} "
+                 f"({source.rel})",
                  f"{target}: status is already {state}")
 
 
