@@ -127,7 +127,8 @@ def _work(groups: list[tuple[str, list[str]]]) -> dict[str, list[Finding]]:
     for name, rels in groups:
         full.update({d.rel: schema.checked(repo.document(d.path))
                      for d in members.get(name, ()) if not d.skipped})
-        full.update({rel: schema.checked(todo[rel]) for rel in rels})
+        # a target may have come from the cache (facts only): parse it in full too
+        full.update({rel: schema.checked(repo.document(todo[rel].path)) for rel in rels})
     ctx = Context(repo, [full.get(d.rel, d) for d in docs], staged=staged)
     return {rel: [*full[rel].findings, *pipeline._checked(full[rel], ctx)]
             for _, rels in groups for rel in rels}

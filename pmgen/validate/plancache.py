@@ -28,17 +28,18 @@ from pmgen.plans import fileio
 from pmgen.plans.documents import Document
 
 FORMAT_VERSION = 1
-FILE_NAME = f"validate-cache.v{FORMAT_VERSION}.json"
 _HEADER = {"format": "pmgen-validate", "version": FORMAT_VERSION, "pmgen": __version__}
 
 
-def folder(root: Path) -> Path | None:
-    """``<git dir>/pmgen`` of the checkout at ``root``; None outside git (nothing kept)."""
+def location(root: Path) -> Path | None:
+    """The cache file of the plans at ``root``: ``<git dir>/pmgen/``, one file per plans
+    root inside the checkout (paths in it are relative to that root); None outside git."""
     try:
-        git_dir, _ = git.where(root)
+        git_dir, prefix = git.where(root)
     except PmgenError:
         return None
-    return git_dir / "pmgen"
+    tail = f".{digest(prefix.encode())[:12]}" if prefix else ""
+    return git_dir / "pmgen" / f"validate-cache.v{FORMAT_VERSION}{tail}.json"
 
 
 def digest(raw: bytes) -> str:
@@ -88,8 +89,7 @@ class PlanCache:
 
     @classmethod
     def open(cls, root: Path) -> PlanCache:
-        where = folder(root)
-        return cls(where / FILE_NAME if where is not None else None)
+        return cls(location(root))
 
     @staticmethod
     def _load(path: Path) -> dict[str, dict[str, Any]]:
