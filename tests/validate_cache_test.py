@@ -106,7 +106,7 @@ def test_one_staged_file_sees_the_plans_it_did_not_parse(
     code, out = validate(root, capsys, "--staged", str(staged))
     assert code == 1
     assert out.splitlines()[0] == (
-        "delegation/sprints/sprint-10.3/track-b/TASK.md:13:1: PM406 port 8001 is also used "
+        "delegation/sprints/sprint-10.3/track-b/TASK.md:12:1: PM406 port 8001 is also used "
         "by track-a (delegation/sprints/sprint-10.3/track-a/TASK.md)"
     )
     assert validate(root, capsys, "--staged", str(staged), "--no-cache")[1] == out
