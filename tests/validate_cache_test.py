@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, GitRepo
+
 from pmgen.cli import main
 from pmgen.plans.repo import Repo
 from pmgen.validate import incremental, pipeline, plancache
@@ -99,9 +99,10 @@ def test_one_staged_file_sees_the_plans_it_did_not_parse(
     root = build(tmp_path / "corpus", documents=40)
     assert validate(root, capsys) == (0, "")  # the cache now knows every plan
     staged = root / "delegation/sprints/sprint-10.3/track-b/TASK.md"
-    staged.write_text(staged.read_text().replace("branch: track-b-", "port: 8001\nbranch: track-b-"))
     other = root / "delegation/sprints/sprint-10.3/track-a/TASK.md"
-    other.write_text(other.read_text().replace("branch: track-a-", "port: 8001\nbranch: track-a-"))
+    for path, track in ((staged, "track-b"), (other, "track-a")):
+        text = path.read_text().replace(f"branch: {track}-", f"port: 8001\nbranch: {track}-")
+        path.write_text(text)
     # track-a changed on disk but is not given: the cache must not answer for it
     code, out = validate(root, capsys, "--staged", str(staged))
     assert code == 1
