@@ -27,10 +27,12 @@ from pmgen.validate.context import Context
 
 
 def _sprint_data(sprint: Sprint) -> dict[str, Any]:
-    period = f"{sprint.period.start} to {sprint.period.end}" if sprint.period.end else (
-        f"from {sprint.period.start}")
-    if sprint.period.duration:
-        period += f" ({sprint.period.duration})"
+    dates = sprint.period
+    period = None  # a plan without dates gets none invented (issue 13)
+    if dates is not None:
+        period = f"{dates.start} to {dates.end}" if dates.end else f"from {dates.start}"
+        if dates.duration:
+            period += f" ({dates.duration})"
     return {"id": sprint.id, "name": sprint_name(sprint), "number": sprint.number,
             "title": sprint.title, "status": sprint.status, "period": period}
 

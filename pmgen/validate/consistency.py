@@ -32,7 +32,7 @@ def check(doc: Document, ctx: Context) -> list[Finding]:
 
 def _period(doc: Document, sprint: Sprint) -> list[Finding]:
     period = sprint.period
-    if period.end is None or period.end >= period.start:
+    if period is None or period.end is None or period.end >= period.start:
         return []
     line, col = doc.key_position(("period", "end"))
     return [doc.finding(
