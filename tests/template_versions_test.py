@@ -25,7 +25,8 @@ def repo_v2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     # keeps 2 under versions/, and the track is written for version 2.
     (templates / "versions/TASK.v2.md.j2").write_text(PACKAGED)
     task = paths["task"]
-    task.write_text(task.read_text().replace("status: in_progress", "status: in_progress\ntemplate: 2"))
+    text = task.read_text()
+    task.write_text(text.replace("status: in_progress", "status: in_progress\ntemplate: 2"))
     v2 = PACKAGED.replace("template: 2", "template: 3").replace(
         "## Success Criteria\n", "## Risks\n\n- TODO: what could go wrong.\n\n## Success Criteria\n"
     )

@@ -21,6 +21,7 @@ from pmgen.bundles.parts import (
     tracks_table,
 )
 from pmgen.bundles.refs import references, sha256_file
+from pmgen.bundles.work import work_part
 from pmgen.plans.entities import Entity
 from pmgen.plans.models import Sprint
 from pmgen.validate.context import Context
@@ -80,7 +81,7 @@ def track(ctx: Context, entity: Entity) -> Content:
         "primary_directories": [d.model_dump(mode="json") for d in task.primary_directories],
     }
     edges = dependencies(ctx, entity.sprint_id)
-    for dep in task.depends_on:  # a track of another sprint is an input too
+    for dep in task.waits:  # a track of another sprint is an input too
         s, t, _ = track_ref(ctx, entity.sprint_id, dep.task)
         other = ctx.tasks.get((s, t))
         if other is not None:
@@ -99,6 +100,7 @@ def track(ctx: Context, entity: Entity) -> Content:
         "critical_path": critical_path(ctx, sprint, task.id),
     }
     heading = f"{sprint_name(sprint)} - {task.label}: {task.title}"
+    work = work_part(tdoc, task)
     parts = [
         Part("context", "Context", context),
         Part("workspace", "Workspace anchor", workspace),
@@ -106,7 +108,9 @@ def track(ctx: Context, entity: Entity) -> Content:
         text_part("objectives", "Objectives", tdoc, "Objectives"),
         text_part("constraints", "Constraints", tdoc, "Constraints"),
         criteria_part(tdoc),
-        details_part(tdoc, ("mission", "objectives", "constraints", "success criteria")),
+        *([work] if work else []),
+        details_part(tdoc, ("mission", "objectives", "constraints", "success criteria",
+                            *(("work items",) if task.items else ()))),
         profile_part(ctx, task.agent, inputs),
         Part("sprint", "Sprint context", sprint_ctx),
         _references_part(ctx, sprint, [task.references, sprint.references], inputs),

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from pmgen.bundles.work import md_work
+
 NOT_SET = "not set"
 
 
@@ -286,6 +288,7 @@ MARKDOWN: dict[str, Callable[[Any], str]] = {
     "constraints": md_text,
     "criteria": md_criteria,
     "details": md_details,
+    "work": md_work,
     "profile": md_profile,
     "sprint": md_sprint,
     "memory": md_memory,
