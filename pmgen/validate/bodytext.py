@@ -61,6 +61,7 @@ class _This:
     numbers: frozenset[str]
     primary: str
     sprint_id: str
+    previous: frozenset[str] = frozenset()  # the sprint named by `previous:` (issue 13)
 
 
 def check(doc: Document, ctx: Context) -> list[Finding]:
@@ -87,10 +88,12 @@ def _this_sprint(doc: Document, ctx: Context) -> _This | None:
     data = doc.data or {}
     if doc.kind == "sprint":
         sprint_id, number = data.get("id"), data.get("number")
+        previous = data.get("previous")
     elif doc.kind == "task":
         sprint_id = data.get("sprint") or doc.parts.get("sprint")
         sprint_doc = ctx.sprints.get(sprint_id) if isinstance(sprint_id, str) else None
-        number = (sprint_doc.data or {}).get("number") if sprint_doc is not None else None
+        sprint_data = (sprint_doc.data or {}) if sprint_doc is not None else {}
+        number, previous = sprint_data.get("number"), sprint_data.get("previous")
     else:
         return None
     if not isinstance(sprint_id, str):
@@ -99,7 +102,8 @@ def _this_sprint(doc: Document, ctx: Context) -> _This | None:
     if not numbers:
         return None  # a sprint without a number ("orchestration-api-v2"): nothing to compare
     primary = number if isinstance(number, str) and number else sorted(numbers)[0]
-    return _This(frozenset(numbers), primary, sprint_id)
+    before = _number_of(previous, None) if isinstance(previous, str) else set()
+    return _This(frozenset(numbers), primary, sprint_id, frozenset(before - numbers))
 
 
 # PM604 ---------------------------------------------------------------------------------
@@ -166,7 +170,7 @@ def _stale_body(doc: Document, this: _This) -> list[Finding]:
         is_heading = index + 1 in heading_lines or bool(_BOLD_LINE_RE.match(line))
         for match in _MENTION_RE.finditer(line):
             number = match[1]
-            if number in this.numbers or _in_spans(line, match.start(), links):
+            if number in this.numbers | this.previous or _in_spans(line, match.start(), links):
                 continue
             start, end = match.span()
             if _is_reference(line, start, end):
@@ -178,7 +182,7 @@ def _stale_body(doc: Document, this: _This) -> list[Finding]:
                                    f"'{match[0]}'"))
         for match in _IDENT_RE.finditer(line):
             number = match[1]
-            if number in this.numbers or _in_spans(line, match.start(), links):
+            if number in this.numbers | this.previous or _in_spans(line, match.start(), links):
                 continue
             token_start = _token_start(line, match.start())
             rest = line[match.end() :]
