@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, GitRepo
 from fixture_cases import cases, expected
+from plan_builder import Plans
 
 from pmgen.cli import main
 from pmgen.errors import UsageError
@@ -155,3 +156,34 @@ def test_an_unknown_item_is_named(example: GitRepo, capsys: pytest.CaptureFixtur
     assert main(["status", "T:sprint-2.6-items/track-b#P9", "complete"]) == 1
     err = capsys.readouterr().err
     assert "has no work item 'P9'" in err and "its work items: P1, P2, P3" in err
+
+
+def _validate(p: Plans, root: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    main(["validate", "--root", str(p.write(root))])
+    return [line for line in capsys.readouterr().out.splitlines() if " PM4" in line]
+
+
+def test_waits_on_is_depends_on_for_cycles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = Plans()
+    p.tasks["track-a"]["waits_on"] = [{"task": "track-b"}]
+    found = _validate(p, tmp_path, capsys)
+    assert [line.split(": ", 1)[1] for line in found] == [
+        "PM405 dependency cycle: track-a -> track-b -> track-a",
+        "PM405 dependency cycle: track-b -> track-a -> track-b",
+    ]
+
+
+def test_feeding_both_ways_is_not_a_cycle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = Plans()
+    p.tasks["track-a"]["feeds"] = [{"task": "track-b", "artifact": "fixture pattern"}]
+    p.tasks["track-b"]["feeds"] = [{"task": "track-a", "artifact": "fixture pattern back"}]
+    p.tasks["track-a"]["coordinates_with"] = [{"task": "track-b", "note": "deploy timing"},
+                                              {"task": "track-z"}]
+    found = _validate(p, tmp_path, capsys)
+    assert [line.split(": ", 1)[1] for line in found] == [
+        "PM404 'coordinates_with[1].task': no track 'track-z'",
+    ]
