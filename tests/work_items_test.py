@@ -187,3 +187,31 @@ def test_feeding_both_ways_is_not_a_cycle(
     assert [line.split(": ", 1)[1] for line in found] == [
         "PM404 'coordinates_with[1].task': no track 'track-z'",
     ]
+
+
+def test_history_emits_item_events() -> None:
+    from pmgen.history.events import _changed_fields, describe
+
+    old = {"status": "in_progress", "items": [
+        {"id": "P1", "title": "Seed data", "progress": {"done": 0, "total": 7}},
+        {"id": "P2", "title": "PnL", "status": "pending"},
+    ]}
+    new = {"status": "in_progress", "items": [
+        {"id": "P1", "title": "Seed data", "status": "complete",
+         "progress": {"done": 7, "total": 7}, "prs": [412]},
+        {"id": "P3", "title": "Quality monitor"},
+    ]}
+    events = _changed_fields("task", "T:s/track-a", old, new)
+    assert events == [
+        ("item.status_changed", "T:s/track-a", {"item": "P1", "from": "pending",
+                                                "to": "complete"}),
+        ("item.progress_changed", "T:s/track-a", {"item": "P1", "from": "0/7", "to": "7/7"}),
+        ("item.updated", "T:s/track-a", {"item": "P1", "fields": ["prs"]}),
+        ("item.added", "T:s/track-a", {"item": "P3", "title": "Quality monitor",
+                                       "status": "pending"}),
+        ("item.removed", "T:s/track-a", {"item": "P2"}),
+    ]
+    assert [describe(t, d) for t, _, d in events] == [
+        "P1: status pending -> complete", "P1: progress 0/7 -> 7/7", "P1: updated prs",
+        "P3: added (pending)", "P2: removed",
+    ]
