@@ -215,3 +215,18 @@ def test_history_emits_item_events() -> None:
         "P1: status pending -> complete", "P1: progress 0/7 -> 7/7", "P1: updated prs",
         "P3: added (pending)", "P2: removed",
     ]
+
+
+def test_track_numbers_above_the_sprint_total_are_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = Plans()
+    p.sprint["baseline"] = {"passing": 565, "failing": 18, "errors": 77}
+    p.tasks["track-a"]["baseline"] = {"passing": 600}
+    p.tasks["track-a"]["target"] = {"passing": 700}
+    assert main(["validate", "--root", str(p.write(tmp_path))]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(": ", 1)[1] for line in out if "PM611" in line] == [
+        "PM611 warning: 'target.passing' is 700, more than the 660 tests of sprint "
+        "sprint-1's baseline",
+    ]
