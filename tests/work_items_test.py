@@ -230,3 +230,15 @@ def test_track_numbers_above_the_sprint_total_are_a_warning(
         "PM611 warning: 'target.passing' is 700, more than the 660 tests of sprint "
         "sprint-1's baseline",
     ]
+
+
+def test_a_bug_without_a_report_date_is_dated_by_git(git_repo: GitRepo) -> None:
+    shutil.copytree(ROOT / "delegation", git_repo.path / "delegation")
+    bug = git_repo.path / "delegation/backlog/bug-0001.md"
+    text = bug.read_text()
+    bug.write_text("".join(line for line in text.splitlines(keepends=True)
+                           if not line.startswith("reported:")))
+    git_repo.commit("plans")
+    assert main(["validate", "--root", str(git_repo.path), str(bug)]) == 0
+    built = build_all(load(Repo(git_repo.path)))
+    assert "2026-01-10 (added in git)" in str(built["plans/backlog.md"])
