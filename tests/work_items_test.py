@@ -72,6 +72,10 @@ def test_each_fact_is_on_the_track_page_and_in_both_bundles(
         assert fact in bundle_md or fact in flat.replace('"', ""), (
             f"{fact!r} is not in the {track} bundle")
     assert "## Work items" in bundle_md
+    assert "- **Previous sprint**: sprint-2.5" in bundle_md
+    assert "- **Sprint target**: 9 failing, 19 errors (fewer than 10 failing tests and fewer " \
+        "than 20 errors)" in bundle_md
+    assert bundle_json["parts"][0]["data"]["sprint"]["previous"] == "sprint-2.5"
     assert [i["id"] for i in work["items"]] == ["P1", "P2", "P3"]
     assert all(i["acceptance"] for i in work["items"])
 

@@ -23,6 +23,7 @@ from pmgen.bundles.parts import (
 from pmgen.bundles.refs import references, sha256_file
 from pmgen.bundles.work import work_part
 from pmgen.plans.entities import Entity
+from pmgen.plans.items import counts_text
 from pmgen.plans.models import Sprint
 from pmgen.validate.context import Context
 
@@ -34,8 +35,17 @@ def _sprint_data(sprint: Sprint) -> dict[str, Any]:
         period = f"{dates.start} to {dates.end}" if dates.end else f"from {dates.start}"
         if dates.duration:
             period += f" ({dates.duration})"
-    return {"id": sprint.id, "name": sprint_name(sprint), "number": sprint.number,
-            "title": sprint.title, "status": sprint.status, "period": period}
+    data: dict[str, Any] = {"id": sprint.id, "name": sprint_name(sprint),
+                            "number": sprint.number, "title": sprint.title,
+                            "status": sprint.status, "period": period}
+    # issue 13: only when written, so the bundles of other sprints stay as they were
+    if sprint.previous:
+        data["previous"] = sprint.previous
+    for key in ("target", "result"):
+        value = getattr(sprint, key)
+        if value is not None:
+            data[key] = counts_text(value.model_dump(mode="json", exclude_none=True))
+    return data
 
 
 def _sprint_inputs(ctx: Context, sprint_id: str, inputs: dict[str, str]) -> None:

@@ -46,6 +46,10 @@ def md_context(data: dict[str, Any]) -> str:
                             f"{sprint['status']})"))
     if sprint.get("period"):
         pairs.append(("Period", sprint["period"]))
+    for key, label in (("previous", "Previous sprint"), ("target", "Sprint target"),
+                       ("result", "Sprint result")):
+        if sprint.get(key):
+            pairs.append((label, sprint[key]))
     track = data.get("track")
     if track:
         pairs.append(("Track", f"{track['label']}: {track['title']} (`{track['id']}`, "
