@@ -246,3 +246,16 @@ def test_a_bug_without_a_report_date_is_dated_by_git(git_repo: GitRepo) -> None:
     assert main(["validate", "--root", str(git_repo.path), str(bug)]) == 0
     built = build_all(load(Repo(git_repo.path)))
     assert "2026-01-10 (added in git)" in str(built["plans/backlog.md"])
+
+
+def test_assign_an_item_sets_its_owner(
+    example: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["assign", "T:sprint-2.6-items/track-a#P3", "omc-ml-scientist"]) == 0
+    assert capsys.readouterr().out == (
+        "T:sprint-2.6-items/track-a#P3: owner (none) -> omc-ml-scientist "
+        f"({EXAMPLE}/track-a/TASK.md)\n")
+    text = (example.path / EXAMPLE / "track-a/TASK.md").read_text()
+    assert '    expected: "10+ new passing tests for quality monitoring"\n' \
+        "    owner: omc-ml-scientist\n---\n" in text
+    assert main(["validate", str(example.path / EXAMPLE)]) == 0

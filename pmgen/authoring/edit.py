@@ -278,6 +278,11 @@ def _nested_indent(source: Source, loc: tuple[str | int, ...], name: str = "") -
     return " " * column
 
 
+def value(source: Source, key: str | tuple[str | int, ...]) -> Any:
+    """The current value at ``key`` (a top-level key or a path), None when absent."""
+    return _get(yamlio.to_plain(source.data()), (key,) if isinstance(key, str) else key)
+
+
 def _get(data: Any, loc: tuple[str | int, ...]) -> Any:
     for part in loc:
         if isinstance(part, int):

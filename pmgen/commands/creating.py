@@ -111,8 +111,9 @@ def new_task(
     """Create the track ENTITY (T:<sprint>/<track>) and list it in its sprint."""
     repo = Repo.discover(root)
     target = parse_entity(entity if ":" in entity or "/" in entity else f"T:{entity}")
-    if target.kind != "task":
-        raise PmgenError(f"{entity!r}: give a track as T:<sprint>/<track>")
+    if target.kind != "task" or target.item:
+        raise PmgenError(f"{entity!r}: give a track as T:<sprint>/<track>",
+                         "add work items with --item 'ID: TITLE'" if target.item else None)
     label = _title(label, "--label") if label is not None else None
     # The sprint's lock is held from reading its track list to writing it, so tracks
     # added at the same time are listed one after the other, none lost (issue 10).

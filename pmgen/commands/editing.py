@@ -173,19 +173,23 @@ def check(
 @click.argument("agent")
 @common_options
 def assign(entity: str, agent: str, dry_run: bool, fmt: str, root: Path | None) -> int:
-    """Assign the track (T:) or bug (BUG:) ENTITY to AGENT (an agent id)."""
+    """Assign the track (T:), work item (T:...#<item>) or bug (BUG:) ENTITY to AGENT."""
     repo = Repo.discover(root)
     target, source = _source(repo, entity)
-    key = {"task": "agent", "bug": "assignee"}.get(target.kind)
+    key: str | tuple[str | int, ...] | None = {"task": "agent", "bug": "assignee"}.get(
+        target.kind)
+    if target.item:  # a work item's owner (issue 13)
+        key = ("items", _item_index(target, source), "owner")
     if key is None:
         raise PmgenError(f"{target}: only tracks (T:) and bugs (BUG:) are assigned")
     agent = check_id(agent.removeprefix("A:"), "agent id")
     existing_path(repo, Entity("agent", None, agent))
-    current = source.data().get(key)
+    current = edit.value(source, key)
+    name = "owner" if target.item else key
     change = edit.set_value(source, key, agent)
     return _done(target, change, "assign", dry_run, fmt,
-                 f"{target}: {key} {current or '(none)'} -> {agent} ({source.rel})",
-                 f"{target}: {key} is already {agent}")
+                 f"{target}: {name} {current or '(none)'} -> {agent} ({source.rel})",
+                 f"{target}: {name} is already {agent}")
 
 
 __all__ = ["assign", "check", "status"]
