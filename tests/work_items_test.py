@@ -259,3 +259,15 @@ def test_assign_an_item_sets_its_owner(
     assert '    expected: "10+ new passing tests for quality monitoring"\n' \
         "    owner: omc-ml-scientist\n---\n" in text
     assert main(["validate", str(example.path / EXAMPLE)]) == 0
+
+
+def test_previous_makes_a_heading_about_that_sprint_not_stale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same plan without `previous:`: its "### Sprint 2.6 Achievements" is stale too."""
+    fixture = FIXTURES / "workitems/previous-sprint-text.md"
+    copy = tmp_path / "no-previous.md"
+    copy.write_text(fixture.read_text().replace("previous: sprint-2.6\n", ""))
+    main(["validate", "--root", str(ROOT), str(copy), "--format", "json"])
+    found = [(f["line"], f["code"]) for f in json.loads(capsys.readouterr().out)]
+    assert found == [(12, "PM604"), (30, "PM604"), (32, "PM604"), (35, "PM604")]

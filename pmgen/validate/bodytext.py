@@ -170,7 +170,7 @@ def _stale_body(doc: Document, this: _This) -> list[Finding]:
         is_heading = index + 1 in heading_lines or bool(_BOLD_LINE_RE.match(line))
         for match in _MENTION_RE.finditer(line):
             number = match[1]
-            if number in this.numbers | this.previous or _in_spans(line, match.start(), links):
+            if number in this.numbers or _in_spans(line, match.start(), links):
                 continue
             start, end = match.span()
             if _is_reference(line, start, end):
@@ -178,11 +178,16 @@ def _stale_body(doc: Document, this: _This) -> list[Finding]:
             self_phrase = _SELF_BEFORE_RE.search(line[:start]) or _SELF_AFTER_RE.match(line[end:])
             if not (is_heading or self_phrase):
                 continue
+            if number in this.previous and not self_phrase:
+                # "## Sprint 2.5 Achievements" reports on the sprint `previous:` names;
+                # "Sprint 2.5 Target:" or "begin Sprint 2.5" still reads as this one's
+                # (issue 13). Identifiers (branches, file names) stay stale either way.
+                continue
             findings.append(_stale(doc, this, index, line, match.start(1), match.end(1), number,
                                    f"'{match[0]}'"))
         for match in _IDENT_RE.finditer(line):
             number = match[1]
-            if number in this.numbers | this.previous or _in_spans(line, match.start(), links):
+            if number in this.numbers or _in_spans(line, match.start(), links):
                 continue
             token_start = _token_start(line, match.start())
             rest = line[match.end() :]
