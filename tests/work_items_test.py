@@ -271,3 +271,15 @@ def test_previous_makes_a_heading_about_that_sprint_not_stale(
     main(["validate", "--root", str(ROOT), str(copy), "--format", "json"])
     found = [(f["line"], f["code"]) for f in json.loads(capsys.readouterr().out)]
     assert found == [(12, "PM604"), (30, "PM604"), (32, "PM604"), (35, "PM604")]
+
+
+def test_migrate_moves_a_version_1_track_forward_without_losing_a_line(
+    example: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = example.path / "delegation/sprints/sprint-2.6/track-b/TASK.md"
+    current = path.read_text()
+    path.write_text(current.replace("template: 2\n", "template: 1\n", 1))
+    assert main(["migrate", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "migrated delegation/sprints/sprint-2.6/track-b/TASK.md: template 1 -> 2")
+    assert path.read_text() == current
