@@ -12,15 +12,13 @@ from typing import Any
 from pmgen.plans import outline
 from pmgen.plans.models import Task
 
-RELATION_KINDS = ("waits_on", "feeds", "coordinates_with")
-
 
 def items(task: Task, body: str) -> list[dict[str, Any]]:
     """Each work item as plain data, with ``acceptance`` ([{text, done}]) and ``met``."""
     found = []
     for item in task.items:
         boxes = outline.acceptance(body, item.id)
-        data = item.model_dump(mode="json", exclude_defaults=False)
+        data = item.model_dump(mode="json")
         data["owner"] = item.owner or task.agent
         data["acceptance"] = [{"text": b.text, "done": b.checked} for b in boxes]
         data["met"] = sum(b.checked for b in boxes)
