@@ -4,7 +4,6 @@ history."""
 from __future__ import annotations
 
 from pmgen.plans.documents import Document
-from pmgen.plans.items import counts_text
 from pmgen.plans.models import Sprint
 from pmgen.site import svg
 from pmgen.site.data import SiteData, criteria, field_text
@@ -32,6 +31,7 @@ from pmgen.site.pages.common import (
     track_uri,
     uri,
 )
+from pmgen.site.pages.work import number_rows
 
 
 def title_of(doc: Document) -> str:
@@ -51,12 +51,7 @@ def _target_rows(doc: Document) -> list[tuple[str, str]]:
     rows = []
     if model.previous:
         rows.append(("Previous sprint", f"<code>{esc(model.previous)}</code>"))
-    for key, label in (("target", "Target"), ("result", "Result")):
-        value = getattr(model, key)
-        if value is not None:
-            rows.append((label, esc(counts_text(value.model_dump(mode="json",
-                                                                 exclude_none=True)))))
-    return rows
+    return rows + number_rows(model, {"target": "Target", "result": "Result"})
 
 
 def build(ctx: SiteData) -> Output:

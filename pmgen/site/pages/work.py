@@ -4,6 +4,8 @@ blocked. The data comes from pmgen.plans.items, as the bundles' does."""
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from pmgen.plans import items as work
 from pmgen.plans.documents import Document
 from pmgen.plans.models import Task
@@ -12,19 +14,24 @@ from pmgen.site.md import bar, cell, chip, esc, table, text
 RELATION_NAMES = {"feeds": "Feeds", "coordinates_with": "Coordinates with"}
 
 
+def number_rows(model: BaseModel, keys: dict[str, str]) -> list[tuple[str, str]]:
+    """Card rows of the test numbers ``keys`` (field -> label) that ``model`` writes."""
+    rows = []
+    for key, label in keys.items():
+        value = getattr(model, key, None)
+        if value is not None:
+            rows.append((label, esc(work.counts_text(value.model_dump(mode="json",
+                                                                      exclude_none=True)))))
+    return rows
+
+
 def card_rows(doc: Document) -> list[tuple[str, str]]:
     """Rows for the track's card: blocked reason, baseline and target (when written)."""
     task = doc.model
     if not isinstance(task, Task):
         return []
-    rows = []
-    if task.blocked_reason:
-        rows.append(("Blocked", esc(task.blocked_reason)))
-    numbers = work.numbers(task)
-    for key, label in (("baseline", "Baseline"), ("target", "Target")):
-        if numbers[key]:
-            rows.append((label, esc(work.counts_text(numbers[key]))))
-    return rows
+    rows = [("Blocked", esc(task.blocked_reason))] if task.blocked_reason else []
+    return rows + number_rows(task, {"baseline": "Baseline", "target": "Target"})
 
 
 def relations(doc: Document) -> str:
