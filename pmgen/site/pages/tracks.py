@@ -164,7 +164,7 @@ def bundle_section(ctx: SiteData, sprint: str, track: str, page: str,
             target = rel(page, bundle_uri(ctx, sprint, track, fmt))
             saved = f"{sprint}-{track}{suffix}"
             downloads.append(f'[Download {name} ({suffix})]({target})'
-                             f'{{ .md-button download="{saved}" }}')
+                             f'{{ .md-button .pmgen-download download="{saved}" }}')
     out += [" ".join(downloads), ""]
     fence = "`" * max(4, _longest_backticks(bundle) + 1)
     # Plain text (no highlighting: a thousand tracks' bundles are a thousand big blocks),
