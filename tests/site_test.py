@@ -132,7 +132,7 @@ def test_track_page_offers_the_bundle_with_the_bytes_init_prints(
     assert pages["plans/sprints/sprint-2.33/track-a.bundle.json"] == as_json.encode()
     page = text(pages, "plans/sprints/sprint-2.33/track-a.md")
     assert '[Download Markdown (.md)](track-a.bundle.md.txt){ .md-button ' \
-           'download="sprint-2.33-track-a.md" }' in page
+           '.pmgen-download download="sprint-2.33-track-a.md" }' in page
     assert '<div class="pmgen-bundle" markdown data-search-exclude>\n\n' \
            '````text title="T:sprint-2.33/track-a"\n' + expected.rstrip("\n") + "\n````" \
         in page
@@ -515,8 +515,8 @@ def test_pmgen_build_without_mkdocs_yml_uses_a_default_config(
 def test_nav_pages_are_index_pages_only(example_repo: GitRepo) -> None:
     ctx = load(Repo(example_repo.path))
     assert nav_pages(ctx) == ["plans/index.md", "plans/board.md", "plans/sprints.md",
-                              "plans/timeline.md", "plans/metrics.md", "plans/agents.md", "plans/adr.md",
-                              "plans/backlog.md"]
+                              "plans/timeline.md", "plans/metrics.md", "plans/agents.md",
+                              "plans/adr.md", "plans/backlog.md"]
 
 
 def test_findings_logged_by_the_plugin_escape_control_characters(
