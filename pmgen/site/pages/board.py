@@ -17,6 +17,7 @@ from pmgen.plans.models import Task
 from pmgen.site import signals
 from pmgen.site.data import SiteData, criteria, field_text
 from pmgen.site.md import bar, chip, esc
+from pmgen.site.md import label as status_label
 from pmgen.site.pages.common import WIDE, Output, href, status_of, track_uri, uri
 
 # column title -> the track and item statuses it holds
@@ -143,8 +144,9 @@ def columns(cards: list[Card]) -> str:
 
 def _filter(cards: list[Card]) -> str:
     def select(name: str, label: str, values: set[str]) -> str:
-        options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in sorted(values)
-                          if v)
+        shown = status_label if name == "status" else str
+        options = "".join(f'<option value="{esc(v)}">{esc(shown(v))}</option>'
+                          for v in sorted(values) if v)
         return (f'<label>{label} <select name="{name}"><option value="">any</option>'
                 f"{options}</select></label> ")
     return ('<form class="pmgen-filter" id="pmgen-board-filter">'
