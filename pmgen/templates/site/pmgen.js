@@ -14,13 +14,19 @@
     empty.hidden = shown > 0;
     empty.textContent = shown > 0 ? "" : form.dataset.none;
   }
-  function timeline() {
-    var form = document.getElementById("pmgen-timeline-filter");
-    if (!form || form.dataset.ready) return;
+  function claim(id, none) {
+    // A filter form set up once per page (Material's instant loading calls setup again).
+    var form = document.getElementById(id);
+    if (!form || form.dataset.ready) return null;
     form.dataset.ready = "1";
-    form.dataset.none = "No events match this filter.";
-    // No inline handler (pages are sanitised): Enter in the entity box does not reload.
+    form.dataset.none = none;
+    // No inline handler (pages are sanitised): Enter in a text box does not reload.
     form.addEventListener("submit", function (event) { event.preventDefault(); });
+    return form;
+  }
+  function timeline() {
+    var form = claim("pmgen-timeline-filter", "No events match this filter.");
+    if (!form) return;
     var table = form.parentElement.querySelector("table");
     var scan = form.nextElementSibling;
     while (scan && !table) { table = scan.querySelector ? scan.querySelector("table") : null; scan = scan.nextElementSibling; }
@@ -48,11 +54,8 @@
     apply();
   }
   function board() {
-    var form = document.getElementById("pmgen-board-filter");
-    if (!form || form.dataset.ready) return;
-    form.dataset.ready = "1";
-    form.dataset.none = "No cards match this filter.";
-    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    var form = claim("pmgen-board-filter", "No cards match this filter.");
+    if (!form) return;
     var keys = ["sprint", "agent", "priority", "status"];
     var cards = Array.prototype.slice.call(document.querySelectorAll(".pmgen-board__card"));
     function apply() {
