@@ -113,11 +113,12 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
     progress = criteria(doc)
     team: list[object] = data["team"] if isinstance(data.get("team"), list) else []
     baseline = data.get("baseline") if isinstance(data.get("baseline"), dict) else None
+    duration = field_text(doc, "period", "duration")
     rows = [
         ("Status", chip(status_of(doc))),
         ("Signals", signals.html(signals.for_sprint(ctx, doc))),
-        ("Period", esc(period_of(doc)) + (f" ({esc(field_text(doc, 'period', 'duration'))})"
-                                         if field_text(doc, "period", "duration") else "")),
+        ("Period", f'<span class="pmgen-nowrap">{esc(period_of(doc))}</span>'
+         + (f" ({esc(duration)})" if duration else "")),
         ("Owner", agent_html(ctx, page, field_text(doc, "owner"))),
         ("Team", ", ".join(agent_html(ctx, page, str(t)) for t in team)),
         ("Project", esc(field_text(doc, "project", "name"))),
