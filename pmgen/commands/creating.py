@@ -7,12 +7,12 @@ overwritten.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
 import click
 
+from pmgen import clock
 from pmgen.authoring import ids, scaffold
 from pmgen.commands.authoring import common_options, emit
 from pmgen.errors import PmgenError, UsageError
@@ -21,16 +21,7 @@ from pmgen.plans.entities import check_id, check_item, parse_entity
 from pmgen.plans.models.common import PRIORITIES
 from pmgen.plans.repo import Repo
 
-
-def _today() -> dt.date:
-    """Today's date; PMGEN_TODAY (YYYY-MM-DD) pins it for tests and docs examples."""
-    pinned = os.environ.get("PMGEN_TODAY")
-    if pinned:
-        try:
-            return dt.date.fromisoformat(pinned)
-        except ValueError:
-            raise PmgenError(f"PMGEN_TODAY={pinned!r} is not a YYYY-MM-DD date") from None
-    return dt.date.today()
+_today = clock.today
 
 
 def _finish(

@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pmgen import git
+from pmgen import clock, git
 from pmgen.findings import Finding
 from pmgen.history.event import Event
 from pmgen.plans import outline
@@ -56,6 +56,7 @@ class SiteData:
     docs_pages: frozenset[str] = frozenset()  # hand-written pages of the docs folder
     stamps: dict[str, Stamp] = field(default_factory=dict)  # plan files, by rel
     known_pages: set[str] = field(default_factory=set)  # generated pages, set by the build
+    today: dt.date = field(default_factory=clock.today)  # days left, overdue (issue 17)
     _bundle_cache: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
     # -- documents ------------------------------------------------------------------------
@@ -73,6 +74,18 @@ class SiteData:
         for doc in sorted(self.of_kind("task"), key=lambda d: d.rel):
             found[doc.parts.get("sprint", "")].append(doc)
         return found
+
+    @cached_property
+    def track_index(self) -> dict[str, Document]:
+        """Every track by ``<sprint>/<track>``."""
+        return {f"{sprint}/{t.parts.get('id', '')}": t
+                for sprint, docs in self.tracks.items() for t in docs}
+
+    def sprint_findings(self, sprint: str) -> list[Finding]:
+        """The findings of a sprint's plan and of its tracks' plans (issue 17)."""
+        doc = self.sprint_doc(sprint)
+        paths = ([doc.rel] if doc else []) + [t.rel for t in self.tracks.get(sprint, [])]
+        return [f for path in paths for f in self.findings_by_path.get(path, [])]
 
     @cached_property
     def agents(self) -> list[Document]:
@@ -140,6 +153,13 @@ class SiteData:
             for name in BUNDLE_FORMATS:
                 self._bundle_cache[(entity, name)] = texts.get(name)
         return self._bundle_cache.get((entity, fmt))
+
+    @cached_property
+    def commit_messages(self) -> dict[str, str]:
+        """Commit subject lines by full hash (one git process, on first use)."""
+        out = git.text(self.repo.root, "log", "--format=%H%x1f%s", "HEAD") or ""
+        pairs = (line.split("\x1f", 1) for line in out.splitlines() if "\x1f" in line)
+        return {sha: subject for sha, subject in pairs}
 
     @cached_property
     def head(self) -> str | None:

@@ -60,10 +60,17 @@ def nowrap(text: object) -> str:
     return f'<span class="pmgen-nowrap">{cell(text)}</span>'
 
 
+def label(status: str) -> str:
+    """A status as readers say it: ``in_progress`` -> "In progress" (issue 17)."""
+    words = (status or "unknown").replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def chip(status: str) -> str:
-    """A coloured status label."""
+    """A coloured status label; the raw key stays in ``data-status`` for filters."""
     slug = re.sub(r"[^a-z0-9_-]", "", status.lower()) or "unknown"
-    return f'<span class="pmgen-status pmgen-status--{slug}">{text(status or "unknown")}</span>'
+    return (f'<span class="pmgen-status pmgen-status--{slug}" data-status="{esc(status)}">'
+            f"{text(label(status))}</span>")
 
 
 def bar(done: int, total: int) -> str:
