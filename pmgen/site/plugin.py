@@ -97,8 +97,8 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
         except PmgenError as exc:
             raise PluginError(printable(f"pmgen: {exc.message}")) from None
         for f in data.findings:
-            loud = self.config.findings == "all" or (
-                self.config.findings == "errors" and f.severity == "error")
+            loud = f.acknowledged is None and (self.config.findings == "all" or (
+                self.config.findings == "errors" and f.severity == "error"))
             log.log(logging.WARNING if loud else logging.INFO,
                     printable(f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}"))
         if self.config.history and data.events is None:
