@@ -4,37 +4,17 @@ baseline file; and the site showing them. Real CLI runs in temp git repositories
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, GitRepo
-from fixture_cases import cases, expected
+from conftest import ROOT, GitRepo
+from fix_in_place_test import run
 
 from pmgen.cli import main
 from pmgen.plans.repo import Repo
 from pmgen.site.data import load
 from pmgen.site.pages import build_all
 
-HERE = FIXTURES / "acknowledge"
-FINDING_RE = re.compile(r"^\S+?:(?P<line>\d+):(?P<col>\d+): (?P<code>PM\d+) ", re.M)
 TRACK = "delegation/sprints/sprint-2.33/track-a/TASK.md"
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
-    code = main(args)
-    return code, capsys.readouterr().out.splitlines()
-
-
-@pytest.mark.parametrize("path", cases(HERE), ids=lambda p: p.stem)
-def test_fixture(path: Path, monkeypatch: pytest.MonkeyPatch,
-                 capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(ROOT)
-    code = main(["validate", path.relative_to(ROOT).as_posix()])
-    out = capsys.readouterr().out
-    found = sorted((int(m["line"]), int(m["col"]), m["code"]) for m in FINDING_RE.finditer(out))
-    assert found == expected(path)
-    assert code == (1 if found else 0)
 
 
 def test_a_marker_silences_exactly_its_finding(

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, GitRepo
-from fixture_cases import cases, expected
+from fixture_cases import cases, expected, reported
 
 from pmgen.cli import main
 
 HERE = FIXTURES / "fix"
-FINDING_RE = re.compile(r"^\S+?:(?P<line>\d+):(?P<col>\d+): (?P<code>PM\d+) ", re.M)
 IN_PLACE = {
     "bold-label": ['made "**Success Criteria:**" the heading "## Success Criteria" at line 24'],
     "emoji-heading": ['renamed "## 🚧 Constraints" to "## Constraints" at line 20',
@@ -31,14 +30,17 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[
     return code, capsys.readouterr().out.splitlines()
 
 
-@pytest.mark.parametrize("path", cases(HERE), ids=lambda p: p.stem)
+# The scenarios of this file's fixes, and of acknowledged findings (acknowledge_test.py).
+SCENARIOS = cases(HERE) + cases(FIXTURES / "acknowledge")
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_fixture(path: Path, monkeypatch: pytest.MonkeyPatch,
                  capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(ROOT)
     code = main(["validate", path.relative_to(ROOT).as_posix()])
-    out = capsys.readouterr().out
-    found = sorted((int(m["line"]), int(m["col"]), m["code"]) for m in FINDING_RE.finditer(out))
-    assert (code, found) == (1, expected(path))
+    found = reported(capsys.readouterr().out)
+    assert (code, found) == (1 if found else 0, expected(path))
 
 
 @pytest.mark.parametrize("name", sorted(IN_PLACE))
