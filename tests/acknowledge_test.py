@@ -43,7 +43,7 @@ def test_without_a_reason_the_finding_stands(
     assert run(["validate", rel], capsys) == (1, [
         f"{rel}:20:1: PM801 <!-- pmgen: ignore PM304 --> gives no reason",
         "  hint: say why the finding is accepted: "
-        "<!-- pmgen: ignore PM603 -- the source numbers differ -->",
+        "<!-- pmgen: ignore PM304 -- why it is accepted -->",
         f'{rel}:21:1: PM304 Expected: "## Constraints"; Actual: "## Constraint"',
         '  hint: rename it to "## Constraints"',
     ])

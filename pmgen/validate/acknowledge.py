@@ -67,7 +67,7 @@ def _marker_claims(doc: Document) -> tuple[list[_Claim], list[Finding]]:
             line, col = doc.body_line + index, match.start() + 1
             form = f"<!-- pmgen: ignore {' '.join(codes)} -->"
             problem = _problem(doc, line, col, codes, reason.strip(), form,
-                               "<!-- pmgen: ignore PM603 -- the source numbers differ -->")
+                               "<!-- pmgen: ignore {code} -- why it is accepted -->")
             if problem is not None:
                 problems.append(problem)
                 continue
@@ -95,6 +95,7 @@ def _problem(
     doc: Document, line: int, col: int, codes: tuple[str, ...], reason: str, form: str,
     example: str,
 ) -> Finding | None:
+    example = example.format(code=codes[0] if codes and _CODE_RE.match(codes[0]) else "PM603")
     bad = [c for c in codes if not _CODE_RE.match(c)]
     if not codes or bad:
         what = f"{', '.join(repr(c) for c in bad)} is not a finding code" if bad else \
@@ -125,7 +126,7 @@ def _front_matter_claims(doc: Document) -> tuple[list[_Claim], list[Finding]]:
         form = f"'acknowledge' entry {code}" if isinstance(code, str) else "'acknowledge' entry"
         reason = reason.strip() if isinstance(reason, str) else ""
         problem = _problem(doc, line, col, codes, reason, form,
-                           "{code: PM603, reason: the source numbers differ}")
+                           "{{code: {code}, reason: why it is accepted}}")
         if problem is not None:
             problems.append(problem)
             continue
