@@ -59,12 +59,32 @@ class GitRepo:
             path.write_text(text, encoding="utf-8")
         return path
 
+    def changes(self) -> str:
+        """`git status --porcelain`, untracked files listed one by one ("" when clean)."""
+        return self.git("status", "--porcelain", "--untracked-files=all")
+
     def commit(self, message: str, date: str | None = None, *paths: str) -> str:
         self.git("add", "-A", *paths)
         extra = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else None
         self.git("commit", "-q", "--no-gpg-sign", "--no-verify", "--allow-empty", "-m", message,
                  env=extra)
         return self.git("rev-parse", "HEAD").strip()
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``pmgen ARGS`` in process: (exit code, stdout, stderr), as a user sees them."""
+    from pmgen.cli import main
+
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def to_crlf(path: Path) -> bytes:
+    """Rewrite ``path`` with CRLF line endings (as a Windows editor saves it); its bytes."""
+    raw = path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(raw)
+    return raw
 
 
 @pytest.fixture
@@ -81,6 +101,18 @@ def example_repo(tmp_path: Path) -> GitRepo:
         shutil.copytree(ROOT / "schema", repo.path / "schema")
     repo.commit("Import the example plans")
     return repo
+
+
+@pytest.fixture
+def built_repo(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
+    """plan_builder's valid repository (a sprint, two tracks, three agents, an ADR, a bug),
+    committed, as the current folder."""
+    from plan_builder import Plans
+
+    Plans().write(git_repo.path)
+    git_repo.commit("plans")
+    monkeypatch.chdir(git_repo.path)
+    return git_repo
 
 
 @pytest.fixture(autouse=True)

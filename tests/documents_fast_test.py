@@ -79,3 +79,14 @@ def test_fast_and_full_parse_agree_on_arbitrary_yaml_text(text: str) -> None:
     fast = parse(Path("S.md"), "S.md", raw, "sprint", {}, fast=True)
     assert fast.data == full.data
     assert fast.findings == full.findings
+
+
+def test_an_ampersand_inside_a_value_takes_the_fast_path() -> None:
+    """Only '&name' at the start of a value is an anchor (issue 12)."""
+    from pmgen.plans.yamlfast import _RISKY_RE, fast_load
+
+    assert fast_load('title: "Data & Backend"\nnote: R&D * 2\n') == {
+        "title": "Data & Backend", "note": "R&D * 2"}
+    for risky in ("a: &x 1\nb: *x\n", "- &a v\n", "a:\n  &a v\n", "a: [b, *c]\n",
+                  "a: !!str 1\n", "a: {b: &c 1}\n"):
+        assert _RISKY_RE.search(risky), risky

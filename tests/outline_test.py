@@ -66,3 +66,27 @@ def test_code_lines_without_a_parse_are_the_parsed_ones(text: str) -> None:
     changes what counts as code."""
     assert outline.code_lines(text) == outline.blocks(text).code_lines
     assert outline.code_lines(text) == full_parse(text)[1]
+
+
+# Rendered templates share one parse of their shape (values from front matter replaced by
+# slots, issue 12): the headings must be what a full parse of the rendered text gives,
+# whatever the values hold.
+_S, _E = "\ue000", "\ue001"
+VALUES = st.sampled_from([
+    "Data & Backend", "10.3", "track-a", "#", "# x", "---", "===", "a | b", "<div>", "-->",
+    "`x`", "a\nb", "  spaced  ", "x #", "\\", "", "1.", "- item", ">", "*",
+])
+TEMPLATE_LINES = st.one_of(LINES, st.builds(
+    lambda line, value: line.replace("VALUE", f"{_S}{value}{_E}"),
+    st.sampled_from(["# Sprint VALUE: VALUE", "### VALUE: VALUE <!-- pmgen: free -->",
+                     "See [VALUE/TASK.md](VALUE/TASK.md).", "VALUE", "- VALUE",
+                     "## VALUE", "    VALUE", "Setext VALUE", "| VALUE | b |", "> VALUE"]),
+    VALUES,
+))
+
+
+@given(st.lists(TEMPLATE_LINES, max_size=25).map("\n".join))
+def test_template_headings_from_the_shape_are_the_parsed_ones(text: str) -> None:
+    from pmgen.validate.drift_model import _template_headings
+
+    assert _template_headings(text) == full_parse(text)[0]

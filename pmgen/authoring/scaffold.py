@@ -130,6 +130,8 @@ def render(repo: Repo, kind: str, context: dict[str, Any]) -> bytes:
         text = templates.render(repo.schema, kind, context)
     except jinja2.TemplateError as exc:
         source = templates.source_path(repo.schema, kind)
+        if Path(source).is_absolute():  # the repository's own: named as structure names it
+            source = repo.rel(Path(source))
         raise PmgenError(f"{source}: cannot render the {kind} template: {exc}") from None
     return clean(text).encode("utf-8")
 
@@ -195,7 +197,8 @@ def new_sprint(
 
 
 def new_task(
-    repo: Repo, entity: Entity, label: str | None, title: str, agent: str | None
+    repo: Repo, entity: Entity, label: str | None, title: str, agent: str | None,
+    items: list[dict[str, str]] | None = None,
 ) -> Plan:
     sprint_path = sprint_of(repo, entity)
     if not sprint_path.is_file():
@@ -209,7 +212,7 @@ def new_task(
     _require_missing(repo, path)
     context: dict[str, Any] = {
         "id": entity.id, "sprint": entity.sprint, "label": label or label_of(entity.id),
-        "title": title, "status": "pending", "agent": agent,
+        "title": title, "status": "pending", "agent": agent, "items": items or [],
     }
     plan = Plan(repo, created={path: render(repo, "task", context)})
     listing = _track_listing(repo, sprint_path, context)
@@ -369,6 +372,8 @@ def new_sprint_from(
             values.append((("period", "end"), new_start + length))
     if title is not None:
         values.append(("title", title))
+    if "previous" not in data:
+        values.append(("previous", previous))  # issue 13: text about it is not stale
     plan = Plan(repo)
     raw = _carry_text(old_source.raw.decode("utf-8"), pairs).encode("utf-8")
     raw = _reset(new_path, repo.rel(new_path), raw, values)
@@ -376,8 +381,13 @@ def new_sprint_from(
         raw = _retitle(raw, data["title"], title)
     plan.created[new_path] = raw
     for task_path in sorted(old_path.parent.glob("*/TASK.md")):
+        if not task_path.is_file():
+            continue  # a folder named TASK.md is no track (as the repository lists plans)
         target = new_path.parent / task_path.parent.name / "TASK.md"
-        text = _carry_text(task_path.read_bytes().decode("utf-8", "replace"), pairs)
+        # the one reader for editing: a track that is not UTF-8 is refused, not copied
+        # with U+FFFD where its bytes were
+        raw_task = edit.read_source(task_path, repo.rel(task_path)).raw
+        text = _carry_text(raw_task.decode("utf-8"), pairs)
         plan.created[target] = _reset(
             target, repo.rel(target), text.encode("utf-8"), [("status", "pending")]
         )

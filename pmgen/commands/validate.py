@@ -32,10 +32,13 @@ from pmgen.validate import pipeline as validation
               help="Also list acknowledged findings, each with its reason.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option("--staged", is_flag=True, help="Also compare statuses with HEAD (PM605).")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Parse every plan; neither read nor write the cache in the git dir.")
 @ROOT
 def validate(
     paths: tuple[Path, ...], fmt: str, fix: bool, show_diff: bool, baseline: Path | None,
     write_baseline: Path | None, show_acknowledged: bool, strict: bool, staged: bool,
+    no_cache: bool,
     root: Path | None,
 ) -> int:
     """Check plan documents (every plan in the repository when no PATH is given).
@@ -79,7 +82,8 @@ def validate(
         if refused is not None:
             raise refused
         repo = Repo.discover(root)
-    findings = validation.run(repo, files or None, staged=staged, baseline=accepted)
+    findings = validation.run(repo, files or None, staged=staged, cache=not no_cache,
+                              baseline=accepted)
     click.echo(report.render(findings, fmt, acknowledged=show_acknowledged), nl=False)
     if not paths and fmt == "text" and not repo.plans.is_dir():
         # Nothing failed, but nothing was checked either: say so (a wrong folder or --root

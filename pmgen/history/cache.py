@@ -64,9 +64,11 @@ class Cache:
             data = self.events_file.read_bytes() if meta else b""
         except OSError:
             return None
-        if meta is None or len(data) < meta[3]:
+        whole = data[: meta[3]] if meta else b""
+        # a damaged tip file may name a size inside a line: never print half an event
+        if meta is None or len(data) < meta[3] or (whole and not whole.endswith(b"\n")):
             return None
-        return data[: meta[3]].decode("utf-8", "surrogateescape")
+        return whole.decode("utf-8", "surrogateescape")
 
     def read(self) -> tuple[str | None, list[Record]]:
         """(tip, records); (None, []) when missing, stale or unreadable."""

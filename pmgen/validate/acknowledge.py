@@ -29,7 +29,7 @@ from typing import Any
 from pmgen.errors import PmgenError
 from pmgen.findings import Finding
 from pmgen.plans import outline
-from pmgen.plans.documents import Document
+from pmgen.plans.documents import Document, decode, split_front_matter
 
 _MARKER_RE = re.compile(r"<!--\s*pmgen:\s*ignore\b(?P<rest>.*?)-->", re.S)
 _CODE_RE = re.compile(r"PM\d{3}\Z")
@@ -51,11 +51,21 @@ class _Claim:
     used: set[str]
 
 
+def _body(doc: Document) -> tuple[str, int]:
+    """The body and its first line; a document from the plan cache has none parsed, so it
+    is read from the bytes (only when they can hold a marker)."""
+    if doc.body or b"pmgen:" not in doc.raw:
+        return doc.body, doc.body_line
+    split = split_front_matter(decode(doc.raw))
+    return ("", 1) if isinstance(split, str) else (split[2], split[3])
+
+
 def _marker_claims(doc: Document) -> tuple[list[_Claim], list[Finding]]:
-    if not doc.is_markdown or doc.skipped or "pmgen:" not in doc.body:
+    body, body_line = _body(doc)
+    if not doc.is_markdown or doc.skipped or "pmgen:" not in body:
         return [], []
-    lines = doc.body.split("\n")
-    code = outline.code_lines(doc.body)
+    lines = body.split("\n")
+    code = outline.code_lines(body)
     claims: list[_Claim] = []
     problems: list[Finding] = []
     for index, text in enumerate(lines):
@@ -64,7 +74,7 @@ def _marker_claims(doc: Document) -> tuple[list[_Claim], list[Finding]]:
         for match in _MARKER_RE.finditer(text):
             codes_text, _, reason = match["rest"].partition("--")
             codes = tuple(c for c in re.split(r"[\s,]+", codes_text.strip()) if c)
-            line, col = doc.body_line + index, match.start() + 1
+            line, col = body_line + index, match.start() + 1
             form = f"<!-- pmgen: ignore {' '.join(codes)} -->"
             problem = _problem(doc, line, col, codes, reason.strip(), form,
                                "<!-- pmgen: ignore {code} -- why it is accepted -->")
@@ -72,7 +82,7 @@ def _marker_claims(doc: Document) -> tuple[list[_Claim], list[Finding]]:
                 problems.append(problem)
                 continue
             target = _target(lines, code, index)
-            claims.append(_Claim(codes, doc.body_line + target, line, col, reason.strip(),
+            claims.append(_Claim(codes, body_line + target, line, col, reason.strip(),
                                  form, set()))
     return claims, problems
 

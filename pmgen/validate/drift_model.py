@@ -85,10 +85,54 @@ def strip_markers(text: str) -> tuple[str, bool, bool]:
         text = text[: match.start()]
 
 
+# Where a value from front matter cannot change the block structure around it: on an ATX
+# heading line, or on a line that starts with a letter (paragraph text), and holding none
+# of the characters that can end an HTML block, split a table row, or break the line.
+_SAFE_LINE_RE = re.compile(r"^(?: {0,3}#{1,6}[ \t]|[ \t]*[A-Za-z])")
+_UNSAFE_VALUE_RE = re.compile(f"[\\n\\r<>|`\\\\{DATA_START}]")
+_SLOT_RE = re.compile(f"{DATA_START}(\\d+){DATA_END}")
+
+
+def _shape(body: str) -> tuple[str, list[str]] | None:
+    """``body`` with every front matter value replaced by a numbered slot, and the values;
+    None when a value could change how the text parses. Documents of one template then
+    share one parse of its shape: each sprint renders its own H1, so the rendered text
+    itself never repeats (issue 12)."""
+    values: list[str] = []
+    lines = body.split("\n")
+    for index, line in enumerate(lines):
+        if DATA_START not in line:
+            continue
+        if not _SAFE_LINE_RE.match(line):
+            return None
+        parts = re.split(f"{DATA_START}(.*?){DATA_END}", line)
+        if DATA_START in parts[0] or DATA_END in parts[0]:
+            return None
+        for k in range(1, len(parts), 2):
+            if _UNSAFE_VALUE_RE.search(parts[k]) or DATA_START in parts[k + 1]:
+                return None
+            values.append(parts[k])
+            parts[k] = f"{DATA_START}{len(values) - 1}{DATA_END}"
+        lines[index] = "".join(parts)
+    return "\n".join(lines), values
+
+
+def _template_headings(body: str) -> tuple[Heading, ...]:
+    shaped = _shape(body)
+    if shaped is None:
+        return headings(body)
+    shape, values = shaped
+
+    def fill(text: str) -> str:
+        return _SLOT_RE.sub(lambda m: f"{DATA_START}{values[int(m[1])]}{DATA_END}", text)
+
+    return tuple(Heading(h.level, fill(h.text), h.line) for h in headings(shape))
+
+
 def template_outline(body: str) -> list[Expected]:
     """The expected outline of a rendered template body (markers parsed off)."""
     result = []
-    for head in headings(body):
+    for head in _template_headings(body):
         text, optional, free = strip_markers(head.text)
         result.append(Expected(head.level, text, optional, free, head.line))
     return result

@@ -15,7 +15,15 @@ from pmgen.findings import Finding, Fix
 from pmgen.plans import documents, fileio
 from pmgen.plans.documents import Document
 from pmgen.plans.repo import Repo
-from pmgen.validate import acknowledge, consistency, crossref, encoding, schema, structure
+from pmgen.validate import (
+    acknowledge,
+    consistency,
+    crossref,
+    encoding,
+    plancache,
+    schema,
+    structure,
+)
 from pmgen.validate.context import Context
 
 # Order matters: structure needs text that decodes, so encoding goes first.
@@ -99,13 +107,25 @@ def _inputs(ctx: Context) -> dict[str, Any]:
 
 def run(
     repo: Repo, paths: Sequence[Path] | None = None, staged: bool = False,
+    cache: bool = True, jobs: int | None = None,
     baseline: acknowledge.Baseline | None = None,
 ) -> list[Finding]:
     """Findings for ``paths`` (every plan when empty), cross-document rules included;
-    those ``baseline`` lists are acknowledged."""
-    ctx = context(repo, staged=staged)
-    ctx.baseline = baseline
-    return check_documents(_targets(repo, paths, ctx), ctx)
+    those ``baseline`` lists are acknowledged.
+
+    ``cache``: keep each plan's facts and findings in the git dir (plancache), so that
+    unchanged plans are not parsed again; outside git nothing is kept. ``jobs``: processes
+    for the per-document checks (default: the cores, when enough documents need them)."""
+    store = plancache.PlanCache.open(repo.root) if cache else None
+    if store is None or store.path is None:
+        ctx = context(repo, staged=staged)
+        ctx.baseline = baseline
+        return check_documents(_targets(repo, paths, ctx), ctx)
+    from pmgen.validate import incremental
+
+    findings = incremental.run(repo, store, paths, staged, jobs, baseline)
+    store.save()
+    return findings
 
 
 class FixRefused(PmgenError):

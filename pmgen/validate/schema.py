@@ -182,9 +182,17 @@ def checked(doc: Document) -> Document:
 
 def check(doc: Document) -> list[Finding]:
     """Validate the front matter of ``doc`` against its kind's model; sets ``doc.model``."""
-    if doc.data is None or doc.kind is None:
+    if doc.data is None:
         return []
     declared = doc.data.get("kind")
+    if doc.kind is None:
+        if declared is None:
+            return []  # not a plan (a draft outside the plans folder says so with `kind:`)
+        # A file named on the command line declares a kind pmgen does not know: saying
+        # nothing would pass it as clean.
+        line, col = doc.key_position(("kind",))
+        return [doc.finding(line, col, "PM210", f"'kind' is {declared!r}, not a kind of plan",
+                            "kinds: " + ", ".join(KINDS))]
     if declared is not None and declared != doc.kind:
         line, col = doc.key_position(("kind",))
         hint = "kinds: " + ", ".join(KINDS)

@@ -86,14 +86,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     root = find_root()
     findings: list[Finding] = []
-    for name in args:
+    unreadable = False
+    for name in args:  # every file is checked: one unreadable file hides no other finding
         try:
             findings.extend(check(Path(name), root))
         except OSError as exc:
             print(f"{name}: cannot read: {exc.strerror}", file=sys.stderr)
-            return 1
+            unreadable = True
     sys.stdout.write(render(findings, "text"))
-    return 1 if findings else 0
+    return 1 if findings or unreadable else 0
 
 
 if __name__ == "__main__":

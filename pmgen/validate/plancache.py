@@ -1,0 +1,179 @@
+"""What `pmgen validate` keeps of each plan between runs, keyed by the plan's bytes (issue 12).
+
+The cross-document rules (ids, agents, sprints, depends_on, ports, branches, worktrees,
+prefixes, directories, references) read only a plan's front matter: its facts. Kept here,
+one staged file in a repository of 1,000 plans costs what it costs in one of 10: an
+unchanged plan is hashed, never parsed. Each plan's own findings are kept too, under a key
+naming everything its checks read (pipeline._inputs), so a run where nothing changed
+parses nothing.
+
+The file lives in ``<git dir>/pmgen/`` next to the history cache. Never trusted: an entry
+answers only for the exact bytes it was made from (SHA-1 of the file, read every run; a
+size or time stamp is never taken for the content), and a file of another format or
+pmgen version, cut short or unreadable is rebuilt from the plans.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from pmgen import __version__, git
+from pmgen.errors import PmgenError
+from pmgen.findings import Finding
+from pmgen.plans import fileio
+from pmgen.plans.documents import Document
+
+FORMAT_VERSION = 1
+_HEADER = {"format": "pmgen-validate", "version": FORMAT_VERSION, "pmgen": __version__}
+
+
+def location(root: Path) -> Path | None:
+    """The cache file of the plans at ``root``: ``<git dir>/pmgen/``, one file per plans
+    root inside the checkout (paths in it are relative to that root); None outside git."""
+    try:
+        git_dir, prefix = git.where(root)
+    except PmgenError:
+        return None
+    tail = f".{digest(prefix.encode())[:12]}" if prefix else ""
+    return git_dir / "pmgen" / f"validate-cache.v{FORMAT_VERSION}{tail}.json"
+
+
+def digest(raw: bytes) -> str:
+    return hashlib.sha1(raw).hexdigest()
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"\0datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"\0date": value.isoformat()}
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1 and "\0date" in value:
+            return dt.date.fromisoformat(value["\0date"])
+        if len(value) == 1 and "\0datetime" in value:
+            return dt.datetime.fromisoformat(value["\0datetime"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def _finding_shape(item: Any) -> bool:
+    return (isinstance(item, list) and len(item) == 7
+            and all(isinstance(item[i], t) for i, t in
+                    ((0, str), (1, int), (2, int), (3, str), (4, str), (6, bool)))
+            and (item[5] is None or isinstance(item[5], str)))
+
+
+class PlanCache:
+    """The cache file of one checkout, loaded once per command; ``save`` writes it back."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.changed = False
+        if path is not None:
+            self.entries = self._load(path)
+
+    @classmethod
+    def open(cls, root: Path) -> PlanCache:
+        return cls(location(root))
+
+    @staticmethod
+    def _load(path: Path) -> dict[str, dict[str, Any]]:
+        try:
+            loaded = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return {}  # missing, cut short, garbage: rebuilt
+        if not isinstance(loaded, dict) or loaded.get("header") != _HEADER:
+            return {}  # another format or pmgen version
+        entries = loaded.get("plans")
+        if not isinstance(entries, dict) or not all(
+            isinstance(e, dict) and isinstance(e.get("sha1"), str) for e in entries.values()
+        ):
+            return {}
+        return entries
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        data = json.dumps({"header": _HEADER, "plans": self.entries}, ensure_ascii=False)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fileio.replace(self.path, data.encode("utf-8", "surrogateescape"))
+        except OSError:
+            pass  # a read-only git dir: the next run starts cold, nothing is lost
+        self.changed = False
+
+    # facts ---------------------------------------------------------------------------
+
+    def light(self, path: Path, rel: str, raw: bytes) -> Document | None:
+        """The plan's facts as a Document (front matter data and its YAML for key
+        positions; no body, no model) when the cache holds them for exactly ``raw``."""
+        entry = self.entries.get(rel)
+        if entry is None or entry.get("sha1") != digest(raw) or "facts" not in entry:
+            return None
+        try:
+            facts = entry["facts"]
+            return Document(
+                path=path, rel=rel, kind=facts["kind"], parts=dict(facts["parts"]), raw=raw,
+                data=_decode(facts["data"]), yaml_text=facts["yaml_text"],
+                yaml_offset=int(facts["yaml_offset"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None  # an entry of the wrong shape: parsed again
+
+    def remember(self, doc: Document) -> None:
+        """Keep the facts of a freshly parsed ``doc`` (unless they would not read back
+        the same: then it is parsed every run, never answered wrongly)."""
+        encoded = _encode(doc.data)
+        try:
+            same = _decode(json.loads(json.dumps(encoded))) == doc.data
+        except (TypeError, ValueError):
+            same = False
+        sha1 = digest(doc.raw)
+        entry = self.entries.get(doc.rel)
+        if entry is None or entry.get("sha1") != sha1:
+            entry = self.entries[doc.rel] = {"sha1": sha1}
+        if same and not doc.skipped:
+            entry["facts"] = {"kind": doc.kind, "parts": doc.parts, "data": encoded,
+                              "yaml_text": doc.yaml_text, "yaml_offset": doc.yaml_offset}
+        self.changed = True
+
+    # each plan's own findings --------------------------------------------------------
+
+    def findings(self, rel: str, sha1: str, key: str) -> list[Finding] | None:
+        entry = self.entries.get(rel)
+        if entry is None or entry.get("sha1") != sha1 or entry.get("key") != key:
+            return None
+        items = entry.get("findings")
+        if not isinstance(items, list) or not all(_finding_shape(i) for i in items):
+            return None
+        return [Finding(*item) for item in items]
+
+    def keep(self, rel: str, sha1: str, key: str, findings: list[Finding]) -> None:
+        entry = self.entries.get(rel)
+        if entry is None or entry.get("sha1") != sha1:
+            entry = self.entries[rel] = {"sha1": sha1}
+        entry["key"] = key
+        entry["findings"] = [[f.path, f.line, f.col, f.code, f.message, f.hint, f.fixable]
+                             for f in findings]
+        self.changed = True
+
+    def prune(self, rels: set[str]) -> None:
+        """Forget plans that are gone."""
+        for rel in [r for r in self.entries if r not in rels]:
+            del self.entries[rel]
+            self.changed = True

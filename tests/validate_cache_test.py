@@ -1,0 +1,132 @@
+"""The plan cache of `pmgen validate` (issue 12): the same findings cold, warm and without
+it; never trusted when stale or damaged; one staged file still sees every other plan."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, GitRepo
+
+from pmgen.cli import main
+from pmgen.plans.repo import Repo
+from pmgen.validate import incremental, pipeline, plancache
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from corpus import build  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPOS = [ROOT] + sorted(p for p in (FIXTURES / "crossref").iterdir()
+                        if (p / "delegation").is_dir())
+
+
+def validate(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["validate", "--root", str(root), *args])
+    return code, capsys.readouterr().out
+
+
+def cache_file(root: Path) -> Path:
+    path = plancache.location(root)
+    assert path is not None
+    return path
+
+
+def committed(tmp_path: Path, source: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    shutil.copytree(source / "delegation", repo.path / "delegation")
+    if (source / "schema").is_dir():
+        shutil.copytree(source / "schema", repo.path / "schema")
+    repo.commit("plans")
+    return repo
+
+
+@pytest.mark.parametrize("source", REPOS, ids=[p.name for p in REPOS])
+def test_findings_are_the_same_cold_warm_and_without_the_cache(
+    source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = committed(tmp_path, source).path
+    plain = validate(root, capsys, "--no-cache")
+    assert not cache_file(root).exists()
+    assert validate(root, capsys) == plain  # cold: writes the cache
+    assert cache_file(root).exists()
+    assert validate(root, capsys) == plain  # warm
+    assert validate(root, capsys, "--format", "json")[0] == plain[0]
+    cache_file(root).unlink()
+    assert validate(root, capsys) == plain
+
+
+@pytest.mark.parametrize("damage", [
+    lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),  # cut short
+    lambda p: p.write_bytes(b"\x00garbage\xff" * 100),
+    lambda p: p.write_text(p.read_text().replace('"version": 1', '"version": 0', 1)),
+    lambda p: p.write_text('{"header": {}, "plans": []}'),
+    lambda p: p.write_text(p.read_text().replace('"findings": [', '"findings": [7, ', 1)),
+], ids=["truncated", "garbage", "old-version", "wrong-shape", "bad-finding"])
+def test_a_damaged_cache_is_rebuilt(
+    damage: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = committed(tmp_path, FIXTURES / "crossref/port-twice").path
+    plain = validate(root, capsys, "--no-cache")
+    validate(root, capsys)
+    damage(cache_file(root))  # type: ignore[operator]
+    assert validate(root, capsys) == plain
+    assert validate(root, capsys) == plain
+
+
+def test_a_plan_edited_behind_the_caches_back_is_parsed_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Same size, same time stamps: only the bytes tell, and they are what is compared."""
+    root = committed(tmp_path, FIXTURES / "crossref/port-twice").path
+    track = root / "delegation/sprints/sprint-1/track-a/TASK.md"
+    assert "PM406" in validate(root, capsys)[1]
+    before = os.stat(track)
+    track.write_bytes(track.read_bytes().replace(b"port: 8001", b"port: 8002"))
+    os.utime(track, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(track).st_size == before.st_size
+    code, out = validate(root, capsys)
+    assert (code, out) == validate(root, capsys, "--no-cache")
+    assert "PM406" not in out
+
+
+def test_one_staged_file_sees_the_plans_it_did_not_parse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pre-commit hands over one track; its new port clashes with an unchanged track."""
+    root = build(tmp_path / "corpus", documents=40)
+    assert validate(root, capsys) == (0, "")  # the cache now knows every plan
+    staged = root / "delegation/sprints/sprint-10.3/track-b/TASK.md"
+    other = root / "delegation/sprints/sprint-10.3/track-a/TASK.md"
+    for path, track in ((staged, "track-b"), (other, "track-a")):
+        text = path.read_text().replace(f"branch: {track}-", f"port: 8001\nbranch: {track}-")
+        path.write_text(text)
+    # track-a changed on disk but is not given: the cache must not answer for it
+    code, out = validate(root, capsys, "--staged", str(staged))
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "delegation/sprints/sprint-10.3/track-b/TASK.md:12:1: PM406 port 8001 is also used "
+        "by track-a (delegation/sprints/sprint-10.3/track-a/TASK.md)"
+    )
+    assert validate(root, capsys, "--staged", str(staged), "--no-cache")[1] == out
+
+
+def test_parallel_and_serial_checks_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build(tmp_path / "corpus", documents=40, git=True)
+    for sprint in ("sprint-10.1", "sprint-10.4"):  # findings of several kinds
+        plan = root / f"delegation/sprints/{sprint}/SPRINT.md"
+        plan.write_text(plan.read_text().replace("## Tracks", "## Trax").replace(
+            "agent: ", "agent: nobody-"))
+        task = root / f"delegation/sprints/{sprint}/track-c/TASK.md"
+        task.write_text(task.read_text().replace("agent: ", "agent: nobody-")
+                        .replace("## Mission", "## Mision"))
+    monkeypatch.setattr(incremental, "MIN_PARALLEL", 1)
+    serial = incremental.run(Repo(root), plancache.PlanCache(None), None, False, jobs=1)
+    forked = incremental.run(Repo(root), plancache.PlanCache(None), None, False, jobs=2)
+    plain = pipeline.run(Repo(root), cache=False)
+    assert serial == forked == plain
+    assert {f.code for f in plain} >= {"PM402", "PM304"}
