@@ -24,6 +24,7 @@ from pmgen.site.cache import Bundle, History, SiteCache, Stamp, stamp
 from pmgen.site.sources import BUNDLE_FORMATS, event_time, load_history
 from pmgen.validate import pipeline as validate
 from pmgen.validate import schema
+from pmgen.validate.acknowledge import Baseline
 from pmgen.validate.context import Context
 
 
@@ -192,10 +193,14 @@ class SiteData:
         return texts
 
 
-def load(repo: Repo, cache: SiteCache | None = None, **options: Any) -> SiteData:
+def load(
+    repo: Repo, cache: SiteCache | None = None, baseline: Baseline | None = None,
+    **options: Any,
+) -> SiteData:
     """Read every plan of ``repo`` and validate it: the data every page is built from.
 
-    The findings are `pmgen validate`'s, from the same function (pipeline.check_documents).
+    The findings are `pmgen validate`'s, from the same function (pipeline.check_documents),
+    those ``baseline`` lists acknowledged as `pmgen validate --baseline` does.
     ``cache`` is the owner's (the plugin keeps one across the rebuilds of `mkdocs serve`):
     a plan file that did not change is not parsed again, and its document checks are
     reused while the files they read are unchanged. Without one, nothing is reused.
@@ -206,7 +211,8 @@ def load(repo: Repo, cache: SiteCache | None = None, **options: Any) -> SiteData
         raise ValueError(f"the cache of {cache.root} is not for {repo.root}")
     stamps = {path: stamp(path, repo.rel(path)) for path in repo.plan_files()}
     docs = [_document(repo, cache, path, mark) for path, mark in stamps.items()]
-    findings = validate.check_documents(docs, Context(repo, docs), cache=cache.checks)
+    findings = validate.check_documents(docs, Context(repo, docs, baseline=baseline),
+                                        cache=cache.checks)
     return SiteData(repo=repo, documents=docs, findings=findings, cache=cache,
                     stamps={doc.rel: stamps[doc.path] for doc in docs}, **options)
 

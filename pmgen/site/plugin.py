@@ -30,6 +30,7 @@ from pmgen.site.data import load
 from pmgen.site.pages import NAV, build_all, nav_pages
 from pmgen.site.pages.assets import ASSETS
 from pmgen.site.pages.common import uri as page_uri
+from pmgen.validate import acknowledge
 from pmgen.validate.report import printable
 
 if TYPE_CHECKING:
@@ -86,8 +87,11 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
         if self._cache is None or self._cache.root != repo.root:
             self._cache = SiteCache(repo.root)  # one repository per cache: never shared
         try:
+            baseline = (acknowledge.load_baseline(Path(self.config.baseline))
+                        if self.config.baseline else None)
             data = load(
-                repo, self._cache, prefix=self.config.prefix, history=self.config.history,
+                repo, self._cache, baseline, prefix=self.config.prefix,
+                history=self.config.history,
                 bundles=self.config.bundles, latest_events=self.config.latest_events,
                 feed_entries=self.config.feed_entries,
                 timeline_entries=self.config.timeline_entries, site_url=config.site_url,
@@ -97,8 +101,8 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
         except PmgenError as exc:
             raise PluginError(printable(f"pmgen: {exc.message}")) from None
         for f in data.findings:
-            loud = self.config.findings == "all" or (
-                self.config.findings == "errors" and f.severity == "error")
+            loud = f.acknowledged is None and (self.config.findings == "all" or (
+                self.config.findings == "errors" and f.severity == "error"))
             log.log(logging.WARNING if loud else logging.INFO,
                     printable(f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}"))
         if self.config.history and data.events is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -11,10 +12,18 @@ from typing import Any
 from pmgen import git
 from pmgen.errors import PmgenError
 from pmgen.findings import Finding, Fix
-from pmgen.plans import fileio
+from pmgen.plans import documents, fileio
 from pmgen.plans.documents import Document
 from pmgen.plans.repo import Repo
-from pmgen.validate import consistency, crossref, encoding, plancache, schema, structure
+from pmgen.validate import (
+    acknowledge,
+    consistency,
+    crossref,
+    encoding,
+    plancache,
+    schema,
+    structure,
+)
 from pmgen.validate.context import Context
 
 # Order matters: structure needs text that decodes, so encoding goes first.
@@ -53,9 +62,9 @@ def check_documents(
     docs: list[Document], ctx: Context, cache: CheckCache | None = None
 ) -> list[Finding]:
     """Every finding of ``docs``: parse and schema findings, each document check, and the
-    cross-document rules. With ``cache`` (the site keeps one across the rebuilds of
-    `mkdocs serve`), a document's check results are reused while everything they read is
-    unchanged."""
+    cross-document rules, with the acknowledgements applied (acknowledge.apply). With
+    ``cache`` (the site keeps one across the rebuilds of `mkdocs serve`), a document's
+    check results are reused while everything they read is unchanged."""
     keys = _inputs(ctx) if cache is not None else {}
     findings: list[Finding] = []
     for doc in docs:
@@ -69,7 +78,7 @@ def check_documents(
         findings.extend(hit[1])
     wanted = {doc.rel for doc in docs}
     findings.extend(f for f in crossref.check_repository(ctx) if f.path in wanted)
-    return sorted(set(findings))
+    return acknowledge.apply(sorted(set(findings)), docs, ctx.baseline)
 
 
 def _checked(doc: Document, ctx: Context) -> list[Finding]:
@@ -99,8 +108,10 @@ def _inputs(ctx: Context) -> dict[str, Any]:
 def run(
     repo: Repo, paths: Sequence[Path] | None = None, staged: bool = False,
     cache: bool = True, jobs: int | None = None,
+    baseline: acknowledge.Baseline | None = None,
 ) -> list[Finding]:
-    """Findings for ``paths`` (every plan when empty), cross-document rules included.
+    """Findings for ``paths`` (every plan when empty), cross-document rules included;
+    those ``baseline`` lists are acknowledged.
 
     ``cache``: keep each plan's facts and findings in the git dir (plancache), so that
     unchanged plans are not parsed again; outside git nothing is kept. ``jobs``: processes
@@ -108,10 +119,11 @@ def run(
     store = plancache.PlanCache.open(repo.root) if cache else None
     if store is None or store.path is None:
         ctx = context(repo, staged=staged)
+        ctx.baseline = baseline
         return check_documents(_targets(repo, paths, ctx), ctx)
     from pmgen.validate import incremental
 
-    findings = incremental.run(repo, store, paths, staged, jobs)
+    findings = incremental.run(repo, store, paths, staged, jobs, baseline)
     store.save()
     return findings
 
@@ -138,29 +150,59 @@ def fix(repo: Repo, paths: Sequence[Path] | None = None) -> list[tuple[str, str]
         if doc.skipped and not doc.raw:
             continue  # not read (too large, a link leading outside): nothing to repair
         with fileio.locked(doc.path):
-            if not _fix_one(repo, ctx, doc, changed):
+            data, changes = fixed(ctx, doc)
+            if data == doc.raw:
+                continue
+            try:
+                fileio.atomic_write(doc.path, data, expected=doc.raw, name=doc.rel)
+            except fileio.FileChanged:
                 refused.append(doc.rel)
+                continue
+            changed.extend((doc.rel, change) for change in changes)
+            repo.forget(doc.path)
     if refused:
         raise FixRefused(changed, refused)
     return changed
 
 
-def _fix_one(repo: Repo, ctx: Context, doc: Document, changed: list[tuple[str, str]]) -> bool:
-    """Fix one document (its lock held); False when it changed on disk meanwhile."""
+def diff(repo: Repo, paths: Sequence[Path] | None = None) -> tuple[bytes, list[tuple[str, str]]]:
+    """What `fix` would change, written nowhere: a unified diff `git apply` accepts (paths
+    as a/REL and b/REL from the repository root) and the (path, change) pairs."""
+    patch: list[bytes] = []
+    changed: list[tuple[str, str]] = []
+    ctx = context(repo)
+    for doc in _targets(repo, paths, ctx):
+        if doc.skipped and not doc.raw:
+            continue
+        data, changes = fixed(ctx, doc)
+        if data != doc.raw:
+            patch.extend(_unified(doc.rel, doc.raw, data))
+            changed.extend((doc.rel, change) for change in changes)
+    return b"".join(patch), changed
+
+
+def _unified(rel: str, before: bytes, after: bytes) -> list[bytes]:
+    name = rel.encode("utf-8")
+    lines = difflib.diff_bytes(
+        difflib.unified_diff, before.splitlines(keepends=True), after.splitlines(keepends=True),
+        b"a/" + name, b"b/" + name,
+    )
+    # difflib leaves a last line without its newline as it is; diff and git mark it.
+    return [line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n"
+            for line in lines]
+
+
+def fixed(ctx: Context, doc: Document) -> tuple[bytes, list[str]]:
+    """The bytes of ``doc`` with every fixer applied in turn (each reads the previous
+    one's result), and one line per change; nothing is written."""
     current = doc
+    changes: list[str] = []
     for fixer in FIXERS.values():
         result = fixer(current, ctx)
         if result is None or result.data == current.raw:
             continue
-        try:
-            fileio.atomic_write(current.path, result.data, expected=current.raw,
-                                name=current.rel)
-        except fileio.FileChanged:
-            return False
-        changed.extend((current.rel, change) for change in result.changes)
-        repo.forget(current.path)
-        current = repo.document(current.path)
-        if current.data is not None:
-            current.findings.extend(schema.check(current))
+        changes.extend(result.changes)
+        current = schema.checked(
+            documents.parse(doc.path, doc.rel, result.data, doc.kind, dict(doc.parts)))
         ctx.documents = [current if d.rel == current.rel else d for d in ctx.documents]
-    return True
+    return current.raw, changes

@@ -31,8 +31,12 @@ def _text(findings: list[Finding]) -> str:
     lines = []
     for f in findings:
         tag = "" if f.severity == "error" else "warning: "
+        if f.acknowledged is not None:
+            tag = "acknowledged: "
         lines.append(printable(f"{f.path}:{f.line}:{f.col}: {f.code} {tag}{f.message}"))
-        if f.hint:
+        if f.acknowledged is not None:
+            lines.append("  reason: " + printable(" ".join(f.acknowledged.split())))
+        elif f.hint:
             for i, part in enumerate(printable(f.hint, keep="\n").splitlines()):
                 lines.append(("  hint: " if i == 0 else "        ") + part)
     return "\n".join(lines) + ("\n" if lines else "")
@@ -55,8 +59,12 @@ def _github(findings: list[Finding]) -> str:
     lines = []
     for f in findings:
         message = printable(f.message + (f"\nhint: {f.hint}" if f.hint else ""), keep="\n")
+        level: str = f.severity
+        if f.acknowledged is not None:
+            level, message = "notice", printable(
+                f"acknowledged: {f.message}\nreason: {f.acknowledged}", keep="\n")
         lines.append(
-            f"::{f.severity} file={_escape_prop(printable(f.path))},line={f.line},col={f.col},"
+            f"::{level} file={_escape_prop(printable(f.path))},line={f.line},col={f.col},"
             f"title={_escape_prop(f.code)}::{_escape_data(message)}"
         )
     return "\n".join(lines) + ("\n" if lines else "")
@@ -69,6 +77,8 @@ REPORTER_BY_NAME: dict[str, Callable[[list[Finding]], str]] = {
 }
 
 
-def render(findings: Iterable[Finding], fmt: str = "text") -> str:
-    """Render findings, sorted by path, line, column and code."""
-    return REPORTER_BY_NAME[fmt](sorted(set(findings)))
+def render(findings: Iterable[Finding], fmt: str = "text", acknowledged: bool = False) -> str:
+    """Render findings, sorted by path, line, column and code; acknowledged ones only with
+    ``acknowledged`` (`--show-acknowledged`), each with its reason."""
+    shown = [f for f in set(findings) if acknowledged or f.acknowledged is None]
+    return REPORTER_BY_NAME[fmt](sorted(shown))

@@ -10,6 +10,7 @@ from pmgen.plans.models.common import (
     PRIORITIES,
     TASK_STATUSES,
     Colour,
+    DocumentModel,
     PlanModel,
     Port,
     ReferenceItem,
@@ -49,7 +50,7 @@ DirectoryItem = Annotated[Directory, BeforeValidator(_directory)]
 EnvValue = Annotated[str | int, Field(union_mode="left_to_right")]
 
 
-class Task(PlanModel):
+class Task(DocumentModel):
     """One track of a sprint: who does it, where (workspace anchor), and what it waits on."""
 
     kind: Literal["task"] = Field("task", description="Document kind.")

@@ -47,7 +47,8 @@ def build(ctx: SiteData) -> Output:
 def stats(ctx: SiteData, page: str, active: list[Document]) -> str:
     tracks = [t for docs in ctx.tracks.values() for t in docs]
     bugs = [b for b in ctx.of_kind("bug") if status_of(b) not in ("fixed", "closed", "wontfix")]
-    errors = sum(f.severity == "error" for f in ctx.findings)
+    standing = [f for f in ctx.findings if f.acknowledged is None]
+    errors = sum(f.severity == "error" for f in standing)
     board = href(ctx, page, uri(ctx, "board.md"))
     items = [  # each card links to where the reader finds what it counts (issue 17)
         (len(ctx.sprints), "sprints", href(ctx, page, uri(ctx, "sprints.md"))),
@@ -56,7 +57,7 @@ def stats(ctx: SiteData, page: str, active: list[Document]) -> str:
          f"{board}?status=in_progress"),
         (sum(status_of(t) == "blocked" for t in tracks), "blocked", f"{board}?status=blocked"),
         (len(bugs), "open bugs", href(ctx, page, uri(ctx, "backlog.md"))),
-        (len(ctx.findings), "findings", "#validation-findings"),
+        (len(standing), "findings", "#validation-findings"),
     ]
     cells = "".join(
         f'<a class="pmgen-stat{" pmgen-stat--bad" if label == "findings" and errors else ""}" '
@@ -113,19 +114,20 @@ def latest(ctx: SiteData, page: str) -> str:
 
 
 def findings(ctx: SiteData, page: str) -> str:
-    if not ctx.findings:
+    standing = [f for f in ctx.findings if f.acknowledged is None]  # issue 13
+    if not standing:
         return '!!! success "No findings"\n\n    Every plan passes `pmgen validate`.\n'
-    by_code = Counter(f.code for f in ctx.findings)
+    by_code = Counter(f.code for f in standing)
     summary = ", ".join(f"{code} × {n}" for code, n in sorted(by_code.items()))
     pages = {d.rel: doc_uri(ctx, d) for d in ctx.documents}
     rows = []
-    for f in ctx.findings:
+    for f in standing:
         target = pages.get(f.path)
         where = f"{esc(f.path)}:{f.line}:{f.col}"
         rows.append([f"[{where}]({rel(page, target)})" if target in ctx.known_pages
                      else f"`{where}`", f"**{esc(f.code)}**",
                      cell(f.message), cell(CODES[f.code].severity if f.code in CODES else "")])
-    kind = "failure" if any(f.severity == "error" for f in ctx.findings) else "warning"
-    return (f'!!! {kind} "{len(ctx.findings)} findings: {summary}"\n\n'
+    kind = "failure" if any(f.severity == "error" for f in standing) else "warning"
+    return (f'!!! {kind} "{len(standing)} findings: {summary}"\n\n'
             "    The plans below do not pass `pmgen validate`; each page shows its own.\n\n"
             + table(["Where", "Code", "Message", "Severity"], rows))

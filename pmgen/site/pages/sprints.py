@@ -99,7 +99,9 @@ def index(ctx: SiteData) -> str:
 
 
 def findings_marker(findings: list[Finding]) -> str:
-    """A count of findings with their worst severity, for tables (issue 17)."""
+    """A count of findings with their worst severity, for tables (issue 17); acknowledged
+    ones are not counted (issue 13)."""
+    findings = [f for f in findings if f.acknowledged is None]
     if not findings:
         return "&nbsp;"
     kind = "error" if any(f.severity == "error" for f in findings) else "warning"
