@@ -1,0 +1,210 @@
+"""Text and numbers carried over from the previous sprint's plan (issue 15): PM613, PM614.
+
+A new plan starts as a copy of the previous one. Lines that mention the old sprint are
+PM604's; these rules find the copy by evidence instead: lines shared verbatim with the
+previous sprint's plan (``previous:``, or the sprint before by number) in sections that
+should change every sprint, and the previous sprint's baseline stated as today's.
+Honest reports ("Sprint 2.5 Achievements", "Completion", "Retrospective") are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pmgen.findings import Finding
+from pmgen.plans.documents import Document
+from pmgen.plans.models.sprint import Baseline, Sprint
+from pmgen.plans.outline import Section, sections
+from pmgen.validate.context import Context
+
+# Headings of sections whose text should be new every sprint (by title words).
+_CHANGING_RE = re.compile(
+    r"\b(progress|status|targets?|definition of done|dod|commit strategy|commits?|"
+    r"pull requests?|prs?|deliverables|success criteria|baseline|next steps|end state|"
+    r"completion checklist|checklist)\b", re.I,
+)
+# Headings of honest reports about an earlier sprint: nothing under them is stale.
+REPORT_RE = re.compile(
+    r"\b(achievements?|accomplishments?|accomplished|completion(?!\s+(?:checklist|criteria))|"
+    r"completed|retrospective|retro|delivered|recap|lessons learned|learnings|"
+    r"carry[- ]?over|changelog|history|post[- ]?mortem)\b", re.I,
+)
+_PR_RE = re.compile(r"\b(?:PR|pull request)\b.*[\"“'`]", re.I)
+_BOX_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[(?P<mark>[ xX])\]\s+")
+_LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+# A number that states something (not a threshold "<10", not a percentage "80%").
+_EVIDENCE_NUMBER_RE = re.compile(r"(?<![<>≤≥~\w.])\d+(?![\d.]*\s*%)")
+_SPRINT_NUMBER_RE = re.compile(r"^sprint[-_ ]?(\d+(?:\.\d+)*)\Z", re.I)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A body line as compared: its normalised text, and whether a box is checked."""
+
+    key: str
+    checked: bool
+
+
+def number_tuple(value: object) -> tuple[int, ...] | None:
+    if not isinstance(value, str) or not value:
+        return None
+    match = _SPRINT_NUMBER_RE.match(value) or re.fullmatch(r"(\d+(?:\.\d+)*)", value)
+    return tuple(int(p) for p in match[1].split(".")) if match else None
+
+
+def sprint_number(doc: Document) -> tuple[int, ...] | None:
+    data = doc.data or {}
+    return number_tuple(data.get("number")) or number_tuple(data.get("id"))
+
+
+def previous_sprint(sprint_id: str, ctx: Context) -> Document | None:
+    """The sprint before ``sprint_id``: the one its ``previous:`` names, or else the one with
+    the highest number below its own (same number of parts: 2.32 before 2.33)."""
+    doc = ctx.sprints.get(sprint_id)
+    if doc is None:
+        return None
+    named = (doc.data or {}).get("previous")
+    if isinstance(named, str):
+        return ctx.sprints.get(named)
+    mine = sprint_number(doc)
+    if mine is None:
+        return None
+    below = [(n, other.parts.get("sprint", ""), other) for other in ctx.sprints.values()
+             if (n := sprint_number(other)) is not None and len(n) == len(mine) and n < mine]
+    return max(below, key=lambda t: (t[0], t[1]))[2] if below else None
+
+
+def _counterpart(doc: Document, ctx: Context) -> tuple[Document, str] | None:
+    """The previous sprint's version of ``doc`` (its SPRINT.md, or its track of the same id)
+    and that sprint's id."""
+    sprint_id = doc.parts.get("sprint")
+    if doc.kind not in ("sprint", "task") or not sprint_id:
+        return None
+    before = previous_sprint(sprint_id, ctx)
+    if before is None:
+        return None
+    before_id = before.parts.get("sprint", "")
+    if doc.kind == "sprint":
+        return before, before_id
+    track = ctx.tasks.get((before_id, doc.parts.get("id", "")))
+    return (track, before_id) if track is not None else None
+
+
+def check(doc: Document, ctx: Context) -> list[Finding]:
+    found = _counterpart(doc, ctx)
+    if found is None or not doc.body:
+        return []
+    before, before_id = found
+    return _copied(doc, before, before_id) + _old_baseline(doc, ctx, before_id)
+
+
+def _key(line: str) -> Line | None:
+    """The comparable text of a line, or None for a line too plain to be evidence."""
+    text = " ".join(line.split())
+    box = _BOX_RE.match(text)
+    checked = bool(box) and box["mark"] in "xX" if box else False
+    text = _LIST_RE.sub("", _BOX_RE.sub("", text))
+    if len(text) < 12 or len(text.split()) < 3 or text.startswith("#") or set(text) <= set("|-: "):
+        return None
+    return Line(text, checked)
+
+
+def scope(body: str) -> tuple[list[bool], list[bool], list[str]]:
+    """Per 0-based body line: under a report heading; under a changing heading; the title
+    of its innermost section."""
+    count = body.count("\n") + 1
+    report, changing, title = [False] * count, [False] * count, [""] * count
+    secs: list[Section] = sections(body)
+    for sec in secs:
+        is_report, is_changing = bool(REPORT_RE.search(sec.title)), bool(
+            _CHANGING_RE.search(sec.title))
+        for i in range(sec.start, min(sec.end, count)):
+            report[i] = report[i] or is_report
+            changing[i] = changing[i] or is_changing
+            title[i] = sec.title
+    return report, changing, title
+
+
+def _copied(doc: Document, before: Document, before_id: str) -> list[Finding]:
+    old: dict[str, tuple[int, bool]] = {}
+    for index, line in enumerate(before.body.split("\n")):
+        key = _key(line)
+        if key is not None:
+            old.setdefault(key.key, (before.body_line + index, key.checked))
+    lines = doc.body.split("\n")
+    report, changing, title = scope(doc.body)
+    findings: list[Finding] = []
+    block: list[tuple[int, int, bool]] = []  # (index, old line, evidence)
+
+    def flush() -> None:
+        if block and any(evidence for _, _, evidence in block):
+            first, last = block[0][0], block[-1][0]
+            span = (f"lines {doc.body_line + first}-{doc.body_line + last} are"
+                    if last > first else "this line is")
+            where = title[first] or "the plan"
+            findings.append(doc.finding(
+                doc.body_line + first, 1, "PM613",
+                f"{span} copied verbatim from {before_id}'s plan (its line {block[0][1]}) "
+                f"in \"{where}\"",
+                f"update it for this sprint, or put it under a \"{before_id} Achievements\" "
+                "heading if it reports on that sprint",
+            ))
+        block.clear()
+
+    for index, line in enumerate(lines):
+        key = _key(line)
+        if key is None:
+            if line.strip() and block and index - block[-1][0] > 1:
+                flush()
+            continue
+        hit = old.get(key.key)
+        pr = bool(_PR_RE.search(line))
+        if hit is None or report[index] or not (changing[index] or pr):
+            flush()
+            continue
+        evidence = pr or hit[1] or bool(_EVIDENCE_NUMBER_RE.search(key.key))
+        block.append((index, hit[0], evidence))
+    flush()
+    return findings
+
+
+# PM614 ---------------------------------------------------------------------------------
+
+_RUN_RE = re.compile(
+    r"(?<![\w<>~≤≥+.,/-])(\d+)\s+(passing|passed|failing|failed|errors?)\b", re.I)
+_FIELD = {"passing": "passing", "passed": "passing", "failing": "failing",
+          "failed": "failing", "error": "errors", "errors": "errors"}
+
+
+def _baseline_of(doc: Document | None) -> Baseline | None:
+    return doc.model.baseline if doc is not None and isinstance(doc.model, Sprint) else None
+
+
+def _old_baseline(doc: Document, ctx: Context, before_id: str) -> list[Finding]:
+    old = _baseline_of(ctx.sprints.get(before_id))
+    now = _baseline_of(ctx.sprints.get(doc.parts.get("sprint", "")))
+    if old is None:
+        return []
+    report, _, _ = scope(doc.body)
+    number = ".".join(str(n) for n in (number_tuple(before_id) or ()))
+    findings = []
+    for index, line in enumerate(doc.body.split("\n")):
+        if report[index] or (number and re.search(rf"\b{re.escape(number)}\b", line)):
+            continue  # a report on the previous sprint, or a line that names it
+        said = {_FIELD[m[2].lower()]: (int(m[1]), m) for m in _RUN_RE.finditer(line)}
+        same = [f for f, (n, _) in said.items() if n == getattr(old, f)
+                and (now is None or n != getattr(now, f))]
+        if not same or (len(same) < 2 and getattr(old, same[0]) < 100):
+            continue
+        first = min((said[f][1] for f in same), key=lambda m: m.start())
+        old_text = f"{old.passing} passing, {old.failing} failing, {old.errors} errors"
+        now_text = (f"; this sprint's is {now.passing} passing, {now.failing} failing, "
+                    f"{now.errors} errors" if now is not None else "")
+        shown = ", ".join(f"{said[f][0]} {said[f][1][2]}" for f in same)
+        findings.append(doc.finding(
+            doc.body_line + index, first.start() + 1, "PM614",
+            f"'{shown}' is {before_id}'s baseline ({old_text}){now_text}",
+            "update the numbers, or say that they are the previous sprint's",
+        ))
+    return findings
