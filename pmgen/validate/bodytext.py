@@ -47,7 +47,7 @@ _REFERENCE_AFTER_RE = re.compile(
 _SELF_BEFORE_RE = re.compile(
     r"\b(?:begin|began|beginning|start|starting|started|kick[- ]?off|kicking off|"
     r"welcome to|this is|this|current|complete|completing|finish|finishing|close|"
-    r"closing)\s+(?:the\s+)?$", re.I,
+    r"closing)\s+(?:the\s+)?$|\bcontext:\s*$", re.I,
 )
 _SELF_AFTER_RE = re.compile(
     r"^(?:\s*:|\s+(?:started|kick[- ]?off|targets?|objectives|goals?|initiali[sz]ation|"

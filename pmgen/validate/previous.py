@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document
 from pmgen.plans.models.sprint import Baseline, Sprint
-from pmgen.plans.outline import Section, sections
+from pmgen.plans.outline import Section, headings, sections
 from pmgen.validate.context import Context
 
 # Headings of sections whose text should be new every sprint (by title words).
@@ -30,6 +30,9 @@ REPORT_RE = re.compile(
     r"completed|retrospective|retro|delivered|recap|lessons learned|learnings|"
     r"carry[- ]?over|changelog|history|post[- ]?mortem)\b", re.I,
 )
+# Where generic text rightly recurs every sprint ("code passes lint"): only a count, an id
+# or a PR title is evidence there. Elsewhere three copied lines in a row are evidence too.
+_RECURRING_RE = re.compile(r"\b(definition of done|dod|checklist|commit strategy)\b", re.I)
 _PR_RE = re.compile(r"\b(?:PR|pull request)\b.*[\"“'`]", re.I)
 _BOX_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[(?P<mark>[ xX])\]\s+")
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -105,7 +108,7 @@ def _key(line: str) -> Line | None:
     box = _BOX_RE.match(text)
     checked = bool(box) and box["mark"] in "xX" if box else False
     text = _LIST_RE.sub("", _BOX_RE.sub("", text))
-    if len(text) < 12 or len(text.split()) < 3 or text.startswith("#") or set(text) <= set("|-: "):
+    if len(text) < 12 or len(text.split()) < 3 or set(text) <= set("|-: "):
         return None
     return Line(text, checked)
 
@@ -128,9 +131,10 @@ def scope(body: str) -> tuple[list[bool], list[bool], list[str]]:
 
 def _copied(doc: Document, before: Document, before_id: str) -> list[Finding]:
     old: dict[str, tuple[int, bool]] = {}
+    old_heads = {h.line - 1 for h in headings(before.body)}
     for index, line in enumerate(before.body.split("\n")):
         key = _key(line)
-        if key is not None:
+        if key is not None and index not in old_heads:
             old.setdefault(key.key, (before.body_line + index, key.checked))
     lines = doc.body.split("\n")
     report, changing, title = scope(doc.body)
@@ -138,7 +142,8 @@ def _copied(doc: Document, before: Document, before_id: str) -> list[Finding]:
     block: list[tuple[int, int, bool]] = []  # (index, old line, evidence)
 
     def flush() -> None:
-        if block and any(evidence for _, _, evidence in block):
+        if block and (any(evidence for _, _, evidence in block) or (
+                len(block) >= 3 and not _RECURRING_RE.search(title[block[0][0]]))):
             first, last = block[0][0], block[-1][0]
             span = (f"lines {doc.body_line + first}-{doc.body_line + last} are"
                     if last > first else "this line is")
@@ -152,7 +157,11 @@ def _copied(doc: Document, before: Document, before_id: str) -> list[Finding]:
             ))
         block.clear()
 
+    heads = {h.line - 1 for h in headings(doc.body)}
     for index, line in enumerate(lines):
+        if index in heads:
+            flush()
+            continue
         key = _key(line)
         if key is None:
             if line.strip() and block and index - block[-1][0] > 1:
@@ -163,7 +172,9 @@ def _copied(doc: Document, before: Document, before_id: str) -> list[Finding]:
         if hit is None or report[index] or not (changing[index] or pr):
             flush()
             continue
-        evidence = pr or hit[1] or bool(_EVIDENCE_NUMBER_RE.search(key.key))
+        # Evidence that the line is about a sprint: a count, an id, a PR title. A generic
+        # item ("code passes lint", checked last sprint too) may rightly recur.
+        evidence = pr or bool(_EVIDENCE_NUMBER_RE.search(key.key))
         block.append((index, hit[0], evidence))
     flush()
     return findings
@@ -181,10 +192,27 @@ def _baseline_of(doc: Document | None) -> Baseline | None:
     return doc.model.baseline if doc is not None and isinstance(doc.model, Sprint) else None
 
 
+def _old_numbers(before: Document, old: Baseline | None) -> list[dict[str, int]]:
+    """Every set of counts the previous plan states: its baseline, and each run of two or
+    more counts in its text ("808 passing, 4 failing, 3 errors")."""
+    found = [{"passing": old.passing, "failing": old.failing, "errors": old.errors}] if old \
+        else []
+    for line in before.body.split("\n"):
+        said = {_FIELD[m[2].lower()]: int(m[1]) for m in _RUN_RE.finditer(line)}
+        if len(said) >= 2:
+            found.append(said)
+    return found
+
+
 def _old_baseline(doc: Document, ctx: Context, before_id: str) -> list[Finding]:
-    old = _baseline_of(ctx.sprints.get(before_id))
+    before = ctx.sprints.get(before_id)
+    old = _baseline_of(before)
     now = _baseline_of(ctx.sprints.get(doc.parts.get("sprint", "")))
-    if old is None:
+    stated = _old_numbers(before, old) if before is not None else []
+    if doc.kind == "task":
+        track = ctx.tasks.get((before_id, doc.parts.get("id", "")))
+        stated += _old_numbers(track, None) if track is not None else []
+    if not stated:
         return []
     report, _, _ = scope(doc.body)
     number = ".".join(str(n) for n in (number_tuple(before_id) or ()))
@@ -193,18 +221,38 @@ def _old_baseline(doc: Document, ctx: Context, before_id: str) -> list[Finding]:
         if report[index] or (number and re.search(rf"\b{re.escape(number)}\b", line)):
             continue  # a report on the previous sprint, or a line that names it
         said = {_FIELD[m[2].lower()]: (int(m[1]), m) for m in _RUN_RE.finditer(line)}
-        same = [f for f, (n, _) in said.items() if n == getattr(old, f)
-                and (now is None or n != getattr(now, f))]
-        if not same or (len(same) < 2 and getattr(old, same[0]) < 100):
+        if not said or (now is not None and all(
+                n == getattr(now, f) for f, (n, _) in said.items())):
             continue
-        first = min((said[f][1] for f in same), key=lambda m: m.start())
-        old_text = f"{old.passing} passing, {old.failing} failing, {old.errors} errors"
-        now_text = (f"; this sprint's is {now.passing} passing, {now.failing} failing, "
-                    f"{now.errors} errors" if now is not None else "")
-        shown = ", ".join(f"{said[f][0]} {said[f][1][2]}" for f in same)
+        match = _match(said, stated, old)
+        if match is None:
+            continue
+        first = min((m for _, m in said.values()), key=lambda m: m.start())
+        shown = ", ".join(f"{n} {m[2]}" for n, m in said.values())
+        where = (f"{before_id}'s baseline" if old is not None and match == stated[0]
+                 else f"what {before_id}'s plan says")
+        old_text = ", ".join(f"{n} {f}" for f, n in match.items())
+        now_text = (f"; this sprint's baseline is {now.passing} passing, {now.failing} "
+                    f"failing, {now.errors} errors" if now is not None else "")
         findings.append(doc.finding(
             doc.body_line + index, first.start() + 1, "PM614",
-            f"'{shown}' is {before_id}'s baseline ({old_text}){now_text}",
+            f"'{shown}' is {where} ({old_text}){now_text}",
             "update the numbers, or say that they are the previous sprint's",
         ))
     return findings
+
+
+def _match(
+    said: dict[str, tuple[int, re.Match[str]]], stated: list[dict[str, int]],
+    old: Baseline | None,
+) -> dict[str, int] | None:
+    """The previous plan's counts that ``said`` repeats: two or more counts of one run, or
+    a large passing count of its baseline alone (small numbers repeat by chance)."""
+    counts = {f: n for f, (n, _) in said.items()}
+    for numbers in stated:
+        same = [f for f, n in counts.items() if numbers.get(f) == n]
+        if len(same) == len(counts) and (len(same) >= 2 or (
+                old is not None and numbers is stated[0] and same == ["passing"]
+                and counts["passing"] >= 100)):
+            return numbers
+    return None
