@@ -113,6 +113,18 @@ def _key(line: str) -> Line | None:
     return Line(text, checked)
 
 
+_TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _table_heads(lines: list[str]) -> set[int]:
+    """Header and rule rows of tables: structure, like headings, not evidence."""
+    found = set()
+    for i, line in enumerate(lines):
+        if _TABLE_RULE_RE.match(line) and "|" in line:
+            found.update((i, i - 1))
+    return found
+
+
 def scope(body: str) -> tuple[list[bool], list[bool], list[str]]:
     """Per 0-based body line: under a report heading; under a changing heading; the title
     of its innermost section."""
@@ -131,8 +143,9 @@ def scope(body: str) -> tuple[list[bool], list[bool], list[str]]:
 
 def _copied(doc: Document, before: Document, before_id: str) -> list[Finding]:
     old: dict[str, tuple[int, bool]] = {}
-    old_heads = {h.line - 1 for h in headings(before.body)}
-    for index, line in enumerate(before.body.split("\n")):
+    old_lines = before.body.split("\n")
+    old_heads = {h.line - 1 for h in headings(before.body)} | _table_heads(old_lines)
+    for index, line in enumerate(old_lines):
         key = _key(line)
         if key is not None and index not in old_heads:
             old.setdefault(key.key, (before.body_line + index, key.checked))
@@ -157,7 +170,7 @@ def _copied(doc: Document, before: Document, before_id: str) -> list[Finding]:
             ))
         block.clear()
 
-    heads = {h.line - 1 for h in headings(doc.body)}
+    heads = {h.line - 1 for h in headings(doc.body)} | _table_heads(lines)
     for index, line in enumerate(lines):
         if index in heads:
             flush()
@@ -172,9 +185,11 @@ def _copied(doc: Document, before: Document, before_id: str) -> list[Finding]:
         if hit is None or report[index] or not (changing[index] or pr):
             flush()
             continue
-        # Evidence that the line is about a sprint: a count, an id, a PR title. A generic
-        # item ("code passes lint", checked last sprint too) may rightly recur.
-        evidence = pr or bool(_EVIDENCE_NUMBER_RE.search(key.key))
+        # Evidence that the line is about a sprint: a count, an id, a PR title, a box
+        # ticked last sprint and still ticked. A generic open item ("code passes lint")
+        # may rightly recur.
+        evidence = pr or (hit[1] and key.checked) or bool(
+            _EVIDENCE_NUMBER_RE.search(key.key))
         block.append((index, hit[0], evidence))
     flush()
     return findings

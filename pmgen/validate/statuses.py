@@ -20,9 +20,10 @@ from pmgen.validate.previous import scope
 _NOT_STARTED = ("planning", "ready")
 _UNDER_WAY = ("review", "done")
 _DONE_RE = re.compile(
-    r"\b(done|completed?|validated|verified|merged|finished|fixed|resolved|delivered|closed)"
+    r"\b(done|completed?|validated|verified|merged|finished|fixed|resolved|delivered|closed|"
+    r"shipped|landed|deployed|released)"
     r"\b", re.I)
-_PLANNED_RE = re.compile(r"\b(due|by|until|deadline|target|planned|expected|eta|before)\b",
+_PLANNED_RE = re.compile(r"\b(due|by\s+\d|until|deadline|target|planned|expected|eta|before)\b",
                          re.I)
 _DATE_RE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
 _MENTION_RE = re.compile(r"\bsprint[ \t_-]+\d", re.I)
