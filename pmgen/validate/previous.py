@@ -118,7 +118,7 @@ _TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$"
 
 def _table_heads(lines: list[str]) -> set[int]:
     """Header and rule rows of tables: structure, like headings, not evidence."""
-    found = set()
+    found: set[int] = set()
     for i, line in enumerate(lines):
         if _TABLE_RULE_RE.match(line) and "|" in line:
             found.update((i, i - 1))
@@ -165,8 +165,8 @@ def _copied(doc: Document, before: Document, before_id: str) -> list[Finding]:
                 doc.body_line + first, 1, "PM613",
                 f"{span} copied verbatim from {before_id}'s plan (its line {block[0][1]}) "
                 f"in \"{where}\"",
-                f"update it for this sprint, or put it under a \"{before_id} Achievements\" "
-                "heading if it reports on that sprint",
+                f"update it for this sprint, or move it under a heading that reports on "
+                f"{before_id} (\"Achievements\", \"Retrospective\")",
             ))
         block.clear()
 

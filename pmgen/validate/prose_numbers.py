@@ -287,8 +287,9 @@ def _claims(doc: Document, lines: list[str]) -> list[Finding]:
         if open_boxes:
             findings.append(doc.finding(
                 _at(doc, sec.line - 1), 1, "PM615",
-                f"the heading says '{claim}' but {len(open_boxes)} box(es) below are open "
-                f"(line {_at(doc, open_boxes[0])})",
+                f"the heading says '{claim}' but {len(open_boxes)} "
+                f"box{'es' if len(open_boxes) > 1 else ''} below "
+                f"{'are' if len(open_boxes) > 1 else 'is'} open (line {_at(doc, open_boxes[0])})",
                 "check the boxes that are done, or drop the claim from the heading",
             ))
     for index, line in enumerate(lines):
@@ -312,4 +313,5 @@ def _claim(text: str) -> str | None:
     if word.lower() in ("complete", "completed", "done") and not (
         word.isupper() or match[0].startswith(("(", ":", "—", "–", "-"))):
         return None
-    return word or None
+    shown = text[match.start():].strip(" :—–-*()")
+    return (shown[:40] or word) or None
