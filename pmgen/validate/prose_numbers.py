@@ -197,8 +197,8 @@ def _fractions(doc: Document, lines: list[str], report: list[bool]) -> list[Find
             if before != whole:
                 findings.append(doc.finding(
                     _at(doc, index), match.start() + 1, "PM615",
-                    f"'{match[0]} {name}' counts {whole} {name} tests, but line "
-                    f"{_at(doc, first)} says {shown} ({before})",
+                    f"the same tests counted twice differently: {match[0]} {name} here, "
+                    f"{shown} on line {_at(doc, first)} ({whole} ≠ {before})",
                     "the same group of tests should have one size; fix the one that is wrong",
                 ))
     return findings
