@@ -20,7 +20,7 @@ from pmgen.validate.context import Context
 
 # Headings of sections whose text should be new every sprint (by title words).
 _CHANGING_RE = re.compile(
-    r"\b(progress|status|targets?|definition of done|dod|commit strategy|commits?|"
+    r"\b(progress|status|targets?|definition of done|dod|commit strategy|(?<!-)commits|"
     r"pull requests?|prs?|deliverables|success criteria|baseline|next steps|end state|"
     r"completion checklist|checklist)\b", re.I,
 )
@@ -76,6 +76,13 @@ def previous_sprint(sprint_id: str, ctx: Context) -> Document | None:
     below = [(n, other.parts.get("sprint", ""), other) for other in ctx.sprints.values()
              if (n := sprint_number(other)) is not None and len(n) == len(mine) and n < mine]
     return max(below, key=lambda t: (t[0], t[1]))[2] if below else None
+
+
+def previous_folder(sprint_id: str, ctx: Context) -> str | None:
+    """The folder of the sprint before ``sprint_id``: the plans its checks also read (the
+    check caches key on them)."""
+    before = previous_sprint(sprint_id, ctx)
+    return before.parts.get("sprint") if before is not None else None
 
 
 def _counterpart(doc: Document, ctx: Context) -> tuple[Document, str] | None:
