@@ -25,3 +25,13 @@ def test_every_label_is_found_in_its_file() -> None:
     marks = labels(CORPUS)
     assert {m.cls for m in marks} == {*CLASSES, "none"}
     assert all(m.first <= m.last for m in marks)
+
+
+def test_the_scorer_prints_a_row_per_class(capsys: pytest.CaptureFixture[str]) -> None:
+    from scoring import main
+
+    assert main([]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["class", "precision", "recall", "found", "alarms"]
+    assert [row.split()[0] for row in out[1:1 + len(CLASSES)]] == CLASSES
+    assert out[1 + len(CLASSES)].startswith("false alarms: ")

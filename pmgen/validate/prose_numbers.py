@@ -14,7 +14,7 @@ import re
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document
 from pmgen.plans.outline import sections
-from pmgen.validate.previous import REPORT_RE
+from pmgen.validate.previous import scope
 
 _LONGEST_LINE = 2000
 _RUN_RE = re.compile(
@@ -52,7 +52,7 @@ def check(doc: Document) -> list[Finding]:
     if not doc.body:
         return []
     lines = doc.body.split("\n")
-    report = _report_lines(doc.body, len(lines))
+    report, _, _ = scope(doc.body)
     findings: list[Finding] = []
     findings += _totals(doc, lines, report)
     findings += _fractions(doc, lines, report)
@@ -60,15 +60,6 @@ def check(doc: Document) -> list[Finding]:
     findings += _breakdowns(doc, lines)
     findings += _claims(doc, lines)
     return findings
-
-
-def _report_lines(body: str, count: int) -> list[bool]:
-    report = [False] * count
-    for sec in sections(body):
-        if REPORT_RE.search(sec.title):
-            for i in range(sec.start, min(sec.end, count)):
-                report[i] = True
-    return report
 
 
 def _at(doc: Document, index: int) -> int:
