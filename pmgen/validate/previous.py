@@ -37,7 +37,8 @@ _PR_RE = re.compile(r"\b(?:PR|pull request)\b.*[\"“'`]", re.I)
 _BOX_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[(?P<mark>[ xX])\]\s+")
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 # A number that states something (not a threshold "<10", not a percentage "80%").
-_EVIDENCE_NUMBER_RE = re.compile(r"(?<![<>≤≥~\w.])\d+(?![\d.]*\s*%)")
+_EVIDENCE_NUMBER_RE = re.compile(
+    r"(?<![<>≤≥~\w.])\d+(?![\d.]*\s*%)|\b[A-Z]{1,3}\d+\b")  # a count, or an id: P1, IR3
 _SPRINT_NUMBER_RE = re.compile(r"^sprint[-_ ]?(\d+(?:\.\d+)*)\Z", re.I)
 
 

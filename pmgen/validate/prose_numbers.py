@@ -43,7 +43,7 @@ _OPEN_RE = re.compile(r"^\s*[-*+]\s+\[ \]\s+")
 _LIST_ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _LEAD_NUMBER_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*)?(\d+)\b(?![./%])")
 _WHOLE_RE = re.compile(
-    r"(?<![\w.<>~/])(\d+)\s+([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)\s*(?:\*\*)?\s*[(:]"
+    r"(?<![\w.<>~/])(\d+)\s+([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})\s*(?:\*\*)?\s*[(:]"
     r"(?P<parts>[^)\n]*)")
 _PART_RE = re.compile(r"(?<![\w.<>~/%-])(\d+)(?![\d.%/])\s+[A-Za-z]")
 
@@ -158,8 +158,8 @@ def _name(line: str, match: re.Match[str]) -> str | None:
     label before it ('Integration tests: 19/20'); None unless it names tests or a file."""
     after = line[match.end():match.end() + 40]
     after = re.split(r"[,;()\[\]|]|\s[-–—]\s|:\s", after, maxsplit=1)[0]
-    label = line[:match.start()]
-    label = label.rsplit(":", 1)[0] if label.rstrip().endswith(":") else ""
+    label = line[:match.start()].rstrip(" *_")
+    label = label.rsplit(":", 1)[0] if label.endswith(":") else ""
     label = re.split(r"[,;()|]|\*\*", label)[-1]
     for raw in (after, label):
         words = [w.lower() for w in _NAME_WORDS.findall(raw)]
