@@ -17,7 +17,7 @@ from pmgen.plans.documents import Document
 from pmgen.plans.models.sprint import Baseline, Sprint
 from pmgen.plans.outline import headings
 from pmgen.validate.context import Context
-from pmgen.validate.previous import number_tuple, scope
+from pmgen.validate.previous import REPORT_WORDS, number_tuple, scope
 
 NUMBER = r"(\d+(?:\.\d+)*)"
 _MENTION_RE = re.compile(r"\bsprint[ \t]+" + NUMBER + r"(?![\w-])", re.I)
@@ -39,8 +39,7 @@ _REFERENCE_AFTER_RE = re.compile(
     r"^(?:'s\b|’s\b|\s+(?:learnings?|lessons?|retrospective|retro|results?|review|"
     r"carry[- ]?over|follow[- ]?ups?|items|outcomes?|reports?|notes|debt|findings|"
     r"leftovers?|history|archive|recap|summary|wrap[- ]?up|post[- ]?mortem|hand[- ]?off|"
-    r"vs\.?|versus|compared|comparison|achievements?|accomplishments?|completion(?!\s+"
-    r"(?:checklist|criteria))|delivered|closeout|close-out)\b"
+    r"vs\.?|versus|compared|comparison|closeout|close-out|" + REPORT_WORDS + r")\b"
     r"|\s*\((?:next|previous|prior|last|done|completed|closed)\b)", re.I,
 )
 # Phrases that say "this sprint" in running text.

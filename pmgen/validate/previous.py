@@ -24,12 +24,14 @@ _CHANGING_RE = re.compile(
     r"pull requests?|prs?|deliverables|success criteria|baseline|next steps|end state|"
     r"completion checklist|checklist)\b", re.I,
 )
-# Headings of honest reports about an earlier sprint: nothing under them is stale.
-REPORT_RE = re.compile(
-    r"\b(achievements?|accomplishments?|accomplished|completion(?!\s+(?:checklist|criteria))|"
+# Words of an honest report about an earlier sprint: nothing under such a heading is
+# stale, and "Sprint 2.5 Achievements" is a reference (PM604).
+REPORT_WORDS = (
+    r"achievements?|accomplishments?|accomplished|completion(?!\s+(?:checklist|criteria))|"
     r"completed|retrospective|retro|delivered|recap|lessons learned|learnings|"
-    r"carry[- ]?over|changelog|history|post[- ]?mortem)\b", re.I,
+    r"carry[- ]?over|changelog|history|post[- ]?mortem"
 )
+REPORT_RE = re.compile(rf"\b({REPORT_WORDS})\b", re.I)
 # Where generic text rightly recurs every sprint ("code passes lint"): only a count, an id
 # or a PR title is evidence there. Elsewhere three copied lines in a row are evidence too.
 _RECURRING_RE = re.compile(r"\b(definition of done|dod|checklist|commit strategy)\b", re.I)
