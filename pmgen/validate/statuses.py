@@ -25,7 +25,11 @@ _DONE_RE = re.compile(
     r"\b", re.I)
 _PLANNED_RE = re.compile(r"\b(due|by\s+\d|until|deadline|target|planned|expected|eta|before)\b",
                          re.I)
-_DATE_RE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+_DATE_RE = re.compile(
+    r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])"
+    r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b",
+    re.I)
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 _MENTION_RE = re.compile(r"\bsprint[ \t_-]+\d", re.I)
 _BODY_STATUS_RE = re.compile(
     r"^\W*sprint status\W*:?\W*(ready|planning|not started)\b", re.I)
@@ -83,6 +87,16 @@ def _open_criteria(doc: Document, task: Task) -> list[Finding]:
     ) for item in criteria(doc.body) if not item.checked]
 
 
+def _date(match: re.Match[str]) -> date | None:
+    """2026-01-05, or Jan 5, 2026."""
+    try:
+        if match[1]:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        return date(int(match[6]), _MONTHS.index(match[4].lower()) + 1, int(match[5]))
+    except ValueError:
+        return None
+
+
 def _done_before(doc: Document, period: object, ctx: Context) -> list[Finding]:
     """PM616: '✅ Completed 2026-01-05' in a sprint that starts 2026-01-10."""
     start = getattr(period, "start", None)
@@ -97,9 +111,8 @@ def _done_before(doc: Document, period: object, ctx: Context) -> list[Finding]:
         if done is None:
             continue
         for match in _DATE_RE.finditer(line):
-            try:
-                when = date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
+            when = _date(match)
+            if when is None:
                 continue
             if when < start and abs(match.start() - done.start()) <= 40:
                 findings.append(doc.finding(
