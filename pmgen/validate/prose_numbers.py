@@ -45,6 +45,7 @@ _LEAD_NUMBER_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*)?(\d+)\b(?![./%])
 _WHOLE_RE = re.compile(
     r"(?<![\w.<>~/])(\d+)\s+([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})\s*(?:\*\*)?\s*[(:]"
     r"(?P<parts>[^)\n]*)")
+_HAS_DIGIT_RE = re.compile(r"\d")
 _PART_RE = re.compile(r"(?<![\w.<>~/%-])(\d+)(?![\d.%/])\s+[A-Za-z]")
 
 
@@ -53,11 +54,13 @@ def check(doc: Document) -> list[Finding]:
         return []
     lines = doc.body.split("\n")
     report, _, _ = scope(doc.body)
+    # Only lines with a digit can hold a number (most plan lines have none).
+    numeric = [i for i, line in enumerate(lines) if _HAS_DIGIT_RE.search(line)]
     findings: list[Finding] = []
-    findings += _totals(doc, lines, report)
-    findings += _fractions(doc, lines, report)
-    findings += _fraction_rates(doc, lines)
-    findings += _breakdowns(doc, lines)
+    findings += _totals(doc, lines, report, numeric)
+    findings += _fractions(doc, lines, report, numeric)
+    findings += _fraction_rates(doc, lines, numeric)
+    findings += _breakdowns(doc, lines, numeric)
     findings += _claims(doc, lines)
     return findings
 
@@ -84,10 +87,13 @@ def _stated_total(line: str, spans: list[tuple[int, int]]) -> re.Match[str] | No
     return None
 
 
-def _totals(doc: Document, lines: list[str], report: list[bool]) -> list[Finding]:
+def _totals(
+    doc: Document, lines: list[str], report: list[bool], numeric: list[int]
+) -> list[Finding]:
     """'412 passing, 31 failing, 6 errors (450 total, 92.5% pass rate)'."""
     findings = []
-    for index, line in enumerate(lines):
+    for index in numeric:
+        line = lines[index]
         if len(line) > _LONGEST_LINE:
             continue
         for run in _runs(line):
@@ -169,11 +175,14 @@ def _name(line: str, match: re.Match[str]) -> str | None:
     return None
 
 
-def _fractions(doc: Document, lines: list[str], report: list[bool]) -> list[Finding]:
+def _fractions(
+    doc: Document, lines: list[str], report: list[bool], numeric: list[int]
+) -> list[Finding]:
     """'19/20 integration tests' here and '18/18 integration tests' there."""
     seen: dict[str, tuple[int, int, str]] = {}
     findings = []
-    for index, line in enumerate(lines):
+    for index in numeric:
+        line = lines[index]
         if report[index] or len(line) > _LONGEST_LINE:
             continue
         for match in _FRACTION_RE.finditer(line):
@@ -195,10 +204,11 @@ def _fractions(doc: Document, lines: list[str], report: list[bool]) -> list[Find
     return findings
 
 
-def _fraction_rates(doc: Document, lines: list[str]) -> list[Finding]:
+def _fraction_rates(doc: Document, lines: list[str], numeric: list[int]) -> list[Finding]:
     """'7/8 (100%)': a percentage that is not its own fraction."""
     findings = []
-    for index, line in enumerate(lines):
+    for index in numeric:
+        line = lines[index]
         for match in _FRACTION_RATE_RE.finditer(line):
             part, whole, text = int(match[1]), int(match[2]), match[4]
             if whole == 0 or part > whole:
@@ -215,11 +225,12 @@ def _fraction_rates(doc: Document, lines: list[str]) -> list[Finding]:
     return findings
 
 
-def _breakdowns(doc: Document, lines: list[str]) -> list[Finding]:
+def _breakdowns(doc: Document, lines: list[str], numeric: list[int]) -> list[Finding]:
     """'31 failing (12 auth, 10 ledger, 5 api)' and a count followed by a list of parts."""
     findings = []
-    for index, line in enumerate(lines):
-        for match in _WHOLE_RE.finditer(line):
+    for index in numeric:
+        line = lines[index]
+        for match in _WHOLE_RE.finditer(line) if "(" in line or ":" in line else ():
             parts = [int(p) for p in _PART_RE.findall(match["parts"])]
             whole = int(match[1])
             if len(parts) < 2 or "/" in match["parts"] or max(parts) >= whole:
@@ -241,6 +252,8 @@ _LIST_WHOLE_RE = re.compile(
 
 
 def _list_breakdown(doc: Document, lines: list[str], index: int) -> list[Finding]:
+    if not lines[index].rstrip(" *").endswith(":"):
+        return []
     head = _LIST_WHOLE_RE.search(lines[index])
     if head is None or _LIST_ITEM_RE.match(lines[index]) and head.start() < 3:
         return []
@@ -268,12 +281,12 @@ def _list_breakdown(doc: Document, lines: list[str], index: int) -> list[Finding
 def _claims(doc: Document, lines: list[str]) -> list[Finding]:
     """'### P1: Seed data ✅ COMPLETE' over '- [ ] ...'; '- [ ] ... (done)'."""
     findings = []
-    for sec in sections(doc.body):
+    secs = sections(doc.body)
+    for sec in secs:
         claim = _claim(sec.title)
         if claim is None:
             continue
-        end = next((s.line - 1 for s in sections(doc.body) if s.line - 1 > sec.start - 1
-                    and s.line - 1 < sec.end), sec.end)
+        end = next((s.line - 1 for s in secs if sec.start <= s.line - 1 < sec.end), sec.end)
         open_boxes = [i for i in range(sec.start, end) if _OPEN_RE.match(lines[i])]
         if open_boxes:
             findings.append(doc.finding(

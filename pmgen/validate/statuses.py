@@ -29,6 +29,7 @@ _DATE_RE = re.compile(
     r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])"
     r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b",
     re.I)
+_YEAR_RE = re.compile(r"\d{4}")
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 _MENTION_RE = re.compile(r"\bsprint[ \t_-]+\d", re.I)
 _BODY_STATUS_RE = re.compile(
@@ -102,9 +103,14 @@ def _done_before(doc: Document, period: object, ctx: Context) -> list[Finding]:
     start = getattr(period, "start", None)
     if not isinstance(start, date) or not doc.body:
         return []
+    lines = doc.body.split("\n")
+    dated = [i for i, line in enumerate(lines) if _YEAR_RE.search(line)]
+    if not dated:
+        return []
     report, _, _ = scope(doc.body)
     findings = []
-    for index, line in enumerate(doc.body.split("\n")):
+    for index in dated:
+        line = lines[index]
         if report[index] or _MENTION_RE.search(line) or _PLANNED_RE.search(line):
             continue
         done = _DONE_RE.search(line)
