@@ -173,7 +173,7 @@ def _copied(doc: Document, before: Document, before_id: str) -> list[Finding]:
             where = title[first] or "the plan"
             findings.append(doc.finding(
                 doc.body_line + first, 1, "PM613",
-                f"{span} copied verbatim from {before_id}'s plan (its line {block[0][1]}) "
+                f"{span} copied verbatim from {before.rel}:{block[0][1]} ({before_id}) "
                 f"in \"{where}\"",
                 f"update it for this sprint, or move it under a heading that reports on "
                 f"{before_id} (\"Achievements\", \"Retrospective\")",
