@@ -104,6 +104,13 @@ _TABLE = [
     ("PM610", "completed sprint below its target", "warning"),
     ("PM611", "track numbers exceed the sprint's", "warning"),
     ("PM612", "active sprint without a period", "warning"),
+    # stale copied text and contradicting numbers, by evidence (issue 15)
+    ("PM613", "text copied from the previous sprint's plan", "warning"),
+    ("PM614", "numbers of the previous sprint's baseline", "warning"),
+    ("PM615", "numbers in the text contradict each other", "warning"),
+    ("PM616", "work reported done before the sprint started", "warning"),
+    ("PM617", "sprint not started but its tracks are under way", "warning"),
+    ("PM618", "done track with unchecked success criteria", "warning"),
     # history
     ("PM701", "Task trailer names a task that does not exist"),
     # acknowledgement (issue 13): an acknowledgement needs a reason, and one that no longer

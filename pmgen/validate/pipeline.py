@@ -21,6 +21,7 @@ from pmgen.validate import (
     crossref,
     encoding,
     plancache,
+    previous,
     schema,
     structure,
 )
@@ -88,7 +89,8 @@ def _checked(doc: Document, ctx: Context) -> list[Finding]:
 def _inputs(ctx: Context) -> dict[str, Any]:
     """What each document's checks read, by content: its own bytes; for a sprint or a
     track, every file of the sprint (a sprint's checks read its tracks, a track's PM606
-    the sprint's baseline); the templates (PM3xx); git's HEAD (PM605)."""
+    the sprint's baseline) and of the sprint before it (PM613); the templates (PM3xx);
+    git's HEAD (PM605)."""
     own = {doc.rel: hashlib.sha1(doc.raw).hexdigest() for doc in ctx.documents}
     groups: dict[str, list[str]] = defaultdict(list)
     for doc in ctx.documents:
@@ -100,9 +102,16 @@ def _inputs(ctx: Context) -> dict[str, Any]:
         for path in (folder.rglob("*") if folder.is_dir() else ()) if path.is_file()
     ))
     shared = (templates, git.text(ctx.repo.root, "rev-parse", "HEAD"))
-    return {doc.rel: (own[doc.rel], tuple(sorted(groups[doc.parts.get("sprint", "")]))
+    return {doc.rel: (own[doc.rel], _group_key(doc, groups, ctx)
                       if doc.kind in ("sprint", "task") else (), shared)
             for doc in ctx.documents}
+
+
+def _group_key(doc: Document, groups: dict[str, list[str]], ctx: Context) -> tuple[str, ...]:
+    """The plans of the document's sprint, and of the sprint before it (PM613, PM614)."""
+    sprint = doc.parts.get("sprint", "")
+    before = previous.previous_folder(sprint, ctx)
+    return (*sorted(groups.get(sprint, ())), "|", *sorted(groups.get(before or "", ())))
 
 
 def run(
