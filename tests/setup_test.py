@@ -71,7 +71,7 @@ def test_a_second_run_changes_nothing_and_says_so(
     before = _tree(git_repo.path)
     code, out, _ = _setup(git_repo, capsys)
     assert code == 0
-    assert out == [f"pmgen is set up in {git_repo.path}: nothing to change", *NEXT]
+    assert out == ["pmgen is set up in this repository: nothing to change", *NEXT]
     assert _tree(git_repo.path) == before
 
 

@@ -51,7 +51,7 @@ def setup(dry_run: bool, force: bool, root: Path | None) -> int:
             "nothing was written", "look at the file(s) above, or run pmgen setup --force")
     todo = [c for c in changes if c.action != "unchanged"]
     if not todo:
-        click.echo(f"pmgen is set up in {where}: nothing to change")
+        click.echo("pmgen is set up in this repository: nothing to change")
     for c in todo:
         verb = {"create": "created", "update": "updated"}[c.action]
         if dry_run:
