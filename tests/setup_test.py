@@ -215,3 +215,23 @@ def test_after_setup_a_first_commit_passes_and_a_drift_is_blocked_with_one_findi
     findings = [line for line in output.splitlines() if " PM" in line]
     assert findings == ['delegation/sprints/sprint-1/SPRINT.md:21:1: PM304 Expected: '
                         '"### Success Criteria"; Actual: "### Success Criterias"']
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("docs", [None, "# Guide\n"], ids=["no-docs-folder", "docs-without-index"])
+def test_the_site_setup_configures_has_a_home_page(
+    git_repo: GitRepo, capsys: pytest.CaptureFixture[str], docs: str | None
+) -> None:
+    from plan_factory import write_plans
+
+    if docs is not None:
+        git_repo.write("docs/guide.md", docs)
+    write_plans(git_repo.path)
+    assert _setup(git_repo, capsys)[0] == 0
+    built = _run(git_repo, sys.executable, "-m", "mkdocs", "build", "--strict")
+    assert built.returncode == 0, built.stdout + built.stderr
+    home = (git_repo.path / "site/index.html").read_text()
+    assert f"<h1 id=\"{git_repo.path.name}\">{git_repo.path.name}</h1>" in home
+    assert '<a href="plans/">Dashboard</a>' in home
+    assert (git_repo.path / "site/plans/sprints/sprint-1/index.html").is_file()
+    assert (git_repo.path / "site/guide/index.html").is_file() == (docs is not None)

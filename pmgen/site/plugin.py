@@ -118,11 +118,11 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
             added[uri] = File.generated(config, uri, content=content, inclusion=inclusion)
             files.append(added[uri])
             self._generated.add(uri)
-        if not any((f := files.get_file_from_path(name)) and not f.inclusion.is_excluded()
-                   for name in home.HOME_SOURCES):
+        homes = [files.get_file_from_path(name) for name in home.HOME_SOURCES]
+        if not any(page and not page.inclusion.is_excluded() for page in homes):
             # No home page in the docs folder (or no docs folder): MkDocs would publish none.
-            page = home.build(config.site_name, self.config.prefix)
-            files.append(File.generated(config, home.HOME, content=page,
+            files.append(File.generated(config, home.HOME,
+                                        content=home.build(config.site_name, self.config.prefix),
                                         inclusion=InclusionLevel.INCLUDED))
             self._generated.add(home.HOME)
         feed = added.get(page_uri(data, feed_link.FEED))
