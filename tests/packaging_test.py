@@ -38,8 +38,10 @@ def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None
 def test_the_wheel_installs_alone_and_runs_validate_and_mkdocs(tmp_path: Path) -> None:
     dist, source = tmp_path / "dist", tmp_path / "source"
     # a copy: building writes pmgen.egg-info into the source folder
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", "site", "build", "dist", "*.egg-info", ".*_cache", "__pycache__"))
+    top = {".git", "site", "build", "dist"}  # at the top only: pmgen/site is the package's
+    caches = shutil.ignore_patterns("*.egg-info", ".*_cache", "__pycache__")
+    shutil.copytree(ROOT, source, ignore=lambda folder, names: caches(folder, names) | (
+        top & set(names) if Path(folder) == ROOT else set()))
     _run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)], tmp_path)
     sdist = tarfile.open(next(dist.glob("pmgen-*.tar.gz")))
     names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
