@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "adr": "pmgen.commands.creating:adr",
     "bug": "pmgen.commands.creating:bug",
     "migrate": "pmgen.commands.migrating:migrate",
+    "setup": "pmgen.commands.setup:setup",
 }
 
 

@@ -97,7 +97,9 @@ def _mkdocs(command: str, args: tuple[str, ...], root: Path | None) -> int:
             "install the site extra: pip install 'pmgen[site]'",
         )
     repo = Repo.discover(root)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # Material's notice (MkDocs 1.x unmaintained, Material's end of life on 2027-05-05) is
+    # shown as Material prints it: users must not learn of it from a broken build (issue 14).
+    env = dict(os.environ)
     config = repo.root / "mkdocs.yml"
     with tempfile.TemporaryDirectory(prefix="pmgen-site-") as tmp:
         extra: list[str] = []
