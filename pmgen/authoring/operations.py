@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,9 +33,29 @@ class Outcome:
     result: dict[str, Any]
     summary: list[str]
 
-    @property
-    def text(self) -> str:
-        return "".join(line + "\n" for line in self.summary)
+    def render(self, fmt: str = "text", dry_run: bool = False) -> str:
+        return render(self.result, fmt, dry_run, self.summary)
+
+
+def render(result: dict[str, Any], fmt: str, dry_run: bool, summary: list[str]) -> str:
+    """What an authoring command prints: JSON, the diff (dry run), or the summary lines."""
+    result["dry_run"] = dry_run
+    if fmt == "json":
+        return json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n"
+    if dry_run:
+        return str(result.get("diff", ""))
+    return "".join(line + "\n" for line in summary)
+
+
+def today() -> dt.date:
+    """Today's date; PMGEN_TODAY (YYYY-MM-DD) pins it for tests and docs examples."""
+    pinned = os.environ.get("PMGEN_TODAY")
+    if pinned:
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError:
+            raise PmgenError(f"PMGEN_TODAY={pinned!r} is not a YYYY-MM-DD date") from None
+    return dt.date.today()
 
 
 def sha256(raw: bytes) -> str:

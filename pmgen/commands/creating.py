@@ -7,28 +7,19 @@ overwritten.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import click
 
 from pmgen.authoring import operations
 from pmgen.commands.authoring import common_options, emit
-from pmgen.errors import PmgenError
 from pmgen.plans.entities import check_id
 from pmgen.plans.models.common import PRIORITIES
 from pmgen.plans.repo import Repo
 
 
 def _today() -> dt.date:
-    """Today's date; PMGEN_TODAY (YYYY-MM-DD) pins it for tests and docs examples."""
-    pinned = os.environ.get("PMGEN_TODAY")
-    if pinned:
-        try:
-            return dt.date.fromisoformat(pinned)
-        except ValueError:
-            raise PmgenError(f"PMGEN_TODAY={pinned!r} is not a YYYY-MM-DD date") from None
-    return dt.date.today()
+    return operations.today()
 
 
 def _finish(outcome: operations.Outcome, fmt: str, dry_run: bool) -> int:
