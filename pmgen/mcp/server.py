@@ -313,7 +313,7 @@ def build(root: Path | None = None, read_only: bool = False) -> MCPServer:
     for name, (attr, description) in chosen.items():
         server.add_tool(
             _answer(getattr(tools, attr), tools.lock), name=name, description=description,
-            annotations=ToolAnnotations(readOnlyHint=name in READ_TOOLS),
+            annotations=ToolAnnotations(read_only_hint=name in READ_TOOLS),
             structured_output=False,
         )
     _resources(server, tools)
