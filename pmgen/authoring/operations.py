@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmgen.authoring import edit, ids, scaffold
-from pmgen.errors import PmgenError
+from pmgen.errors import PmgenError, UsageError
 from pmgen.plans import fileio
-from pmgen.plans.entities import Entity, check_id, existing_path, parse_entity
+from pmgen.plans.entities import Entity, check_id, check_item, existing_path, parse_entity
 from pmgen.plans.models.common import PRIORITIES, STATUSES, TRANSITIONS, allowed_transitions
 from pmgen.plans.repo import Repo
 
@@ -100,6 +100,8 @@ def set_status(repo: Repo, text: str, state: str, dry_run: bool = False,
     target = parse_entity(text, repo)
     with fileio.locked(existing_path(repo, target)):
         source = _source(repo, target, expected)
+        if target.item:
+            return _item_status(target, source, state, dry_run)
         kind = target.kind
         if kind not in STATUSES:
             raise PmgenError(f"{target}: only sprints (S:), tracks (T:), ADRs (ADR:) and bugs "
@@ -126,16 +128,55 @@ def set_status(repo: Repo, text: str, state: str, dry_run: bool = False,
                        f"{target}: status is already {state}")
 
 
+def _item_index(target: Entity, source: edit.Source) -> int:
+    """The index of ``target.item`` in the track's ``items:`` (PmgenError if none)."""
+    items = source.data().get("items") or []
+    ids = [str(item.get("id")) for item in items if isinstance(item, dict)]
+    if target.item not in ids:
+        raise PmgenError(f"{target}: {source.rel} has no work item {target.item!r}",
+                         "its work items: " + (", ".join(ids) or "(none: add items:)"))
+    return ids.index(str(target.item))
+
+
+def _item_status(target: Entity, source: edit.Source, state: str, dry_run: bool) -> Outcome:
+    """`pmgen status T:<sprint>/<track>#<item> STATE`: the item's status (issue 13)."""
+    if state not in STATUSES["item"]:
+        raise PmgenError(f"{target}: {state!r} is not a work item status",
+                         "one of: " + ", ".join(STATUSES["item"]))
+    index = _item_index(target, source)
+    current = source.data()["items"][index].get("status", "pending")
+    if current in TRANSITIONS["item"] and current != state:
+        allowed = allowed_transitions("item", current)
+        if state not in allowed:
+            raise PmgenError(f"{target}: cannot go from {current} to {state}",
+                             f"allowed from {current}: " + ", ".join(allowed))
+    change = edit.set_value(source, ("items", index, "status"), state)
+    return _edited(target, change, "status", dry_run,
+                   f"{target}: status {current} -> {state} ({source.rel})",
+                   f"{target}: status is already {state}")
+
+
+def _checklist(target: Entity, source: edit.Source) -> list[edit.CheckItem]:
+    """The boxes `pmgen check` chooses from: a work item's acceptance criteria, or all."""
+    if target.item:
+        _item_index(target, source)
+    return edit.checklist(source, target.item)
+
+
 def check_criterion(repo: Repo, text: str, criterion: str, uncheck: bool = False,
                     dry_run: bool = False, expected: str | None = None) -> Outcome:
-    """Tick (or clear) the one checklist item of ``text`` that matches ``criterion``."""
+    """Tick (or clear) the one checklist item of ``text`` that matches ``criterion`` (or is
+    the ``criterion``-th); of a work item, only its acceptance criteria count."""
     target = parse_entity(text, repo)
     with fileio.locked(existing_path(repo, target)):
         source = _source(repo, target, expected)
-        items = edit.checklist(source)
+        items = _checklist(target, source)
         if not items:
             raise PmgenError(f"{target}: {source.rel} has no checklist items ('- [ ] ...')")
-        found = edit.match(items, criterion)
+        if criterion.isdigit() and 1 <= int(criterion) <= len(items):
+            found = [items[int(criterion) - 1]]  # the Nth box (issue 13)
+        else:
+            found = edit.match(items, criterion)
         if len(found) != 1:
             listing = "\n".join(
                 f"  {source.rel}:{item.line}: [{'x' if item.checked else ' '}] {item.text}"
@@ -156,20 +197,24 @@ def check_criterion(repo: Repo, text: str, criterion: str, uncheck: bool = False
 
 def assign(repo: Repo, text: str, agent: str, dry_run: bool = False,
            expected: str | None = None) -> Outcome:
-    """Assign the track or bug ``text`` to ``agent`` (an existing agent id)."""
+    """Assign the track, work item (its owner) or bug ``text`` to ``agent`` (an agent id)."""
     target = parse_entity(text, repo)
     with fileio.locked(existing_path(repo, target)):
         source = _source(repo, target, expected)
-        key = {"task": "agent", "bug": "assignee"}.get(target.kind)
+        key: str | tuple[str | int, ...] | None = {"task": "agent", "bug": "assignee"}.get(
+            target.kind)
+        if target.item:  # a work item's owner (issue 13)
+            key = ("items", _item_index(target, source), "owner")
         if key is None:
             raise PmgenError(f"{target}: only tracks (T:) and bugs (BUG:) are assigned")
         agent = check_id(agent.removeprefix("A:"), "agent id")
         existing_path(repo, Entity("agent", None, agent))
-        current = source.data().get(key)
+        current = edit.value(source, key)
+        name = "owner" if target.item else key
         change = edit.set_value(source, key, agent)
         return _edited(target, change, "assign", dry_run,
-                       f"{target}: {key} {current or '(none)'} -> {agent} ({source.rel})",
-                       f"{target}: {key} is already {agent}")
+                       f"{target}: {name} {current or '(none)'} -> {agent} ({source.rel})",
+                       f"{target}: {name} is already {agent}")
 
 
 def _created(plan: scaffold.Plan, command: str, entity: str, dry_run: bool,
@@ -216,17 +261,28 @@ def new_sprint(repo: Repo, sprint_id: str, today: dt.date, previous: str | None 
 
 def new_task(repo: Repo, text: str, label: str | None = None,
              name: str = "TODO: track title", agent: str | None = None,
-             dry_run: bool = False) -> Outcome:
-    """Create the track ``text`` (T:<sprint>/<track>) and list it in its sprint."""
+             items: Sequence[str] = (), dry_run: bool = False) -> Outcome:
+    """Create the track ``text`` (T:<sprint>/<track>), with work items ('ID: TITLE'), and
+    list it in its sprint."""
     target = parse_entity(text if ":" in text or "/" in text else f"T:{text}")
-    if target.kind != "task":
-        raise PmgenError(f"{text!r}: give a track as T:<sprint>/<track>")
+    if target.kind != "task" or target.item:
+        raise PmgenError(f"{text!r}: give a track as T:<sprint>/<track>",
+                         "add work items with --item 'ID: TITLE'" if target.item else None)
     label = title(label, "--label") if label is not None else None
     # The sprint's lock is held from reading its track list to writing it, so tracks
     # added at the same time are listed one after the other, none lost (issue 10).
     with fileio.locked(scaffold.sprint_of(repo, target)):
-        plan = scaffold.new_task(repo, target, label, title(name, "--title"), agent)
+        plan = scaffold.new_task(repo, target, label, title(name, "--title"), agent,
+                                 [_item(text) for text in items])
         return _created(plan, "new task", str(target), dry_run)
+
+
+def _item(text: str) -> dict[str, str]:
+    """'P1: Fix seed data' -> {id: P1, title: Fix seed data} (issue 13)."""
+    ident, colon, name = text.partition(":")
+    if not colon or not name.strip():
+        raise UsageError(f"--item {text!r}: write it as 'ID: TITLE', e.g. 'P1: Fix seed data'")
+    return {"id": check_item(ident.strip()), "title": title(name.strip(), "--item")}
 
 
 def new_adr(repo: Repo, name: str, today: dt.date, deciders: Sequence[str] = (),

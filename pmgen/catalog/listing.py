@@ -19,12 +19,14 @@ from pmgen.history.format import table
 from pmgen.plans import outline
 from pmgen.plans.documents import Document
 from pmgen.plans.entities import Entity, existing_path, parse_entity
+from pmgen.plans.models.common import priority_of
 from pmgen.plans.repo import Repo
 from pmgen.validate.report import printable
 
 # `pmgen list KIND` -> document kind
 KINDS: dict[str, str] = {
-    "sprints": "sprint", "tracks": "task", "agents": "agent", "adrs": "adr", "bugs": "bug",
+    "sprints": "sprint", "tracks": "task", "items": "item", "agents": "agent", "adrs": "adr",
+    "bugs": "bug",
 }
 
 
@@ -68,6 +70,22 @@ def entries(repo: Repo, kind: str | None = None) -> list[Entry]:
     return found
 
 
+def work_items(repo: Repo) -> list[Entry]:
+    """Every work item of every track (``items:``), in track then plan order. An item's
+    owner is the track's agent unless it names its own."""
+    found = []
+    for track in entries(repo, "task"):
+        for item in track.data.get("items") or []:
+            ident = item.get("id") if isinstance(item, dict) else None
+            if ident is None:
+                continue
+            found.append(Entry(
+                Entity("task", track.entity.sprint, track.entity.id, item=str(ident)),
+                track.path, {"owner": track.data.get("agent"), **item},
+            ))
+    return found
+
+
 def _agents_of(entry: Entry) -> set[str]:
     """The agents a plan names: a track's agent, a sprint's owner and team, a bug's
     assignee and reporter, an ADR's deciders, an agent itself."""
@@ -82,6 +100,12 @@ def _agents_of(entry: Entry) -> set[str]:
     return {n for n in names if isinstance(n, str)}
 
 
+def waits_on(data: dict[str, Any]) -> list[str]:
+    """The tracks a track waits on as written: ``depends_on`` and ``waits_on`` (one meaning)."""
+    return [dep["task"] for key in ("depends_on", "waits_on") for dep in data.get(key) or []
+            if isinstance(dep, dict) and isinstance(dep.get("task"), str) and dep["task"]]
+
+
 def _sprint_of(entry: Entry) -> str | None:
     if entry.entity.sprint is not None:
         return entry.entity.sprint
@@ -94,7 +118,7 @@ def select(repo: Repo, what: str, status: str | None = None, agent: str | None =
     """The plans of kind ``what`` (sprints, tracks, agents, adrs, bugs) that pass every filter."""
     if what not in KINDS:
         raise UsageError(f"{what!r}: not something pmgen lists", "one of: " + ", ".join(KINDS))
-    rows = entries(repo, KINDS[what])
+    rows = work_items(repo) if what == "items" else entries(repo, KINDS[what])
     if status is not None:
         rows = [r for r in rows if r.get("status") == status]
     if agent is not None:
@@ -110,6 +134,9 @@ _COLUMNS: dict[str, list[tuple[str, Callable[[Entry], str]]]] = {
     "sprints": [("STATUS", lambda e: e.get("status")), ("TITLE", lambda e: e.get("title"))],
     "tracks": [("STATUS", lambda e: e.get("status")), ("PRIORITY", lambda e: e.get("priority")),
                ("AGENT", lambda e: e.get("agent")), ("TITLE", lambda e: e.get("title"))],
+    "items": [("STATUS", lambda e: e.get("status") or "pending"),
+              ("PRIORITY", lambda e: priority_of(e.get("priority"))),
+              ("OWNER", lambda e: e.get("owner")), ("TITLE", lambda e: e.get("title"))],
     "agents": [("TYPE", lambda e: e.get("type") or "agent"), ("ROLE", lambda e: e.get("role")),
                ("NAME", lambda e: e.get("name"))],
     "adrs": [("STATUS", lambda e: e.get("status")), ("DATE", lambda e: e.get("date")),
@@ -169,10 +196,24 @@ def show(repo: Repo, text: str) -> dict[str, Any]:
             for e in entries(repo, "task") if e.entity.sprint == entity.id
         ]
     if entity.kind == "task":
-        shown["depends_on"] = [
-            dep.get("task") for dep in data.get("depends_on") or [] if isinstance(dep, dict)
-        ]
+        shown["depends_on"] = waits_on(data)
+        shown["items"] = [{"entity": str(e.entity), "status": e.get("status") or "pending",
+                           "title": e.data.get("title")}
+                          for e in work_items(repo) if e.path == doc.rel]
+    if entity.item:
+        return _item(repo, shown, entity)
     return shown
+
+
+def _item(repo: Repo, track: dict[str, Any], entity: Entity) -> dict[str, Any]:
+    """`show T:<sprint>/<track>#<item>`: the item's own fields, in the track's file."""
+    found = [e for e in work_items(repo) if e.entity == entity]
+    if not found:
+        raise PmgenError(f"{entity}: {track['path']} has no work item {entity.item!r}",
+                         "its work items: " + (", ".join(
+                             i["entity"].partition("#")[2] for i in track["items"]) or "(none)"))
+    return {"entity": str(entity), "kind": "item", "path": track["path"],
+            "sha256": track["sha256"], **{k: v for k, v in found[0].data.items() if k != "id"}}
 
 
 def render_show(shown: dict[str, Any], fmt: str = "text") -> str:
@@ -191,6 +232,11 @@ def render_show(shown: dict[str, Any], fmt: str = "text") -> str:
         elif key == "depends_on":
             if value:
                 lines.append("depends_on: " + ", ".join(str(v) for v in value))
+        elif key == "items":
+            if value:
+                lines.append(f"items: {len(value)}")
+                lines += [f"  {i['entity']}  {i['status']}  {i['title']}" for i in value]
         elif key != "sha256":
-            lines.append(f"{key}: {value}")
+            text = value if isinstance(value, str) else json.dumps(value, default=str)
+            lines.append(f"{key}: {text}")
     return "".join(printable(line) + "\n" for line in lines)

@@ -65,13 +65,16 @@ def new_sprint(
               "track-c -> 'Track C').")
 @click.option("--title", default="TODO: track title", show_default=True, help="Track title.")
 @click.option("--agent", help="Agent id to assign (must exist).")
+@click.option("--item", "items", multiple=True, metavar="ID: TITLE",
+              help="A work item, e.g. 'P1: Fix seed data' (repeatable).")
 @common_options
 def new_task(
-    entity: str, label: str | None, title: str, agent: str | None, dry_run: bool, fmt: str,
-    root: Path | None,
+    entity: str, label: str | None, title: str, agent: str | None, items: tuple[str, ...],
+    dry_run: bool, fmt: str, root: Path | None,
 ) -> int:
     """Create the track ENTITY (T:<sprint>/<track>) and list it in its sprint."""
-    outcome = operations.new_task(Repo.discover(root), entity, label, title, agent, dry_run)
+    outcome = operations.new_task(Repo.discover(root), entity, label, title, agent, items,
+                                  dry_run)
     return _finish(outcome, fmt, dry_run)
 
 

@@ -24,7 +24,8 @@ def _emit(outcome: operations.Outcome, dry_run: bool, fmt: str) -> int:
 @click.argument("state")
 @common_options
 def status(entity: str, state: str, dry_run: bool, fmt: str, root: Path | None) -> int:
-    """Move ENTITY (S:, T:, ADR: or BUG:) to STATE, if the transition is allowed.
+    """Move ENTITY (S:, T:, T:...#<item>, ADR: or BUG:) to STATE, if the transition is
+    allowed.
 
     Only the status value changes; the rest of the file is kept byte for byte.
     """
@@ -40,7 +41,9 @@ def status(entity: str, state: str, dry_run: bool, fmt: str, root: Path | None) 
 def check(
     entity: str, criterion: str, uncheck: bool, dry_run: bool, fmt: str, root: Path | None
 ) -> int:
-    """Tick the checklist item of ENTITY that matches CRITERION.
+    """Tick the checklist item of ENTITY that matches CRITERION (or is the CRITERION-th).
+
+    For a work item (T:<sprint>/<track>#P1) only its acceptance criteria count.
 
     The match ignores case and punctuation; a unique partial or close match is enough.
     When several items match, they are listed and nothing changes (exit 1).
@@ -55,7 +58,7 @@ def check(
 @click.argument("agent")
 @common_options
 def assign(entity: str, agent: str, dry_run: bool, fmt: str, root: Path | None) -> int:
-    """Assign the track (T:) or bug (BUG:) ENTITY to AGENT (an agent id)."""
+    """Assign the track (T:), work item (T:...#<item>) or bug (BUG:) ENTITY to AGENT."""
     outcome = operations.assign(Repo.discover(root), entity, agent, dry_run)
     return _emit(outcome, dry_run, fmt)
 

@@ -18,7 +18,7 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), de
 
 
 @click.command("list")
-@click.argument("what", type=click.Choice(["sprints", "tracks", "agents", "adrs", "bugs"]),
+@click.argument("what", type=click.Choice(["sprints", "tracks", "items", "agents", "adrs", "bugs"]),
                 default="tracks")
 @click.option("--status", help="Only plans with this status.")
 @click.option("--agent", help="Only plans that name this agent (track agent, sprint owner "

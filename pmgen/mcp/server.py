@@ -41,7 +41,8 @@ is validated and refused, with the reason, when it would break a plan or the fil
 on disk; run validate after editing plan files by hand."""
 
 Entity = Annotated[str, Field(
-    description="S:<sprint>, T:<sprint>/<track>, A:<agent>, ADR:<id>, BUG:<id> or a bare id")]
+    description="S:<sprint>, T:<sprint>/<track>, T:<sprint>/<track>#<item>, A:<agent>, "
+                "ADR:<id>, BUG:<id> or a bare id")]
 DryRun = Annotated[bool, Field(description="Return the diff and write nothing.")]
 Format = Annotated[Literal["text", "json"], Field(description="json: one machine-readable "
                                                           "object, as --format json prints")]
@@ -80,7 +81,7 @@ class Tools:
         return bundle.render(self.repo(), entity, format, max_tokens, since)
 
     def list_plans(
-        self, kind: Annotated[Literal["sprints", "tracks", "agents", "adrs", "bugs"],
+        self, kind: Annotated[Literal["sprints", "tracks", "items", "agents", "adrs", "bugs"],
                               Field(description="What to list")] = "tracks",
         status: Annotated[str | None, Field(description="Only this status")] = None,
         agent: Annotated[str | None, Field(description="Only plans naming this agent")] = None,
@@ -209,11 +210,14 @@ class Tools:
         label: Annotated[str | None, Field(
             description="How the plan names it (default: track-c -> 'Track C')")] = None,
         agent: Annotated[str | None, Field(description="Agent id to assign")] = None,
+        items: Annotated[list[str] | None, Field(
+            description="Work items as 'ID: TITLE', e.g. 'P1: Fix seed data'")] = None,
         dry_run: DryRun = False, format: Format = "text",  # noqa: A002
     ) -> str:
         from pmgen.authoring import operations
 
-        outcome = operations.new_task(self.repo(), entity, label, title, agent, dry_run)
+        outcome = operations.new_task(self.repo(), entity, label, title, agent, items or (),
+                                      dry_run)
         return outcome.render(format, dry_run)
 
     def adr_create(

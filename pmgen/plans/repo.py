@@ -104,7 +104,7 @@ class Repo:
                     found.append(path)
         return sorted(found)
 
-    def _outside_link(self, path: Path) -> str | None:
+    def outside_link(self, path: Path) -> str | None:
         """The repository path of ``path`` when it lies in the repository but leads (by a
         symbolic link) outside it; None otherwise."""
         lexical = Path(os.path.abspath(path))
@@ -118,7 +118,7 @@ class Repo:
         the same data and findings, key positions loaded when a finding needs them (see
         documents.parse)."""
         key = str(self.resolve(path))
-        link = self._outside_link(path)
+        link = self.outside_link(path)
         if link is not None:
             doc = Document(path=path, rel=link, kind=None, skipped=True)
             # Nothing of the target is read or printed (issue 10): not even its name.

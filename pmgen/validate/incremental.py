@@ -32,7 +32,7 @@ _SHARED: dict[str, object] = {}
 def load(repo: Repo, store: PlanCache, path: Path) -> Document:
     """The plan at ``path``: from the cache when its bytes are known, else parsed (and
     remembered)."""
-    if repo._outside_link(path) is not None:
+    if repo.outside_link(path) is not None:
         return repo.document(path)
     try:
         raw = read_bytes(path)
