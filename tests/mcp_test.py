@@ -29,6 +29,7 @@ WRITE = ["status_update", "check_criterion", "assign", "sprint_create", "task_cr
          "adr_create", "bug_report"]
 TRACK = "T:sprint-2.33/track-a"
 TASK_MD = "delegation/sprints/sprint-2.33/track-a/TASK.md"
+ITEM = "T:sprint-2.6-items/track-a#P1"
 
 
 @asynccontextmanager
@@ -147,17 +148,27 @@ def test_a_write_changes_the_file_as_the_cli_does(example_repo: GitRepo, tmp_pat
         return [await call(session, "check_criterion", entity=TRACK, criterion=criterion),
                 await call(session, "status_update", entity=TRACK, status="review"),
                 await call(session, "bug_report", title="Scheduler drops a run", priority="P2",
-                           author="ada@example.com", date="2026-01-11")]
+                           author="ada@example.com", date="2026-01-11"),
+                await call(session, "status_update", entity=ITEM, status="in_progress"),
+                await call(session, "task_create", entity="T:sprint-2.33/track-e",
+                           items=["P1: Wire the scheduler"])]
 
     answers = run(example_repo.path, body)
     cli = [run_cli(["check", TRACK, criterion, "--root", str(twin)], capsys),
            run_cli(["status", TRACK, "review", "--root", str(twin)], capsys),
            run_cli(["bug", "new", "Scheduler drops a run", "--priority", "P2", "--author",
-                    "ada@example.com", "--date", "2026-01-11", "--root", str(twin)], capsys)]
+                    "ada@example.com", "--date", "2026-01-11", "--root", str(twin)], capsys),
+           run_cli(["status", ITEM, "in_progress", "--root", str(twin)], capsys),
+           run_cli(["new", "task", "T:sprint-2.33/track-e", "--item", "P1: Wire the scheduler",
+                    "--root", str(twin)], capsys)]
     assert [text for _, text in answers] == [out for _, out, _ in cli]
     assert not any(error for error, _ in answers)
     assert answers[1][1] == f"{TRACK}: status in_progress -> review ({TASK_MD})\n"
-    for rel in (TASK_MD, answers[2][1].split()[1]):
+    assert answers[3][1] == (f"{ITEM}: status pending -> in_progress "
+                             "(delegation/sprints/sprint-2.6-items/track-a/TASK.md)\n")
+    for rel in (TASK_MD, answers[2][1].split()[1], "delegation/sprints/sprint-2.6-items/track-a/"
+                "TASK.md", "delegation/sprints/sprint-2.33/track-e/TASK.md",
+                "delegation/sprints/sprint-2.33/SPRINT.md"):
         assert (example_repo.path / rel).read_bytes() == (twin / rel).read_bytes()
 
 
