@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pmgen.bundles.carry import bugs_part, findings_part, sprint_plan_part
 from pmgen.bundles.parts import (
     Content,
     Part,
@@ -41,7 +42,7 @@ def _sprint_data(sprint: Sprint) -> dict[str, Any]:
     # issue 13: only when written, so the bundles of other sprints stay as they were
     if sprint.previous:
         data["previous"] = sprint.previous
-    for key in ("target", "result"):
+    for key in ("baseline", "target", "result"):
         value = getattr(sprint, key)
         if value is not None:
             data[key] = counts_text(value.model_dump(mode="json", exclude_none=True))
@@ -104,6 +105,7 @@ def track(ctx: Context, entity: Entity) -> Content:
     ]
     sprint_ctx = {
         "goal": section(sdoc, "Primary Goal"),
+        "criteria": criteria_part(sdoc).data,
         "siblings": siblings,
         "waits_on": [e for e in edges if e["dependent"]["id"] == str(entity)],
         "waited_on_by": [e for e in edges if e["blocking"]["id"] == str(entity)],
@@ -113,6 +115,7 @@ def track(ctx: Context, entity: Entity) -> Content:
     work = work_part(tdoc, task)
     parts = [
         Part("context", "Context", context),
+        findings_part(ctx.repo, [tdoc.rel, sdoc.rel]),
         Part("workspace", "Workspace anchor", workspace),
         text_part("mission", "Mission", tdoc, "Mission"),
         text_part("objectives", "Objectives", tdoc, "Objectives"),
@@ -123,6 +126,8 @@ def track(ctx: Context, entity: Entity) -> Content:
                             *(("work items",) if task.items else ()))),
         profile_part(ctx, task.agent, inputs),
         Part("sprint", "Sprint context", sprint_ctx),
+        sprint_plan_part(sdoc, task),
+        bugs_part(ctx.repo, entity),
         _references_part(ctx, sprint, [task.references, sprint.references], inputs),
     ]
     return Content(heading, parts, inputs)
@@ -147,12 +152,14 @@ def sprint(ctx: Context, entity: Entity) -> Content:
     }
     parts = [
         Part("context", "Context", context),
+        findings_part(ctx.repo, [sdoc.rel, *(t.rel for t in ctx.tasks_of(entity.sprint_id))]),
         text_part("goal", "Primary goal", sdoc, "Primary Goal"),
         criteria_part(sdoc),
         Part("tracks", "Tracks", {"tracks": tracks_table(ctx, entity.sprint_id)}),
         details_part(sdoc, ("sprint objectives", "tracks")),
         profile_part(ctx, model.owner, inputs, "owner"),
         Part("sprint", "Sprint context", sprint_ctx),
+        bugs_part(ctx.repo, entity),
         _references_part(ctx, model, [model.references], inputs),
     ]
     return Content(f"{sprint_name(model)}: {model.title}", parts, inputs)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from pmgen.bundles.carry import md_bugs, md_problems, md_sprint_plan
 from pmgen.bundles.work import md_work
 
 NOT_SET = "not set"
@@ -46,7 +47,8 @@ def md_context(data: dict[str, Any]) -> str:
                             f"{sprint['status']})"))
     if sprint.get("period"):
         pairs.append(("Period", sprint["period"]))
-    for key, label in (("previous", "Previous sprint"), ("target", "Sprint target"),
+    for key, label in (("previous", "Previous sprint"), ("baseline", "Sprint baseline"),
+                       ("target", "Sprint target"),
                        ("result", "Sprint result")):
         if sprint.get(key):
             pairs.append((label, sprint[key]))
@@ -185,6 +187,8 @@ def md_sprint(data: dict[str, Any]) -> str:
     blocks = []
     if "goal" in data:
         blocks.append("### Primary goal\n\n" + (data["goal"] or "_Not written._"))
+    if "criteria" in data:
+        blocks.append("### Sprint success criteria\n\n" + md_criteria(data["criteria"]))
     if "siblings" in data:
         rows = [f"- {_track_name(s)}" + ("" if s.get("invalid") else
                                           f", agent {_code(s.get('agent'))}")
@@ -296,6 +300,9 @@ MARKDOWN: dict[str, Callable[[Any], str]] = {
     "profile": md_profile,
     "sprint": md_sprint,
     "memory": md_memory,
+    "problems": md_problems,
+    "bugs": md_bugs,
+    "sprint_plan": md_sprint_plan,
     "references": md_references,
 }
 

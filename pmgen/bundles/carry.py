@@ -1,0 +1,145 @@
+"""What a track bundle carries from beyond its own plan (issue 16, item 4): the findings
+pmgen knows about the plans it hands over, the SPRINT.md text about the track (its own
+subsection, the dependency notes, the sprint-wide sections) and the open bugs naming it.
+
+Findings come from the one pipeline (pmgen.validate.pipeline.check_documents, as on the
+site); sections from pmgen.plans.outline (the one finder).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmgen.bundles.parts import Part, shift_headings
+from pmgen.plans import outline
+from pmgen.plans.documents import Document
+from pmgen.plans.entities import Entity
+from pmgen.plans.models import Bug, Task
+from pmgen.plans.repo import Repo
+from pmgen.validate import pipeline
+from pmgen.validate.context import Context
+
+CLOSED = ("fixed", "closed", "wontfix")
+# Sprint-wide rules every track follows: kept longest when the budget is short.
+RULES = ("git workflow", "pr naming", "pr conventions", "conventions", "escalation",
+         "support escalation", "testing protocol", "workflow")
+DEPENDENCIES = ("key dependencies", "dependencies")
+
+
+def _full(repo: Repo) -> Context:
+    """Every plan of the repository, validated once per Repo: the findings of a plan read
+    other plans (the previous sprint, the agents), and the bugs live in the backlog."""
+    cached = repo.memo.get("bundle_full_context")
+    if not isinstance(cached, Context):
+        cached = repo.memo["bundle_full_context"] = pipeline.context(repo)
+    return cached
+
+
+def findings_part(repo: Repo, rels: list[str]) -> Part:
+    """The standing (not acknowledged) findings of the plans ``rels``, in their order."""
+    ctx = _full(repo)
+    docs = [doc for rel in rels for doc in ctx.documents if doc.rel == rel]
+    found = pipeline.check_documents(docs, ctx)
+    order = {rel: i for i, rel in enumerate(rels)}
+    rows = [{"path": f.path, "line": f.line, "code": f.code, "severity": f.severity,
+             "message": f.message}
+            for f in sorted(found, key=lambda f: (order.get(f.path, 0), f.line, f.code))
+            if f.acknowledged is None]
+    return Part("problems", "Known problems in these plans", {"findings": rows})
+
+
+def bugs_part(repo: Repo, entity: Entity) -> Part:
+    """Open bugs whose ``sprint:``/``task:`` field or text names the sprint or track."""
+    ctx = _full(repo)
+    names = [str(entity), entity.sprint_id] + (
+        [f"{entity.sprint_id}/{entity.track}"] if entity.track else [])
+    rows = []
+    for doc in sorted((d for d in ctx.documents if d.kind == "bug"), key=lambda d: d.rel):
+        bug = doc.model
+        if not isinstance(bug, Bug) or bug.status in CLOSED:
+            continue
+        if entity.track:
+            hit = bug.task == f"{entity.sprint_id}/{entity.track}" or any(
+                n in doc.body for n in (str(entity), f"{entity.sprint_id}/{entity.track}"))
+        else:
+            hit = bug.sprint == entity.sprint_id or bug.task is not None and (
+                bug.task.startswith(entity.sprint_id + "/")) or any(n in doc.body for n in names)
+        if hit:
+            rows.append({"id": bug.id, "title": bug.title, "priority": bug.priority,
+                         "status": bug.status, "assignee": bug.assignee, "source": doc.rel})
+    return Part("bugs", "Open bugs", {"bugs": rows})
+
+
+def _block(sec: outline.Section, to: int = 3) -> dict[str, Any]:
+    title = sec.title.split("<!--", 1)[0].strip()
+    return {"title": title, "text": shift_headings(sec.text.strip("\n"), to - sec.level),
+            "rule": outline.title_key(title) in RULES}
+
+
+def _own(sdoc: Document, task: Task) -> outline.Section | None:
+    """The track's own subsection under the sprint's tracks: '### Track A: ...'."""
+    label = outline.title_key(task.label or "")
+    for tracks in outline.named(sdoc.body, "Tracks"):
+        for sec in outline.sections(sdoc.body):
+            if sec.level == tracks.level + 1 and tracks.start <= sec.line - 1 < tracks.end:
+                key = outline.title_key(sec.title)
+                if label and (key == label or key.startswith(label + " ")):
+                    return sec
+    return None
+
+
+def sprint_plan_part(sdoc: Document, task: Task) -> Part:
+    """The SPRINT.md text a track follows, verbatim: its own subsection, the dependency
+    notes, then every other top section (sprint-wide rules first kept, the rest droppable).
+    The objectives are shown elsewhere (goal, success criteria)."""
+    own = _own(sdoc, task)
+    deps = next((s for k in DEPENDENCIES for s in outline.named(sdoc.body, k)), None)
+    heads = outline.sections(sdoc.body)
+    top = min((s.level for s in heads), default=1)
+    level = top + 1 if sum(1 for s in heads if s.level == top) == 1 else top
+    shown = {"sprint objectives", "tracks"}
+    others = [_block(s) for s in heads if s.level == level and s.text.strip()
+              and outline.title_key(s.title) not in shown and s != deps]
+    # rules nested deeper (e.g. "### Git Workflow" under "## Reference Materials") are in
+    # their parent's text already
+    return Part("sprint_plan", f"From {sdoc.rel.rsplit('/', 1)[-1]}", {
+        "own": _block(own) if own else None,
+        "dependencies": _block(deps) if deps else None,
+        "sections": others,
+        "source": sdoc.rel,
+    })
+
+
+def md_problems(data: dict[str, Any]) -> str:
+    rows = data["findings"]
+    if not rows:
+        return "None known: `pmgen validate` finds nothing standing in these plans."
+    lines = ["Do not take text flagged here as current; check it against the code first.", ""]
+    lines += [f"- `{r['path']}:{r['line']}` {r['code']} ({r['severity']}): {r['message']}"
+              for r in rows]
+    return "\n".join(lines)
+
+
+def md_bugs(data: dict[str, Any]) -> str:
+    rows = data["bugs"]
+    if not rows:
+        return "None open."
+    return "\n".join(
+        f"- **{r['id']}** ({r['priority']}, {r['status']}"
+        + (f", `{r['assignee']}`" if r.get("assignee") else "") + f"): {r['title']} "
+        f"(`{r['source']}`)" for r in rows)
+
+
+def md_sprint_plan(data: dict[str, Any]) -> str:
+    blocks = []
+    for key, what in (("own", "This track's section"), ("dependencies", "Dependency notes")):
+        sec = data.get(key)
+        if sec is not None:
+            blocks.append(f"### {what}: {sec['title']}\n\n{sec['text']}")
+    blocks += [f"### {sec['title']}\n\n{sec['text']}" for sec in data["sections"]]
+    dropped = data.get("dropped") or []
+    if dropped:
+        names = ", ".join(f'"{title}"' for title in dropped)
+        blocks.append(f"_Dropped to fit the token budget: {names}; read them in "
+                      f"`{data['source']}`._")
+    return "\n\n".join(blocks) or "_Nothing else is written there._"
