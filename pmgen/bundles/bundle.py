@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,8 +164,8 @@ def emit(bundle: Bundle, fmt: str = "markdown") -> str:
 
 def _drop_one(bundle: Bundle, fmt: str) -> bool:
     """Drop the next trimmable piece: the last reference document, then the oldest event,
-    then the last of the plan's other sections (never mission, objectives, constraints or
-    success criteria)."""
+    then the last of the sprint plan's other sections, its rules, the track plan's other
+    sections (never mission, objectives, constraints or success criteria)."""
     for part in bundle.parts:
         if part.name != "references":
             continue
@@ -182,13 +183,27 @@ def _drop_one(bundle: Bundle, fmt: str) -> bool:
             return True
     if _drop_history(bundle, fmt):
         return True
+    # the sprint's other sections, then its rules (git workflow, escalation...), then the
+    # track's own other sections
+    return (_drop_section(bundle, fmt, "sprint_plan", lambda sec: not sec.get("rule"))
+            or _drop_section(bundle, fmt, "sprint_plan", lambda sec: True)
+            or _drop_section(bundle, fmt, "details", lambda sec: True))
+
+
+def _drop_section(bundle: Bundle, fmt: str, name: str,
+                  allowed: Callable[[dict[str, Any]], bool]) -> bool:
+    """Drop the last section of part ``name`` that ``allowed`` lets go (and that is longer
+    than the note replacing it)."""
     for part in bundle.parts:
-        if part.name != "details":
+        if part.name != name:
             continue
         kept = part.data.setdefault("kept", [])
         while part.data["sections"]:
             before = len(_part_text(part, fmt))
             victim = part.data["sections"].pop()
+            if not allowed(victim):
+                kept.insert(0, victim)
+                continue
             part.data.setdefault("dropped", []).insert(0, victim["title"])
             size = before - len(_part_text(part, fmt))
             if size <= 0:  # shorter than the note that replaces it: keep it

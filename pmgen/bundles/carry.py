@@ -73,7 +73,8 @@ def bugs_part(repo: Repo, entity: Entity) -> Part:
 def _block(sec: outline.Section, to: int = 3) -> dict[str, Any]:
     title = sec.title.split("<!--", 1)[0].strip()
     return {"title": title, "text": shift_headings(sec.text.strip("\n"), to - sec.level),
-            "rule": outline.title_key(title) in RULES}
+            "rule": any(outline.title_key(t) in RULES
+                        for t in (title, *(h.text for h in outline.headings(sec.text))))}
 
 
 def _own(sdoc: Document, task: Task) -> outline.Section | None:
