@@ -202,8 +202,9 @@ def test_track_bundle_sections_in_order(tiny: GitRepo) -> None:
     text = bundle.render(Repo(tiny.path), "T:sprint-9/track-a")
     titles = re.findall(r"^## (.+)$", text, re.M)
     assert titles == [
-        "Context", "Workspace anchor", "Mission", "Objectives", "Constraints",
-        "Success criteria", "More from TASK.md", "Agent profile", "Sprint context",
+        "Context", "Known problems in these plans", "Workspace anchor", "Mission",
+        "Objectives", "Constraints", "Success criteria", "More from TASK.md",
+        "Agent profile", "Sprint context", "From SPRINT.md", "Open bugs",
         "Session memory", "Reference documents", "Build",
     ]
     assert text.startswith("# Sprint 9 - Track A: API\n")
@@ -240,9 +241,9 @@ def test_sprint_bundle(tiny: GitRepo) -> None:
     text = bundle.render(Repo(tiny.path), "S:sprint-9")
     assert text.startswith("# Sprint 9: Tiny\n")
     assert re.findall(r"^## (.+)$", text, re.M) == [
-        "Context", "Primary goal", "Success criteria", "Tracks", "More from SPRINT.md",
-        "Agent profile",
-        "Sprint context", "Session memory", "Reference documents", "Build",
+        "Context", "Known problems in these plans", "Primary goal", "Success criteria",
+        "Tracks", "More from SPRINT.md", "Agent profile", "Sprint context", "Open bugs",
+        "Session memory", "Reference documents", "Build",
     ]
     assert "| Track A | API | backend | in_progress | feat/api | ../sprint-9/track-a | 8001 "\
         "| track-a |" in text
