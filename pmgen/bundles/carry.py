@@ -77,23 +77,29 @@ def _block(sec: outline.Section, to: int = 3) -> dict[str, Any]:
                         for t in (title, *(h.text for h in outline.headings(sec.text))))}
 
 
-def _own(sdoc: Document, task: Task) -> outline.Section | None:
-    """The track's own subsection under the sprint's tracks: '### Track A: ...'."""
+def _own(sdoc: Document, task: Task) -> tuple[str | None, outline.Section | None]:
+    """The text of the sprint's tracks section before its subsections (what holds for
+    every track), and the track's own subsection: '### Track A: ...'."""
     label = outline.title_key(task.label or "")
+    lines = sdoc.body.split("\n")
     for tracks in outline.named(sdoc.body, "Tracks"):
-        for sec in outline.sections(sdoc.body):
-            if sec.level == tracks.level + 1 and tracks.start <= sec.line - 1 < tracks.end:
-                key = outline.title_key(sec.title)
-                if label and (key == label or key.startswith(label + " ")):
-                    return sec
-    return None
+        subs = [sec for sec in outline.sections(sdoc.body)
+                if sec.level == tracks.level + 1 and tracks.start <= sec.line - 1 < tracks.end]
+        end = subs[0].line - 1 if subs else tracks.end
+        intro = "\n".join(lines[tracks.start:end]).strip("\n") or None
+        for sec in subs:
+            key = outline.title_key(sec.title)
+            if label and (key == label or key.startswith(label + " ")):
+                return intro, sec
+        return intro, None
+    return None, None
 
 
 def sprint_plan_part(sdoc: Document, task: Task) -> Part:
     """The SPRINT.md text a track follows, verbatim: its own subsection, the dependency
     notes, then every other top section (sprint-wide rules first kept, the rest droppable).
     The objectives are shown elsewhere (goal, success criteria)."""
-    own = _own(sdoc, task)
+    intro, own = _own(sdoc, task)
     deps = next((s for k in DEPENDENCIES for s in outline.named(sdoc.body, k)), None)
     heads = outline.sections(sdoc.body)
     top = min((s.level for s in heads), default=1)
@@ -104,6 +110,7 @@ def sprint_plan_part(sdoc: Document, task: Task) -> Part:
     # rules nested deeper (e.g. "### Git Workflow" under "## Reference Materials") are in
     # their parent's text already
     return Part("sprint_plan", f"From {sdoc.rel.rsplit('/', 1)[-1]}", {
+        "tracks": intro,
         "own": _block(own) if own else None,
         "dependencies": _block(deps) if deps else None,
         "sections": others,
@@ -132,7 +139,7 @@ def md_bugs(data: dict[str, Any]) -> str:
 
 
 def md_sprint_plan(data: dict[str, Any]) -> str:
-    blocks = []
+    blocks = [f"### Tracks\n\n{data['tracks']}"] if data.get("tracks") else []
     for key, what in (("own", "This track's section"), ("dependencies", "Dependency notes")):
         sec = data.get(key)
         if sec is not None:
