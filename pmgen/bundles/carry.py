@@ -144,7 +144,13 @@ def md_sprint_plan(data: dict[str, Any]) -> str:
         sec = data.get(key)
         if sec is not None:
             blocks.append(f"### {what}: {sec['title']}\n\n{sec['text']}")
-    blocks += [f"### {sec['title']}\n\n{sec['text']}" for sec in data["sections"]]
+    return md_sections(data, blocks)
+
+
+def md_sections(data: dict[str, Any], blocks: list[str]) -> str:
+    """``blocks``, then a plan's sections (``data["sections"]``) and what the budget dropped
+    of them."""
+    blocks = blocks + [f"### {sec['title']}\n\n{sec['text']}" for sec in data["sections"]]
     dropped = data.get("dropped") or []
     if dropped:
         names = ", ".join(f'"{title}"' for title in dropped)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pmgen.bundles.carry import md_bugs, md_problems, md_sprint_plan
+from pmgen.bundles.carry import md_bugs, md_problems, md_sections, md_sprint_plan
 from pmgen.bundles.work import md_work
 
 NOT_SET = "not set"
@@ -132,13 +132,7 @@ def md_criteria(data: dict[str, Any]) -> str:
 
 
 def md_details(data: dict[str, Any]) -> str:
-    blocks = [f"### {sec['title']}\n\n{sec['text']}" for sec in data["sections"]]
-    dropped = data.get("dropped") or []
-    if dropped:
-        names = ", ".join(f'"{title}"' for title in dropped)
-        blocks.append(f"_Dropped to fit the token budget: {names}; read them in "
-                      f"`{data['source']}`._")
-    return "\n\n".join(blocks) or "_Nothing else is written there._"
+    return md_sections(data, [])
 
 
 def md_profile(data: dict[str, Any]) -> str:
