@@ -2,8 +2,8 @@
 pmgen knows about the plans it hands over, the SPRINT.md text about the track (its own
 subsection, the dependency notes, the sprint-wide sections) and the open bugs naming it.
 
-Findings come from the one pipeline (pmgen.validate.pipeline.check_documents, as on the
-site); sections from pmgen.plans.outline (the one finder).
+Findings come from the one pipeline (pmgen.validate.pipeline.run, what `pmgen validate
+FILE...` prints, with its plan cache); sections from pmgen.plans.outline (the one finder).
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from typing import Any
 
 from pmgen.bundles.parts import Part, shift_headings
 from pmgen.plans import outline
-from pmgen.plans.documents import Document
+from pmgen.plans.documents import Document, kind_for
 from pmgen.plans.entities import Entity
 from pmgen.plans.models import Bug, Task
 from pmgen.plans.repo import Repo
-from pmgen.validate import pipeline
-from pmgen.validate.context import Context
+from pmgen.validate import pipeline, schema
 
 CLOSED = ("fixed", "closed", "wontfix")
 # Sprint-wide rules every track follows: kept longest when the budget is short.
@@ -26,20 +25,21 @@ RULES = ("git workflow", "pr naming", "pr conventions", "conventions", "escalati
 DEPENDENCIES = ("key dependencies", "dependencies")
 
 
-def _full(repo: Repo) -> Context:
-    """Every plan of the repository, validated once per Repo: the findings of a plan read
-    other plans (the previous sprint, the agents), and the bugs live in the backlog."""
-    cached = repo.memo.get("bundle_full_context")
-    if not isinstance(cached, Context):
-        cached = repo.memo["bundle_full_context"] = pipeline.context(repo)
-    return cached
+def _bugs(repo: Repo) -> list[Document]:
+    """The backlog's bug reports, schema-checked (only they are read, not every plan)."""
+    found = []
+    for path in repo.plan_files():
+        kind = kind_for(path.relative_to(repo.plans).as_posix())
+        if kind is not None and kind[0] == "bug":
+            found.append(schema.checked(repo.document(path)))
+    return found
 
 
 def findings_part(repo: Repo, rels: list[str]) -> Part:
     """The standing (not acknowledged) findings of the plans ``rels``, in their order."""
-    ctx = _full(repo)
-    docs = [doc for rel in rels for doc in ctx.documents if doc.rel == rel]
-    found = pipeline.check_documents(docs, ctx)
+    # pmgen validate on these files: the plan cache answers for every unchanged plan, so
+    # a bundle costs what a one-file hook run costs, not a whole-repository check
+    found = pipeline.run(repo, [repo.root / rel for rel in rels])
     order = {rel: i for i, rel in enumerate(rels)}
     rows = [{"path": f.path, "line": f.line, "code": f.code, "severity": f.severity,
              "message": f.message}
@@ -50,11 +50,10 @@ def findings_part(repo: Repo, rels: list[str]) -> Part:
 
 def bugs_part(repo: Repo, entity: Entity) -> Part:
     """Open bugs whose ``sprint:``/``task:`` field or text names the sprint or track."""
-    ctx = _full(repo)
     names = [str(entity), entity.sprint_id] + (
         [f"{entity.sprint_id}/{entity.track}"] if entity.track else [])
     rows = []
-    for doc in sorted((d for d in ctx.documents if d.kind == "bug"), key=lambda d: d.rel):
+    for doc in sorted(_bugs(repo), key=lambda d: d.rel):
         bug = doc.model
         if not isinstance(bug, Bug) or bug.status in CLOSED:
             continue
