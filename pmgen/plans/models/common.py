@@ -26,13 +26,20 @@ COLOUR_RE = re.compile(COLOUR_PATTERN.removesuffix("$") + "\\Z")
 DATE_RE = re.compile(DATE_PATTERN.removesuffix("$") + "\\Z", re.ASCII)
 
 
-def _whole_numbers(value: Any) -> Any:
+def _as_json(value: Any) -> Any:
+    """A YAML value as JSON Schema tools see it: 2.0 is the integer 2 (a schema cannot tell
+    them apart) and a YAML timestamp is its text (check-jsonschema and yaml-language-server
+    read `id: 2026-01-05` as a string)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, list):
-        return [_whole_numbers(item) for item in value]
+        return [_as_json(item) for item in value]
     if isinstance(value, dict):
-        return {key: _whole_numbers(item) for key, item in value.items()}
+        return {key: _as_json(item) for key, item in value.items()}
     return value
 
 
@@ -40,8 +47,7 @@ class PlanModel(BaseModel):
     """Base of every plan model: unknown keys are errors, values are not coerced.
 
     Strict, so that what pmgen accepts is what the exported JSON Schema accepts ("2" is not
-    an integer, 1 is not a string). The one conversion is JSON Schema's own: 2.0 is the
-    integer 2, since a schema cannot tell them apart (issue 18).
+    an integer, 1 is not a string), after reading the YAML as JSON tools do (issue 18).
     """
 
     model_config = ConfigDict(
@@ -51,7 +57,7 @@ class PlanModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _json_numbers(cls, data: Any) -> Any:
-        return _whole_numbers(data) if isinstance(data, dict) else data
+        return _as_json(data) if isinstance(data, dict) else data
 
 
 class VersionNumberError(ValueError):
@@ -76,9 +82,7 @@ def _slug(value: str) -> str:
 
 
 def _date(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        value = value.isoformat(sep=" ")  # a time of day is not a date (the schema's view)
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date):  # a model built in Python (the front matter holds text)
         return value
     if isinstance(value, str):
         try:
