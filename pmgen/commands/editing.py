@@ -11,6 +11,7 @@ import click
 
 from pmgen.authoring import edit
 from pmgen.commands.authoring import common_options, emit
+from pmgen.commands.conventions import complete_agent, complete_entity, complete_status, examples
 from pmgen.errors import PmgenError
 from pmgen.plans import fileio
 from pmgen.plans.entities import Entity, check_id, existing_path, parse_entity
@@ -52,9 +53,11 @@ def _source(repo: Repo, text: str) -> tuple[Entity, edit.Source]:
     return entity, edit.read_source(path, repo.rel(path))
 
 
-@click.command()
-@click.argument("entity")
-@click.argument("state")
+@click.command(epilog=examples(
+    "pmgen status T:sprint-2.33/track-a done", "pmgen status S:sprint-2.33 review --dry-run",
+))
+@click.argument("entity", shell_complete=complete_entity)
+@click.argument("state", shell_complete=complete_status)
 @common_options
 def status(entity: str, state: str, dry_run: bool, fmt: str, root: Path | None) -> int:
     """Move ENTITY (S:, T:, ADR: or BUG:) to STATE, if the transition is allowed.
@@ -89,8 +92,11 @@ def status(entity: str, state: str, dry_run: bool, fmt: str, root: Path | None) 
                  f"{target}: status is already {state}")
 
 
-@click.command()
-@click.argument("entity")
+@click.command(epilog=examples(
+    "pmgen check S:sprint-2.33 'The API answers'",
+    "pmgen check T:sprint-2.33/track-a migrations --uncheck",
+))
+@click.argument("entity", shell_complete=complete_entity)
 @click.argument("criterion")
 @click.option("--uncheck", is_flag=True, help="Clear the box instead of ticking it.")
 @common_options
@@ -126,9 +132,12 @@ def check(
                  f"{target}: already {box} {item.text}")
 
 
-@click.command()
-@click.argument("entity")
-@click.argument("agent")
+@click.command(epilog=examples(
+    "pmgen assign T:sprint-2.33/track-a backend-developer",
+    "pmgen assign BUG:bug-0001 architect --format json",
+))
+@click.argument("entity", shell_complete=complete_entity)
+@click.argument("agent", shell_complete=complete_agent)
 @common_options
 def assign(entity: str, agent: str, dry_run: bool, fmt: str, root: Path | None) -> int:
     """Assign the track (T:) or bug (BUG:) ENTITY to AGENT (an agent id)."""

@@ -7,11 +7,12 @@ from pathlib import Path
 import click
 
 from pmgen.commands import ROOT
+from pmgen.commands.conventions import examples
 from pmgen.plans.repo import Repo
 from pmgen.validate import schema_export
 
 
-@click.command()
+@click.command(epilog=examples("pmgen schema", "pmgen schema --check"))
 @click.option("--check", is_flag=True, help="Only report stale files (exit 1), write nothing.")
 @ROOT
 def schema(check: bool, root: Path | None) -> int:

@@ -7,13 +7,17 @@ from pathlib import Path
 import click
 
 from pmgen.commands import ROOT
+from pmgen.commands.conventions import examples
 from pmgen.findings import has_errors
 from pmgen.plans.repo import Repo, expand_paths
 from pmgen.validate import pipeline as validation
 from pmgen.validate import report
 
 
-@click.command()
+@click.command(epilog=examples(
+    "pmgen validate",
+    "pmgen validate delegation/sprints/sprint-2.33/SPRINT.md --format json",
+))
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(sorted(report.REPORTER_BY_NAME)), default="text",
@@ -53,7 +57,7 @@ def validate(
             raise refused
         repo = Repo.discover(root)
     findings = validation.run(repo, files or None, staged=staged, cache=not no_cache)
-    click.echo(report.render(findings, fmt), nl=False)
+    click.echo(report.render(findings, fmt, colour=True), nl=False)
     if not paths and fmt == "text" and not repo.plans.is_dir():
         # Nothing failed, but nothing was checked either: say so (a wrong folder or --root
         # must not look like a clean run). On stderr: the output stays "no findings".
