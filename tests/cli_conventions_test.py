@@ -94,7 +94,8 @@ def test_completion_in_a_broken_folder_offers_nothing(tmp_path: Path,
 def test_completion_through_the_shell_protocol() -> None:
     """What bash runs on <Tab> (the eval "$(_PMGEN_COMPLETE=bash_source pmgen)" script)."""
     env = {**os.environ, "_PMGEN_COMPLETE": "bash_complete",
-           "COMP_WORDS": "pmgen init T:sprint-2.6/", "COMP_CWORD": "2", "PMGEN_ROOT": str(ROOT), "PYTHONPATH": str(ROOT)}
+           "COMP_WORDS": "pmgen init T:sprint-2.6/", "COMP_CWORD": "2",
+           "PMGEN_ROOT": str(ROOT), "PYTHONPATH": str(ROOT)}
     run = subprocess.run([sys.executable, "-m", "pmgen"], env=env, capture_output=True,
                          text=True, check=False, cwd=ROOT)
     assert run.returncode == 0, run.stderr
