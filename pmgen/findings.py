@@ -93,6 +93,13 @@ _TABLE = [
     ("PM604", "text names another sprint as if it were this one", "warning"),
     ("PM605", "status moves backwards"),
     ("PM606", "text contradicts the front matter", "warning"),
+    # work items, targets and dates (issue 13)
+    ("PM607", "work item id used twice in a track"),
+    ("PM608", "complete work item with unchecked acceptance criteria"),
+    ("PM609", "blocked without a reason"),
+    ("PM610", "completed sprint below its target", "warning"),
+    ("PM611", "track numbers exceed the sprint's", "warning"),
+    ("PM612", "active sprint without a period", "warning"),
     # history
     ("PM701", "Task trailer names a task that does not exist"),
 ]

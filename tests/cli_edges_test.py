@@ -15,7 +15,8 @@ from conftest import ROOT, GitRepo, run_cli
 from pmgen.validate import pipeline as validation
 
 TASK = "delegation/sprints/sprint-1/track-a/TASK.md"
-TEMPLATE = (ROOT / "pmgen/templates/TASK.md.j2").read_text()
+# The packaged version 1 of the task template: what plan_builder's tracks follow.
+TEMPLATE = (ROOT / "pmgen/templates/versions/TASK.v1.md.j2").read_text()
 
 
 
@@ -129,19 +130,25 @@ def test_migrate_json_marks_a_skipped_document_unchanged(
 def test_migrate_without_the_old_template_names_the_file_to_add(
     versioned: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A version no longer kept stops the migration with the file that would restore it."""
-    (versioned.path / "schema/templates/versions/TASK.v1.md.j2").unlink()
+    """A version kept neither by the repository nor by pmgen stops the migration with the
+    file that would restore it, and nothing is written."""
+    versioned.write("schema/templates/TASK.md.j2", TEMPLATE.replace("template: 1", "template: 4"))
+    path = versioned.path / TASK
+    path.write_text(path.read_text().replace("template: 1", "template: 3"))
+    versioned.commit("task template v4; a track at v3")
     assert run_cli(["migrate"], capsys) == (
-        1, "", "pmgen: version 1 of the task template is not kept "
-        "(versions/TASK.v1.md.j2 not found)\n"
-        "  hint: add it as schema/templates/versions/TASK.v1.md.j2\n")
-    assert versioned.changes() == " D schema/templates/versions/TASK.v1.md.j2\n"
+        1, "", "pmgen: version 3 of the task template is not kept "
+        "(versions/TASK.v3.md.j2 not found)\n"
+        "  hint: add it as schema/templates/versions/TASK.v3.md.j2\n")
+    assert versioned.changes() == ""
 
 
 def test_migrate_a_path_already_current_says_so(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """With the packaged templates every plan is current: nothing to do, nothing written."""
+    """Once migrated, a plan is current: nothing to do, nothing written."""
+    assert run_cli(["migrate"], capsys)[0] == 0
+    built_repo.commit("migrated")
     assert run_cli(["migrate", TASK], capsys) == (
         0, "every document follows the current version of its template\n", "")
     assert built_repo.changes() == ""

@@ -12,7 +12,8 @@ from pmgen.plans.repo import Repo
 from pmgen.validate import pipeline as validate
 from pmgen.validate import templates
 
-V1 = (ROOT / "pmgen/templates/TASK.md.j2").read_text()
+# Version 1 of the task template, as pmgen keeps it since version 2 (issue 13).
+V1 = (ROOT / "pmgen/templates/versions/TASK.v1.md.j2").read_text()
 V2 = (
     V1.replace("template: 1", "template: 2")
     .replace("## Constraints\n", "## Guardrails\n")
@@ -76,10 +77,12 @@ def test_template_for(versioned: GitRepo) -> None:
     assert template_for(repo, "task", 2) == V2
     assert template_for(repo, "task", 3) == V2
     assert template_for(repo, "adr", 1) == (ROOT / "pmgen/templates/ADR.md.j2").read_text()
-    versioned.write("schema/templates/versions/TASK.v1.md.j2", "")
     (versioned.path / "schema/templates/versions/TASK.v1.md.j2").unlink()
-    with pytest.raises(PmgenError, match="version 1 of the task template is not kept"):
-        template_for(repo, "task", 1)
+    assert template_for(repo, "task", 1) == V1  # pmgen keeps its own version 1
+    adr = (ROOT / "pmgen/templates/ADR.md.j2").read_text()
+    versioned.write("schema/templates/ADR.md.j2", adr.replace("template: 1", "template: 2"))
+    with pytest.raises(PmgenError, match="version 1 of the adr template is not kept"):
+        template_for(repo, "adr", 1)
 
 
 def test_migrate_renames_adds_and_keeps(

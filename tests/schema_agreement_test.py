@@ -6,7 +6,9 @@ front matter goes to both: pmgen's schema check, and check-jsonschema's own YAML
 and validator (its default ECMA-262 regex engine and format checks) with the committed
 schema/<kind>.schema.json. They must agree on every one.
 
-Left out: PM209, which ties an id to its file name (a schema sees no path).
+Left out: PM209, which ties an id to its file name (a schema sees no path), and the one
+rule between two values of the same mapping, a work item's progress `done` at most its
+`total` (JSON Schema cannot compare two values; the schema's description says it).
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ def _pmgen_says(rel: str, yaml_text: str) -> list[str]:
     doc = documents.parse(PLANS / rel, f"delegation/{rel}", raw, kind, parts, fast=True)
     assert doc.data is not None, doc.findings
     found = schema.check(doc)
-    return [f"{f.code} {f.message}" for f in found if f.code != "PM209"]
+    return [f"{f.code} {f.message}" for f in found
+            if f.code != "PM209" and "is more than 'total'" not in f.message]
 
 
 def _schema_says(kind: str, yaml_text: str) -> list[str]:
@@ -99,7 +102,8 @@ SCALARS = st.one_of(
         "blue", "#3771c8", "#3771C8", "#3771c", "3771c8", "#3771c8\n", "2026-02-30",
         "2026-1-5", "2026-01-05", "20260105", "sprint-2.33", "Track-A", "track a", "P0",
         "P5", "done", "completed", "in_progress", "", " ", "a" * 81, "a" * 80, "2.10", 0,
-        1, 65535, 65536, 8080.0, 2.5, "yes",
+        1, 65535, 65536, 8080.0, 2.5, "yes", "HIGH", " low ", "p1", "P1 ", "abc1234",
+        "ABC1234", "seed-data", "-x", {"done": 3, "total": 5},
     ]),
 )
 VALUES = st.one_of(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.nodes import MappingNode, ScalarNode
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from pmgen.errors import PmgenError
@@ -175,7 +175,9 @@ def _styled(old: Any, value: Any) -> Any:
     return value
 
 
-def _top_pair(source: Source, key: str | tuple[str, ...]) -> tuple[Any, Any] | None:
+def _top_pair(
+    source: Source, key: str | tuple[str | int, ...]
+) -> tuple[Any, Any] | None:
     """(key node, value node) of ``key`` (a top-level key, or a path of nested keys)."""
     node = yamlio.compose(source.yaml_text)
     if node is None:  # no keys at all
@@ -184,6 +186,11 @@ def _top_pair(source: Source, key: str | tuple[str, ...]) -> tuple[Any, Any] | N
         raise PmgenError(f"{source.rel}: the front matter is not a mapping of keys")
     pair = None
     for part in (key,) if isinstance(key, str) else key:
+        if isinstance(part, int):  # an index into a list (a work item: items[2].status)
+            if not isinstance(node, SequenceNode) or not 0 <= part < len(node.value):
+                return None
+            node = node.value[part]
+            continue
         if not isinstance(node, MappingNode):
             return None
         for key_node, value_node in node.value:
@@ -197,7 +204,7 @@ def _top_pair(source: Source, key: str | tuple[str, ...]) -> tuple[Any, Any] | N
 
 
 def set_value(
-    source: Source, key: str | tuple[str, ...], value: Any, after_key: str = "status"
+    source: Source, key: str | tuple[str | int, ...], value: Any, after_key: str = "status"
 ) -> Edit:
     """Set ``key`` (top-level, or a path of nested keys) to ``value``.
 
@@ -206,13 +213,15 @@ def set_value(
     that cannot be done without touching anything else.
     """
     loc = (key,) if isinstance(key, str) else key
-    name = ".".join(loc)
+    name = ".".join(str(part) for part in loc)
     old = _get(yamlio.to_plain(source.data()), loc)
     lines = list(source.lines)
     pair = _top_pair(source, loc)
-    if pair is None:
-        if len(loc) > 1:
-            raise PmgenError(f"{source.rel}: '{name}' is missing; add it by hand")
+    if pair is None and len(loc) > 1:
+        lines.insert(_nested_row(source, loc, name),
+                     f"{_nested_indent(source, loc)}{loc[-1]}: "
+                     f"{_scalar_text(str(loc[-1]), value)}{newline_of(source)}")
+    elif pair is None:
         row = _insert_row(source, after_key)
         newline = newline_of(source)
         ending = newline
@@ -220,13 +229,13 @@ def set_value(
             # the new key follows a last line without a newline: it becomes the last one
             lines[row - 1] += newline
             ending = ""
-        lines.insert(row, f"{loc[0]}: {_scalar_text(loc[0], value)}{ending}")
+        lines.insert(row, f"{loc[0]}: {_scalar_text(str(loc[0]), value)}{ending}")
     else:
         key_node, node = pair
         if not isinstance(node, ScalarNode):
             raise PmgenError(f"{source.rel}: '{name}' is not a single value; edit it by hand")
         original = _get(source.data(), loc)
-        text = _scalar_text(loc[-1], _styled(original, value))
+        text = _scalar_text(str(loc[-1]), _styled(original, value))
         if node.start_mark.index == node.end_mark.index:  # `key:` with no value
             row = key_node.end_mark.line + source.yaml_start
             content = _content(lines[row])
@@ -246,11 +255,52 @@ def set_value(
     return Edit(source, after, [{"key": name, "from": old, "to": value}])
 
 
-def _get(data: Any, loc: tuple[str, ...]) -> Any:
+def _parent(source: Source, loc: tuple[str | int, ...], name: str) -> MappingNode:
+    """The block mapping that a missing nested key goes into (else PmgenError)."""
+    node: Any = yamlio.compose(source.yaml_text)
+    for part in loc[:-1]:
+        if isinstance(part, int) and isinstance(node, SequenceNode) and part < len(node.value):
+            node = node.value[part]
+        elif isinstance(node, MappingNode):
+            node = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+        else:
+            node = None
+    if not isinstance(node, MappingNode) or node.flow_style or not node.value:
+        raise PmgenError(f"{source.rel}: '{name}' is missing; add it by hand")
+    return node
+
+
+def _nested_row(source: Source, loc: tuple[str | int, ...], name: str) -> int:
+    """The line after the last one-line key of the parent mapping: the new key's row."""
+    node = _parent(source, loc, name)
+    for key_node, value_node in (node.value[-1], node.value[0]):
+        if key_node.start_mark.line == value_node.start_mark.line == value_node.end_mark.line:
+            break
+    else:
+        raise PmgenError(f"{source.rel}: '{name}' is missing; add it by hand")
+    return key_node.start_mark.line + source.yaml_start + 1
+
+
+def _nested_indent(source: Source, loc: tuple[str | int, ...], name: str = "") -> str:
+    """The indentation of the parent mapping's keys (those after a '- ' are spaces)."""
+    node = _parent(source, loc, name or ".".join(str(p) for p in loc))
+    column = node.value[-1][0].start_mark.column
+    return " " * column
+
+
+def value(source: Source, key: str | tuple[str | int, ...]) -> Any:
+    """The current value at ``key`` (a top-level key or a path), None when absent."""
+    return _get(yamlio.to_plain(source.data()), (key,) if isinstance(key, str) else key)
+
+
+def _get(data: Any, loc: tuple[str | int, ...]) -> Any:
     for part in loc:
-        if not isinstance(data, dict):
+        if isinstance(part, int):
+            data = data[part] if isinstance(data, list) and 0 <= part < len(data) else None
+        elif isinstance(data, dict):
+            data = data.get(part)
+        else:
             return None
-        data = data.get(part)
     return data
 
 
@@ -282,7 +332,7 @@ def _insert_row(source: Source, after_key: str) -> int:
 
 
 def _verify(
-    source: Source, after: bytes, loc: tuple[str, ...], value: Any, inserted: bool
+    source: Source, after: bytes, loc: tuple[str | int, ...], value: Any, inserted: bool
 ) -> None:
     """The new text loads, and its data is the old data with only ``loc`` changed."""
     try:
@@ -290,7 +340,13 @@ def _verify(
     except PmgenError:
         new_data = None
     expected = yamlio.to_plain(source.data())
-    if inserted and isinstance(new_data, dict):
+    if inserted and len(loc) > 1:
+        target = expected
+        for part in loc[:-1]:
+            target = target[part]
+        target[loc[-1]] = value
+        ok = new_data == expected  # the new key's place in its mapping is ours to choose
+    elif inserted and isinstance(new_data, dict):
         ok = new_data.get(loc[0]) == value and _ordered(
             {k: v for k, v in new_data.items() if k != loc[0]}
         ) == _ordered(expected)
@@ -301,7 +357,7 @@ def _verify(
         target[loc[-1]] = value
         ok = _ordered(new_data) == _ordered(expected)
     if not ok:
-        name = ".".join(loc)
+        name = ".".join(str(part) for part in loc)
         raise PmgenError(
             f"{source.rel}: cannot change '{name}' without touching anything else; "
             "nothing was written",
@@ -323,9 +379,12 @@ _BOX_RE = re.compile(r"^(\s*[-*+]\s+\[)([ xX])(\])")
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
 
-def checklist(source: Source) -> list[CheckItem]:
-    """The document's task-list items, with 1-based file lines (code blocks skipped)."""
+def checklist(source: Source, item: str | None = None) -> list[CheckItem]:
+    """The document's task-list items, with 1-based file lines (code blocks skipped); of
+    work item ``item``, its acceptance criteria only (issue 13)."""
     body = "\n".join(_content(line) for line in source.lines[source.body_start:])
+    if item is not None:
+        return outline.acceptance(body, item, first_line=source.body_start + 1)
     return outline.checklist(body, first_line=source.body_start + 1)
 
 

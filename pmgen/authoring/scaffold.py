@@ -197,7 +197,8 @@ def new_sprint(
 
 
 def new_task(
-    repo: Repo, entity: Entity, label: str | None, title: str, agent: str | None
+    repo: Repo, entity: Entity, label: str | None, title: str, agent: str | None,
+    items: list[dict[str, str]] | None = None,
 ) -> Plan:
     sprint_path = sprint_of(repo, entity)
     if not sprint_path.is_file():
@@ -211,7 +212,7 @@ def new_task(
     _require_missing(repo, path)
     context: dict[str, Any] = {
         "id": entity.id, "sprint": entity.sprint, "label": label or label_of(entity.id),
-        "title": title, "status": "pending", "agent": agent,
+        "title": title, "status": "pending", "agent": agent, "items": items or [],
     }
     plan = Plan(repo, created={path: render(repo, "task", context)})
     listing = _track_listing(repo, sprint_path, context)
@@ -371,6 +372,8 @@ def new_sprint_from(
             values.append((("period", "end"), new_start + length))
     if title is not None:
         values.append(("title", title))
+    if "previous" not in data:
+        values.append(("previous", previous))  # issue 13: text about it is not stale
     plan = Plan(repo)
     raw = _carry_text(old_source.raw.decode("utf-8"), pairs).encode("utf-8")
     raw = _reset(new_path, repo.rel(new_path), raw, values)

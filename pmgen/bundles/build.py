@@ -21,18 +21,31 @@ from pmgen.bundles.parts import (
     tracks_table,
 )
 from pmgen.bundles.refs import references, sha256_file
+from pmgen.bundles.work import work_part
 from pmgen.plans.entities import Entity
+from pmgen.plans.items import counts_text
 from pmgen.plans.models import Sprint
 from pmgen.validate.context import Context
 
 
 def _sprint_data(sprint: Sprint) -> dict[str, Any]:
-    period = f"{sprint.period.start} to {sprint.period.end}" if sprint.period.end else (
-        f"from {sprint.period.start}")
-    if sprint.period.duration:
-        period += f" ({sprint.period.duration})"
-    return {"id": sprint.id, "name": sprint_name(sprint), "number": sprint.number,
-            "title": sprint.title, "status": sprint.status, "period": period}
+    dates = sprint.period
+    period = None  # a plan without dates gets none invented (issue 13)
+    if dates is not None:
+        period = f"{dates.start} to {dates.end}" if dates.end else f"from {dates.start}"
+        if dates.duration:
+            period += f" ({dates.duration})"
+    data: dict[str, Any] = {"id": sprint.id, "name": sprint_name(sprint),
+                            "number": sprint.number, "title": sprint.title,
+                            "status": sprint.status, "period": period}
+    # issue 13: only when written, so the bundles of other sprints stay as they were
+    if sprint.previous:
+        data["previous"] = sprint.previous
+    for key in ("target", "result"):
+        value = getattr(sprint, key)
+        if value is not None:
+            data[key] = counts_text(value.model_dump(mode="json", exclude_none=True))
+    return data
 
 
 def _sprint_inputs(ctx: Context, sprint_id: str, inputs: dict[str, str]) -> None:
@@ -78,7 +91,7 @@ def track(ctx: Context, entity: Entity) -> Content:
         "primary_directories": [d.model_dump(mode="json") for d in task.primary_directories],
     }
     edges = dependencies(ctx, entity.sprint_id)
-    for dep in task.depends_on:  # a track of another sprint is an input too
+    for dep in task.waits:  # a track of another sprint is an input too
         s, t, _ = track_ref(ctx, entity.sprint_id, dep.task)
         other = ctx.tasks.get((s, t))
         if other is not None:
@@ -97,6 +110,7 @@ def track(ctx: Context, entity: Entity) -> Content:
         "critical_path": critical_path(ctx, sprint, task.id),
     }
     heading = f"{sprint_name(sprint)} - {task.label}: {task.title}"
+    work = work_part(tdoc, task)
     parts = [
         Part("context", "Context", context),
         Part("workspace", "Workspace anchor", workspace),
@@ -104,7 +118,9 @@ def track(ctx: Context, entity: Entity) -> Content:
         text_part("objectives", "Objectives", tdoc, "Objectives"),
         text_part("constraints", "Constraints", tdoc, "Constraints"),
         criteria_part(tdoc),
-        details_part(tdoc, ("mission", "objectives", "constraints", "success criteria")),
+        *([work] if work else []),
+        details_part(tdoc, ("mission", "objectives", "constraints", "success criteria",
+                            *(("work items",) if task.items else ()))),
         profile_part(ctx, task.agent, inputs),
         Part("sprint", "Sprint context", sprint_ctx),
         _references_part(ctx, sprint, [task.references, sprint.references], inputs),

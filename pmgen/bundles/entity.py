@@ -84,6 +84,8 @@ def parse(text: str, ctx: Plans) -> Entity:
             raise _unknown("sprint", f"S:{parsed.id}", ctx)
         return parsed
     if parsed.kind == "task":
+        if parsed.item:  # a work item's bundle is its track's (issue 13)
+            parsed = Entity("task", parsed.sprint, parsed.id)
         sprint = str(parsed.sprint)
         if (sprint, parsed.id) not in ctx.tasks:
             raise _unknown("track", f"T:{sprint}/{parsed.id}", ctx)

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from pmgen.bundles.work import md_work
+
 NOT_SET = "not set"
 
 
@@ -44,6 +46,10 @@ def md_context(data: dict[str, Any]) -> str:
                             f"{sprint['status']})"))
     if sprint.get("period"):
         pairs.append(("Period", sprint["period"]))
+    for key, label in (("previous", "Previous sprint"), ("target", "Sprint target"),
+                       ("result", "Sprint result")):
+        if sprint.get(key):
+            pairs.append((label, sprint[key]))
     track = data.get("track")
     if track:
         pairs.append(("Track", f"{track['label']}: {track['title']} (`{track['id']}`, "
@@ -286,6 +292,7 @@ MARKDOWN: dict[str, Callable[[Any], str]] = {
     "constraints": md_text,
     "criteria": md_criteria,
     "details": md_details,
+    "work": md_work,
     "profile": md_profile,
     "sprint": md_sprint,
     "memory": md_memory,

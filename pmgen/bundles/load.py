@@ -67,7 +67,7 @@ def load(repo: Repo, entity: str) -> tuple[Context, Entity]:
     docs = [_checked(repo, p) for p in found.sprints.get(resolved.sprint_id, [])]
     for doc in list(docs):
         if isinstance(doc.model, Task):
-            for dep in doc.model.depends_on:
+            for dep in doc.model.waits:
                 other = dep.task.partition("/")[0] if "/" in dep.task else None
                 if other and other not in sprints and other in found.sprints:
                     sprints.append(other)

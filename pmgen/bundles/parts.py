@@ -157,7 +157,7 @@ def dependencies(ctx: Context, sprint_id: str) -> list[dict[str, Any]]:
         model = doc.model
         if not isinstance(model, Task):
             continue
-        for dep in model.depends_on:
+        for dep in model.waits:
             edges.append({
                 "dependent": _track_summary(ctx, sprint_id, model.id),
                 "blocking": _track_summary(ctx, sprint_id, dep.task),

@@ -96,6 +96,8 @@ def _statuses(ctx: click.Context, incomplete: str) -> list[str]:
     kind = {"s": "sprint", "t": "task", "adr": "adr", "bug": "bug"}.get(prefix)
     if kind is None and "/" in entity:
         kind = "task"
+    if kind == "task" and "#" in entity and "item" in STATUSES:
+        kind = "item"  # T:<sprint>/<track>#<item>
     if kind:
         return list(STATUSES[kind])
     return sorted({s for values in STATUSES.values() for s in values})

@@ -21,9 +21,9 @@ from pmgen.commands.conventions import (
     complete_new_track,
     examples,
 )
-from pmgen.errors import PmgenError
+from pmgen.errors import PmgenError, UsageError
 from pmgen.plans import fileio
-from pmgen.plans.entities import check_id, parse_entity
+from pmgen.plans.entities import check_id, check_item, parse_entity
 from pmgen.plans.models.common import PRIORITIES
 from pmgen.plans.repo import Repo
 
@@ -114,22 +114,34 @@ def new_sprint(
               "track-c -> 'Track C').")
 @click.option("--title", default="TODO: track title", show_default=True, help="Track title.")
 @click.option("--agent", help="Agent id to assign (must exist).", shell_complete=complete_agent)
+@click.option("--item", "items", multiple=True, metavar="ID: TITLE",
+              help="A work item, e.g. 'P1: Fix seed data' (repeatable).")
 @common_options
 def new_task(
-    entity: str, label: str | None, title: str, agent: str | None, dry_run: bool, fmt: str,
-    root: Path | None,
+    entity: str, label: str | None, title: str, agent: str | None, items: tuple[str, ...],
+    dry_run: bool, fmt: str, root: Path | None,
 ) -> int:
     """Create the track ENTITY (T:<sprint>/<track>) and list it in its sprint."""
     repo = Repo.discover(root)
     target = parse_entity(entity if ":" in entity or "/" in entity else f"T:{entity}")
-    if target.kind != "task":
-        raise PmgenError(f"{entity!r}: give a track as T:<sprint>/<track>")
+    if target.kind != "task" or target.item:
+        raise PmgenError(f"{entity!r}: give a track as T:<sprint>/<track>",
+                         "add work items with --item 'ID: TITLE'" if target.item else None)
     label = _title(label, "--label") if label is not None else None
     # The sprint's lock is held from reading its track list to writing it, so tracks
     # added at the same time are listed one after the other, none lost (issue 10).
     with fileio.locked(scaffold.sprint_of(repo, target)):
-        plan = scaffold.new_task(repo, target, label, _title(title, "--title"), agent)
+        plan = scaffold.new_task(repo, target, label, _title(title, "--title"), agent,
+                                 [_item(text) for text in items])
         return _finish(plan, "new task", str(target), dry_run, fmt)
+
+
+def _item(text: str) -> dict[str, str]:
+    """'P1: Fix seed data' -> {id: P1, title: Fix seed data} (issue 13)."""
+    ident, colon, title = text.partition(":")
+    if not colon or not title.strip():
+        raise UsageError(f"--item {text!r}: write it as 'ID: TITLE', e.g. 'P1: Fix seed data'")
+    return {"id": check_item(ident.strip()), "title": _title(title.strip(), "--item")}
 
 
 @new.command("agent", epilog=examples(

@@ -60,12 +60,15 @@ def _source(repo: Repo, text: str) -> tuple[Entity, edit.Source]:
 @click.argument("state", shell_complete=complete_status)
 @common_options
 def status(entity: str, state: str, dry_run: bool, fmt: str, root: Path | None) -> int:
-    """Move ENTITY (S:, T:, ADR: or BUG:) to STATE, if the transition is allowed.
+    """Move ENTITY (S:, T:, T:...#<item>, ADR: or BUG:) to STATE, if the transition is
+    allowed.
 
     Only the status value changes; the rest of the file is kept byte for byte.
     """
     repo = Repo.discover(root)
     target, source = _source(repo, entity)
+    if target.item:
+        return _item_status(target, source, state, dry_run, fmt)
     kind = target.kind
     if kind not in STATUSES:
         raise PmgenError(f"{target}: only sprints (S:), tracks (T:), ADRs (ADR:) and bugs "
@@ -92,6 +95,42 @@ def status(entity: str, state: str, dry_run: bool, fmt: str, root: Path | None) 
                  f"{target}: status is already {state}")
 
 
+def _item_index(target: Entity, source: edit.Source) -> int:
+    """The index of ``target.item`` in the track's ``items:`` (PmgenError if none)."""
+    items = source.data().get("items") or []
+    ids = [str(item.get("id")) for item in items if isinstance(item, dict)]
+    if target.item not in ids:
+        raise PmgenError(f"{target}: {source.rel} has no work item {target.item!r}",
+                         "its work items: " + (", ".join(ids) or "(none: add items:)"))
+    return ids.index(str(target.item))
+
+
+def _item_status(target: Entity, source: edit.Source, state: str, dry_run: bool,
+                 fmt: str) -> int:
+    """`pmgen status T:<sprint>/<track>#<item> STATE`: the item's status (issue 13)."""
+    if state not in STATUSES["item"]:
+        raise PmgenError(f"{target}: {state!r} is not a work item status",
+                         "one of: " + ", ".join(STATUSES["item"]))
+    index = _item_index(target, source)
+    current = source.data()["items"][index].get("status", "pending")
+    if current in TRANSITIONS["item"] and current != state:
+        allowed = allowed_transitions("item", current)
+        if state not in allowed:
+            raise PmgenError(f"{target}: cannot go from {current} to {state}",
+                             f"allowed from {current}: " + ", ".join(allowed))
+    change = edit.set_value(source, ("items", index, "status"), state)
+    return _done(target, change, "status", dry_run, fmt,
+                 f"{target}: status {current} -> {state} ({source.rel})",
+                 f"{target}: status is already {state}")
+
+
+def _checklist(target: Entity, source: edit.Source) -> list[edit.CheckItem]:
+    """The boxes `pmgen check` chooses from: a work item's acceptance criteria, or all."""
+    if target.item:
+        _item_index(target, source)
+    return edit.checklist(source, target.item)
+
+
 @click.command(epilog=examples(
     "pmgen check S:sprint-2.33 'The API answers'",
     "pmgen check T:sprint-2.33/track-a migrations --uncheck",
@@ -103,17 +142,22 @@ def status(entity: str, state: str, dry_run: bool, fmt: str, root: Path | None) 
 def check(
     entity: str, criterion: str, uncheck: bool, dry_run: bool, fmt: str, root: Path | None
 ) -> int:
-    """Tick the checklist item of ENTITY that matches CRITERION.
+    """Tick the checklist item of ENTITY that matches CRITERION (or is the CRITERION-th).
+
+    For a work item (T:<sprint>/<track>#P1) only its acceptance criteria count.
 
     The match ignores case and punctuation; a unique partial or close match is enough.
     When several items match, they are listed and nothing changes (exit 1).
     """
     repo = Repo.discover(root)
     target, source = _source(repo, entity)
-    items = edit.checklist(source)
+    items = _checklist(target, source)
     if not items:
         raise PmgenError(f"{target}: {source.rel} has no checklist items ('- [ ] ...')")
-    found = edit.match(items, criterion)
+    if criterion.isdigit() and 1 <= int(criterion) <= len(items):
+        found = [items[int(criterion) - 1]]  # the Nth box (issue 13)
+    else:
+        found = edit.match(items, criterion)
     if len(found) != 1:
         listing = "\n".join(
             f"  {source.rel}:{item.line}: [{'x' if item.checked else ' '}] {item.text}"
@@ -140,19 +184,23 @@ def check(
 @click.argument("agent", shell_complete=complete_agent)
 @common_options
 def assign(entity: str, agent: str, dry_run: bool, fmt: str, root: Path | None) -> int:
-    """Assign the track (T:) or bug (BUG:) ENTITY to AGENT (an agent id)."""
+    """Assign the track (T:), work item (T:...#<item>) or bug (BUG:) ENTITY to AGENT."""
     repo = Repo.discover(root)
     target, source = _source(repo, entity)
-    key = {"task": "agent", "bug": "assignee"}.get(target.kind)
+    key: str | tuple[str | int, ...] | None = {"task": "agent", "bug": "assignee"}.get(
+        target.kind)
+    if target.item:  # a work item's owner (issue 13)
+        key = ("items", _item_index(target, source), "owner")
     if key is None:
         raise PmgenError(f"{target}: only tracks (T:) and bugs (BUG:) are assigned")
     agent = check_id(agent.removeprefix("A:"), "agent id")
     existing_path(repo, Entity("agent", None, agent))
-    current = source.data().get(key)
+    current = edit.value(source, key)
+    name = "owner" if target.item else key
     change = edit.set_value(source, key, agent)
     return _done(target, change, "assign", dry_run, fmt,
-                 f"{target}: {key} {current or '(none)'} -> {agent} ({source.rel})",
-                 f"{target}: {key} is already {agent}")
+                 f"{target}: {name} {current or '(none)'} -> {agent} ({source.rel})",
+                 f"{target}: {name} is already {agent}")
 
 
 __all__ = ["assign", "check", "status"]

@@ -23,7 +23,7 @@ _STATUS = {
 _UPDATED = {"agent": "agent.profile_updated"}
 BUG_CLOSED = ("fixed", "closed", "wontfix")
 # Fields with their own event; the rest of a front matter change is "<kind>.updated".
-_OWN_FIELDS = {"task": ("status", "agent")}
+_OWN_FIELDS = {"task": ("status", "agent", "items")}
 _PLAN_KINDS = ("sprint", "task", "agent", "adr", "bug")
 
 
@@ -124,6 +124,8 @@ def _changed_fields(
     if kind == "task" and old.get("agent") != new.get("agent"):
         change = {"from": old.get("agent"), "to": new.get("agent")}
         events.append(("task.assigned", subject, change))
+    if kind == "task" and old.get("items") != new.get("items"):
+        events.extend(_item_events(subject, old.get("items"), new.get("items")))
     own = _OWN_FIELDS.get(kind, ("status",))
     # old.get(k) != new.get(k) over both key sets (a missing key counts as None), without
     # building their union: this runs for every front matter change
@@ -133,6 +135,49 @@ def _changed_fields(
     fields.sort()
     if fields:
         events.append((_UPDATED.get(kind, f"{kind}.updated"), subject, {"fields": fields}))
+    return events
+
+
+def _by_id(items: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(items, list):
+        return {}
+    return {str(i["id"]): i for i in items if isinstance(i, dict) and "id" in i}
+
+
+def _progress(item: dict[str, Any]) -> str | None:
+    value = item.get("progress")
+    if isinstance(value, dict) and "done" in value and "total" in value:
+        return f"{value['done']}/{value['total']}"
+    return None
+
+
+def _item_events(subject: str, old: Any, new: Any) -> list[RawEvent]:
+    """Work item events of a track (issue 13): the subject is the track, ``item`` the id.
+    A missing status is "pending", as the model reads it."""
+    before, after = _by_id(old), _by_id(new)
+    events: list[RawEvent] = []
+    for ident, item in after.items():
+        was = before.get(ident)
+        if was is None:
+            events.append(("item.added", subject, {
+                "item": ident, "title": item.get("title"),
+                "status": item.get("status", "pending")}))
+            continue
+        if was == item:
+            continue
+        status = (was.get("status", "pending"), item.get("status", "pending"))
+        if status[0] != status[1]:
+            events.append(("item.status_changed", subject,
+                           {"item": ident, "from": status[0], "to": status[1]}))
+        if _progress(was) != _progress(item):
+            events.append(("item.progress_changed", subject,
+                           {"item": ident, "from": _progress(was), "to": _progress(item)}))
+        fields = sorted(k for k in {*was, *item}
+                        if was.get(k) != item.get(k) and k not in ("status", "progress"))
+        if fields:
+            events.append(("item.updated", subject, {"item": ident, "fields": fields}))
+    events += [("item.removed", subject, {"item": ident}) for ident in before
+               if ident not in after]
     return events
 
 
@@ -168,6 +213,14 @@ def diff(status: str, before: Version | None, after: Version | None) -> list[Raw
 def describe(type_: str, data: dict[str, Any]) -> str:
     """One line saying what an event changed (history and table output)."""
     verb = type_.split(".", 1)[1] if "." in type_ else type_
+    if type_.startswith("item."):
+        what = {"status_changed": "status", "progress_changed": "progress"}.get(verb)
+        if what:
+            return f"{data.get('item')}: {what} {data['from'] or '-'} -> {data['to'] or '-'}"
+        if verb == "updated":
+            return f"{data.get('item')}: updated " + ", ".join(data.get("fields", []))
+        return f"{data.get('item')}: {verb}" + (f" ({data['status']})" if data.get("status")
+                                                else "")
     if "from" in data and "to" in data and verb != "renamed":
         label = "assigned" if verb == "assigned" else "status"
         return f"{label} {data['from'] or '-'} -> {data['to'] or '-'}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,9 @@ def parse_entity(text: str, repo: Repo | None = None) -> str:
     if match and match.group(1).upper() in ("TPL", "FILE"):
         return f"{match.group(1).upper()}:{match.group(2)}"
 
-    return str(parse(text, repo))
+    entity = parse(text, repo)
+    # a work item's events have its track as subject (issue 13)
+    return str(replace(entity, item=None))
 
 
 @dataclass(frozen=True)

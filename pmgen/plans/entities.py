@@ -7,6 +7,8 @@ Forms (the prefix is case-insensitive)::
     A:architect              agent       Entity("agent", None, "architect")
     ADR:adr-20261121-3fa2    ADR         Entity("adr", None, "adr-20261121-3fa2")
     BUG:bug-20261121-9c01    bug         Entity("bug", None, "bug-20261121-9c01")
+    T:sprint-2.33/track-a#P1 a work item of a track (issue 13)
+                             Entity("task", "sprint-2.33", "track-a", item="P1")
     sprint-2.33/track-a      a bare "<sprint>/<track>" is always a task
     architect, track-a       a bare id: the one plan that has it (sprint, track, agent,
                              ADR or bug); an id two plans share must be written in full
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 MAX_ID = 80
 MAX_TEXT = 200
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*\Z")
+_ITEM_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z")  # as models.items.ITEM_ID_RE
 _SHELL_CHARS = set("$`;&|<>()*?[]{}!~'\"#%^=,\\ \t")
 
 PREFIXES: dict[str, str] = {"s": "sprint", "t": "task", "a": "agent", "adr": "adr", "bug": "bug"}
@@ -51,10 +54,11 @@ class Entity:
     kind: str
     sprint: str | None
     id: str
+    item: str | None = None  # a work item of a track: T:<sprint>/<track>#<item>
 
     def __str__(self) -> str:
         if self.kind == "task":
-            return f"T:{self.sprint}/{self.id}"
+            return f"T:{self.sprint}/{self.id}" + (f"#{self.item}" if self.item else "")
         return f"{PREFIX_OF[self.kind]}:{self.id}"
 
     @classmethod
@@ -108,7 +112,21 @@ def check_id(value: str, what: str = "id") -> str:
     return value
 
 
+def check_item(value: str) -> str:
+    """Return ``value`` if it is a work item id ('P1', 'seed-data'), else UsageError."""
+    if not _ITEM_RE.match(value):
+        raise UsageError(
+            f"work item id {value[:40]!r} is not valid",
+            "write T:<sprint>/<track>#<item>, e.g. T:sprint-2.33/track-a#P1",
+        )
+    return value
+
+
 def _task(rest: str, text: str) -> Entity:
+    rest, hash_, item = rest.partition("#")
+    if hash_:
+        task = _task(rest, text)
+        return Entity("task", task.sprint, task.id, check_item(item))
     parts = rest.split("/")
     if len(parts) != 2:
         if rest.startswith("/") or ".." in parts:
@@ -133,7 +151,7 @@ def parse_entity(text: str, repo: Repo | None = None) -> Entity:
         return Entity(kind, ident if kind == "sprint" else None, ident)
     if sep and re.fullmatch(r"[A-Za-z]+", prefix):
         raise UsageError(f"{text!r}: unknown entity prefix {prefix + ':'!r}", f"write {_FORMS}")
-    if "/" in text and not text.startswith("/") and text.count("/") == 1:
+    if "/" in text and not text.startswith("/") and text.partition("#")[0].count("/") == 1:
         return _task(text, text)
     check_id(text)
     if repo is None:

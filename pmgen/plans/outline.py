@@ -165,3 +165,31 @@ def checklist(text: str, first_line: int = 1) -> list[CheckItem]:
                 CheckItem(match["mark"] != " ", match["text"].strip(), index + first_line)
             )
     return items
+
+
+WORK_ITEMS = "Work Items"
+_ITEM_HEAD_RE = re.compile(r"^(?P<id>[A-Za-z0-9][A-Za-z0-9._-]*)\s*:")
+
+
+def work_items(text: str) -> dict[str, Section]:
+    """The section of each work item: a heading '<id>: <title>' right under a "Work Items"
+    heading (issue 13). The track template renders one per item of ``items:``."""
+    found: dict[str, Section] = {}
+    for parent in named(text, WORK_ITEMS):
+        for sec in sections(text):
+            if sec.level != parent.level + 1 or not parent.start <= sec.line - 1 < parent.end:
+                continue
+            match = _ITEM_HEAD_RE.match(sec.title)
+            if match:
+                found.setdefault(match["id"], sec)
+    return found
+
+
+def acceptance(text: str, item_id: str, first_line: int = 1) -> list[CheckItem]:
+    """The acceptance criteria (checklist items) of work item ``item_id``, with lines
+    counted from ``first_line``; [] when the item has no section."""
+    sec = work_items(text).get(item_id)
+    if sec is None:
+        return []
+    lines = text.split("\n")
+    return checklist("\n".join(lines[sec.start:sec.end]), first_line=first_line + sec.start)

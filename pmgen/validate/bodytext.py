@@ -61,6 +61,7 @@ class _This:
     numbers: frozenset[str]
     primary: str
     sprint_id: str
+    previous: frozenset[str] = frozenset()  # the sprint named by `previous:` (issue 13)
 
 
 def check(doc: Document, ctx: Context) -> list[Finding]:
@@ -87,10 +88,12 @@ def _this_sprint(doc: Document, ctx: Context) -> _This | None:
     data = doc.data or {}
     if doc.kind == "sprint":
         sprint_id, number = data.get("id"), data.get("number")
+        previous = data.get("previous")
     elif doc.kind == "task":
         sprint_id = data.get("sprint") or doc.parts.get("sprint")
         sprint_doc = ctx.sprints.get(sprint_id) if isinstance(sprint_id, str) else None
-        number = (sprint_doc.data or {}).get("number") if sprint_doc is not None else None
+        sprint_data = (sprint_doc.data or {}) if sprint_doc is not None else {}
+        number, previous = sprint_data.get("number"), sprint_data.get("previous")
     else:
         return None
     if not isinstance(sprint_id, str):
@@ -99,7 +102,8 @@ def _this_sprint(doc: Document, ctx: Context) -> _This | None:
     if not numbers:
         return None  # a sprint without a number ("orchestration-api-v2"): nothing to compare
     primary = number if isinstance(number, str) and number else sorted(numbers)[0]
-    return _This(frozenset(numbers), primary, sprint_id)
+    before = _number_of(previous, None) if isinstance(previous, str) else set()
+    return _This(frozenset(numbers), primary, sprint_id, frozenset(before - numbers))
 
 
 # PM604 ---------------------------------------------------------------------------------
@@ -173,6 +177,11 @@ def _stale_body(doc: Document, this: _This) -> list[Finding]:
                 continue
             self_phrase = _SELF_BEFORE_RE.search(line[:start]) or _SELF_AFTER_RE.match(line[end:])
             if not (is_heading or self_phrase):
+                continue
+            if number in this.previous and not self_phrase:
+                # "## Sprint 2.5 Achievements" reports on the sprint `previous:` names;
+                # "Sprint 2.5 Target:" or "begin Sprint 2.5" still reads as this one's
+                # (issue 13). Identifiers (branches, file names) stay stale either way.
                 continue
             findings.append(_stale(doc, this, index, line, match.start(1), match.end(1), number,
                                    f"'{match[0]}'"))

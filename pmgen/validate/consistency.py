@@ -13,7 +13,7 @@ from pmgen.plans.documents import Document, parse
 from pmgen.plans.models.common import allowed_transitions, is_backwards
 from pmgen.plans.models.sprint import Sprint
 from pmgen.plans.outline import criteria
-from pmgen.validate import bodytext
+from pmgen.validate import bodytext, workitems
 from pmgen.validate.context import Context
 
 
@@ -24,6 +24,7 @@ def check(doc: Document, ctx: Context) -> list[Finding]:
         findings += _period(doc, doc.model)
         findings += _criteria(doc, doc.model)
         findings += _baseline(doc, doc.model)
+    findings += workitems.check(doc, ctx)
     findings += bodytext.check(doc, ctx)
     if ctx.staged:
         findings += _transition(doc, ctx)
@@ -32,7 +33,7 @@ def check(doc: Document, ctx: Context) -> list[Finding]:
 
 def _period(doc: Document, sprint: Sprint) -> list[Finding]:
     period = sprint.period
-    if period.end is None or period.end >= period.start:
+    if period is None or period.end is None or period.end >= period.start:
         return []
     line, col = doc.key_position(("period", "end"))
     return [doc.finding(

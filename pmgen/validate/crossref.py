@@ -155,6 +155,8 @@ def _unknown_sprints(ctx: Context) -> list[Finding]:
 # PM404, PM405 --------------------------------------------------------------------------
 
 Node = tuple[str, str]  # (sprint folder, track folder)
+WAIT_KEYS = ("depends_on", "waits_on")  # one meaning: this track waits on that one
+RELATION_KEYS = (*WAIT_KEYS, "feeds", "coordinates_with")
 
 
 def _resolve_task(ctx: Context, sprint: str, ref: str) -> Node | None:
@@ -186,19 +188,21 @@ def _edges(ctx: Context) -> tuple[dict[Node, list[Node]], list[Finding]]:
     findings = []
     for node, doc in sorted(ctx.tasks.items()):
         graph[node] = []
-        for i, dep in _items(doc, "depends_on"):
-            ref = _text(dep.get("task")) if isinstance(dep, dict) else None
-            if ref is None:
-                continue
-            target = _resolve_task(ctx, node[0], ref)
-            if target is None:
-                line, col = doc.key_position(("depends_on", i, "task"))
-                findings.append(doc.finding(
-                    line, col, "PM404", f"'depends_on[{i}].task': no track '{ref}'",
-                    _task_hint(ctx, node[0], ref, me=node),
-                ))
-            elif target not in graph[node]:
-                graph[node].append(target)
+        # Only waiting makes a cycle; feeds and coordinates_with go both ways (issue 13).
+        for key in RELATION_KEYS:
+            for i, dep in _items(doc, key):
+                ref = _text(dep.get("task")) if isinstance(dep, dict) else None
+                if ref is None:
+                    continue
+                target = _resolve_task(ctx, node[0], ref)
+                if target is None:
+                    line, col = doc.key_position((key, i, "task"))
+                    findings.append(doc.finding(
+                        line, col, "PM404", f"'{key}[{i}].task': no track '{ref}'",
+                        _task_hint(ctx, node[0], ref, me=node),
+                    ))
+                elif key in WAIT_KEYS and target not in graph[node]:
+                    graph[node].append(target)
     return graph, findings
 
 
@@ -225,9 +229,11 @@ def _dependencies(ctx: Context) -> list[Finding]:
         for i, node in enumerate(cycle):
             doc = ctx.tasks[node]
             ring = names[i:] + names[:i] + [names[i]]
-            line, col = doc.key_position(("depends_on",))
+            data = doc.data or {}
+            key = next((k for k in WAIT_KEYS if data.get(k)), "depends_on")
+            line, col = doc.key_position((key,))
             findings.append(doc.finding(
                 line, col, "PM405", "dependency cycle: " + " -> ".join(ring),
-                "remove one of these depends_on entries; a cycle never starts",
+                f"remove one of these {key} entries; a cycle never starts",
             ))
     return findings

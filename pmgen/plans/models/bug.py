@@ -19,7 +19,9 @@ class Bug(PlanModel):
     title: Text = Field(description="What is wrong, in a few words.")
     priority: Priority = Field(description="P0 (drop everything) to P3.")
     status: BugStatus = Field(description="One of: " + ", ".join(BUG_STATUSES) + ".")
-    reported: Date = Field(description="When it was reported.")
+    reported: Date | None = Field(
+        None, description="When it was reported; left out, the commit that added it dates it."
+    )
     reporter: Slug | None = Field(None, description="Agent id who reported it.")
     assignee: Slug | None = Field(None, description="Agent id working on it.")
     sprint: Slug | None = Field(None, description="Sprint it was found in.")

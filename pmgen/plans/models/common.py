@@ -94,6 +94,13 @@ def _date(value: Any) -> Any:
     return value
 
 
+def priority_of(value: Any) -> Any:
+    """'HIGH' -> 'P1' (CRITICAL/HIGH/MEDIUM/LOW, any case); anything else unchanged."""
+    if isinstance(value, str):
+        return PRIORITY_WORDS.get(value.strip().lower(), value)
+    return value
+
+
 def _port(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{value!r} is not a port number (an integer 1-65535)")
@@ -136,12 +143,17 @@ TASK_STATUSES = ("pending", "ready", "in_progress", "blocked", "review", "done",
 ADR_STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 BUG_STATUSES = ("open", "triaged", "in_progress", "fixed", "closed", "wontfix")
 PRIORITIES = ("P0", "P1", "P2", "P3")
+# A work item's status (issue 13): the states real plans write for a numbered item.
+ITEM_STATUSES = ("pending", "in_progress", "code_complete", "complete", "blocked")
+# Words some plans use for priorities, read as P0-P3 (the document keeps its word).
+PRIORITY_WORDS = {"critical": "P0", "high": "P1", "medium": "P2", "low": "P3"}
 
 STATUSES: dict[str, tuple[str, ...]] = {
     "sprint": SPRINT_STATUSES,
     "task": TASK_STATUSES,
     "adr": ADR_STATUSES,
     "bug": BUG_STATUSES,
+    "item": ITEM_STATUSES,
 }
 
 # Allowed transitions per kind. Anything not listed is refused by `pmgen status` and a
@@ -171,6 +183,13 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "rejected": (),
         "deprecated": ("superseded",),
         "superseded": (),
+    },
+    "item": {
+        "pending": ("in_progress", "code_complete", "complete", "blocked"),
+        "in_progress": ("code_complete", "complete", "blocked", "pending"),
+        "code_complete": ("complete", "in_progress", "blocked"),
+        "blocked": ("pending", "in_progress"),
+        "complete": ("in_progress",),
     },
     "bug": {
         "open": ("triaged", "in_progress", "fixed", "closed", "wontfix"),

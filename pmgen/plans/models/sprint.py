@@ -15,6 +15,7 @@ from pmgen.plans.models.common import (
     Text,
     VersionText,
 )
+from pmgen.plans.models.items import Counts, Target
 
 SprintStatus = Literal[SPRINT_STATUSES]  # type: ignore[valid-type]
 
@@ -64,11 +65,21 @@ class Sprint(PlanModel):
     )
     title: Text = Field(description="Short title (the focus of the sprint).")
     status: SprintStatus = Field(description="One of: " + ", ".join(SPRINT_STATUSES) + ".")
-    period: Period = Field(description="When the sprint runs.")
+    period: Period | None = Field(
+        None, description="When the sprint runs; leave it out when the plan has no dates "
+        "(a warning, PM612, once the sprint is active)."
+    )
+    previous: Slug | None = Field(
+        None, description="The sprint before this one; text about it is not stale (PM604)."
+    )
     owner: Slug | None = Field(None, description="Agent id of the owner.")
     team: list[Slug] = Field(default_factory=list, description="Agent ids taking part.")
     project: Project | None = Field(None, description="The project the sprint works on.")
     baseline: Baseline | None = Field(None, description="Pre-sprint test baseline.")
+    target: Target | None = Field(None, description="Test numbers the sprint aims for.")
+    result: Counts | None = Field(
+        None, description="Test numbers at the end; compared with the target (PM610)."
+    )
     critical_path: list[CriticalStep] = Field(
         default_factory=list, description="Ordered steps that decide the sprint's length."
     )

@@ -16,6 +16,7 @@ from pmgen.plans.models.common import (
     Slug,
     Text,
 )
+from pmgen.plans.models.items import Counts, Relation, Target, WorkItem
 
 TaskStatus = Literal[TASK_STATUSES]  # type: ignore[valid-type]
 Priority = Literal[PRIORITIES]  # type: ignore[valid-type]
@@ -78,7 +79,29 @@ class Task(PlanModel):
         default_factory=dict, description="Extra variables for the track's .env file."
     )
     strict_scope: str | None = Field(None, description="Scope rule given to the agent.")
-    depends_on: list[Dependency] = Field(default_factory=list, description="Tracks it waits on.")
+    depends_on: list[Dependency] = Field(
+        default_factory=list, description="Tracks it waits on (the older name of waits_on)."
+    )
+    waits_on: list[Dependency] = Field(
+        default_factory=list, description="Tracks it waits on; a cycle is an error (PM405)."
+    )
+    feeds: list[Relation] = Field(
+        default_factory=list,
+        description="Tracks it hands an artifact to (both directions allowed: not a cycle).",
+    )
+    coordinates_with: list[Relation] = Field(
+        default_factory=list, description="Tracks it coordinates with (timing, access)."
+    )
+    blocked_reason: str | None = Field(
+        None, description="Why the track is blocked (required when status is blocked)."
+    )
+    items: list[WorkItem] = Field(
+        default_factory=list,
+        description="Work items (P1, P2, ...); each has a '### <id>: <title>' section under "
+        "'## Work Items' holding its acceptance criteria as checkboxes.",
+    )
+    baseline: Counts | None = Field(None, description="The track's own test numbers at the start.")
+    target: Target | None = Field(None, description="The track's own test numbers to reach.")
     primary_directories: list[DirectoryItem] = Field(
         default_factory=list, description="Directories the track owns."
     )
@@ -95,6 +118,11 @@ class Task(PlanModel):
         if value is None:
             raise ValueError("is empty: an unquoted colour #rrggbb starts a YAML comment")
         return value
+
+    @property
+    def waits(self) -> list[Dependency]:
+        """Every track it waits on: ``depends_on`` and ``waits_on`` (one meaning)."""
+        return [*self.depends_on, *self.waits_on]
 
 
 Track = Task

@@ -6,6 +6,7 @@ from pmgen.plans.documents import Document
 from pmgen.site.data import SiteData, field_text
 from pmgen.site.md import body, card, cell, chip, esc, findings_block, rel, table, text
 from pmgen.site.pages.common import Output, history_section, page_map, status_of, uri
+from pmgen.site.sources import event_time
 
 # kind -> (folder, index title, columns: (header, key), entity prefix, empty hint)
 KINDS: dict[str, tuple[str, str, list[tuple[str, str]], str, str]] = {
@@ -24,6 +25,13 @@ def _value(doc: Document, key: str) -> str:
     return field_text(doc, key)
 
 
+def _added(ctx: SiteData, subject: str) -> str:
+    """A bug without `reported:` is dated by the commit that added it (issue 13); '' when
+    there is no history. The date is marked as coming from git, not from the plan."""
+    first = next(iter(ctx.events_for((subject,))), None) if ctx.events is not None else None
+    return f"{event_time(first)[:10]} (added in git)" if first is not None else ""
+
+
 def build_kind(ctx: SiteData, kind: str) -> Output:
     folder, title, columns, entity, empty = KINDS[kind]
     index_page = uri(ctx, f"{folder}.md")
@@ -37,11 +45,14 @@ def build_kind(ctx: SiteData, kind: str) -> Output:
     for doc in docs:
         ident = doc.parts["id"]
         page = uri(ctx, folder, f"{ident}.md")
+        values = {key: _value(doc, key) for _, key in columns}
+        if kind == "bug" and not values["reported"]:
+            values["reported"] = _added(ctx, f"BUG:{field_text(doc, 'id') or ident}")
         rows.append([f"[{cell(field_text(doc, 'id') or ident)}]({rel(index_page, page)})",
                      cell(field_text(doc, "title")), chip(status_of(doc))]
-                    + [cell(_value(doc, key)) for _, key in columns])
+                    + [cell(values[key]) for _, key in columns])
         card_rows = [("Status", chip(status_of(doc)))] + [
-            (header, esc(_value(doc, key))) for header, key in columns]
+            (header, esc(values[key])) for header, key in columns]
         for header, key in (("Sprint", "sprint"), ("Track", "task"), ("Reporter", "reporter")):
             card_rows.append((header, esc(field_text(doc, key))))
         pages[page] = "\n".join([

@@ -4,6 +4,7 @@ history."""
 from __future__ import annotations
 
 from pmgen.plans.documents import Document
+from pmgen.plans.models import Sprint
 from pmgen.site import svg
 from pmgen.site.data import SiteData, criteria, field_text
 from pmgen.site.md import (
@@ -30,6 +31,7 @@ from pmgen.site.pages.common import (
     track_uri,
     uri,
 )
+from pmgen.site.pages.work import number_rows
 
 
 def title_of(doc: Document) -> str:
@@ -39,6 +41,17 @@ def title_of(doc: Document) -> str:
 def period_of(doc: Document) -> str:
     start, end = field_text(doc, "period", "start"), field_text(doc, "period", "end")
     return f"{start} → {end}" if start and end else start
+
+
+def _target_rows(doc: Document) -> list[tuple[str, str]]:
+    """Previous sprint, target and result rows (issue 13), when written."""
+    model = doc.model
+    if not isinstance(model, Sprint):
+        return []
+    rows = []
+    if model.previous:
+        rows.append(("Previous sprint", f"<code>{esc(model.previous)}</code>"))
+    return rows + number_rows(model, {"target": "Target", "result": "Result"})
 
 
 def build(ctx: SiteData) -> Output:
@@ -94,6 +107,7 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
             f"{baseline.get('passing', '?')} passing, {baseline.get('failing', '?')} failing, "
             f"{baseline.get('errors', 0)} errors"
         )))
+    rows += _target_rows(doc)
     tags: list[object] = data["tags"] if isinstance(data.get("tags"), list) else []
     rows.append(("Tags", " ".join(f'<span class="pmgen-tag">{esc(t)}</span>' for t in tags)))
     out = [
@@ -144,8 +158,10 @@ def graph_nodes(ctx: SiteData, sprint: str) -> tuple[list[svg.Node], list[svg.Ed
                               status_of(track), field_text(track, "colour") or None))
     external = []
     for track in ctx.tracks.get(sprint, []):
-        deps = (track.data or {}).get("depends_on")
-        for dep in deps if isinstance(deps, list) else []:
+        data = track.data or {}
+        deps = [d for key in ("depends_on", "waits_on")  # one meaning (issue 13)
+                for d in _list(data.get(key))]
+        for dep in deps:
             target = str(dep.get("task", "")) if isinstance(dep, dict) else str(dep)
             if not target:
                 continue
@@ -169,3 +185,7 @@ def graph_section(ctx: SiteData, sprint: str) -> str:
         lines.append(f"- **{text(edge.source)}** waits on **{text(edge.target)}**"
                      + (f": {text(edge.note)}" if edge.note else ""))
     return "\n".join(lines) + "\n"
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []

@@ -12,6 +12,7 @@ from pmgen.plans.documents import Document
 from pmgen.plans.models.common import COLOUR_RE
 from pmgen.site.data import SiteData, criteria, field_text
 from pmgen.site.md import bar, body, card, chip, esc, findings_block, rel, text
+from pmgen.site.pages import work
 from pmgen.site.pages.common import (
     Output,
     agent_uri,
@@ -77,6 +78,7 @@ def track_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str],
         ("Priority", esc(field_text(doc, "priority"))),
         ("Effort", esc(field_text(doc, "effort"))),
         ("Success criteria", bar(progress.done, progress.total)),
+        *work.card_rows(doc),
     ]
     crumbs = f"[{text(sprint)}{': ' + text(sprint_title) if sprint_title else ''}]" \
              f"({rel(page, sprint_uri(ctx, sprint))})"
@@ -89,7 +91,9 @@ def track_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str],
         "",
         card(f"{sprint} / {track}", rows),
         dependencies(ctx, doc, page),
+        work.relations(doc),
         findings_block(ctx.findings_by_path.get(doc.rel, []), page, ctx.docs_pages),
+        work.section(doc),
         "## Plan",
         "",
         body(doc.body, doc.rel, page, links, shift=1),
@@ -101,9 +105,11 @@ def track_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str],
 
 def _waits_on(doc: Document) -> list[tuple[str, str]]:
     """(target, artifact) of each dependency; target is 'track' or 'sprint/track'."""
-    deps = (doc.data or {}).get("depends_on")
+    data = doc.data or {}
     found = []
-    for dep in deps if isinstance(deps, list) else []:
+    deps = [d for key in ("depends_on", "waits_on")  # one meaning (issue 13)
+            for d in _list(data.get(key))]
+    for dep in deps:
         if isinstance(dep, dict) and dep.get("task"):
             found.append((str(dep["task"]), str(dep.get("artifact") or "")))
     return found
@@ -170,3 +176,7 @@ def _longest_backticks(text: str) -> int:
 
 
 _TICKS_RE = re.compile(r"`+")
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
