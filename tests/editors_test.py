@@ -86,12 +86,13 @@ LSP_SERVER = Path.home() / ".cache/pmgen-test/node_modules/.bin/yaml-language-se
     "yaml-language-server is not installed: "
     "npm install --prefix ~/.cache/pmgen-test yaml-language-server"))
 def test_yaml_language_server_uses_the_schema(tmp_path: Path) -> None:
-    """The real client over stdio: a wrong `type` is a diagnostic at its line, and
-    completion at the start of a line offers the profile's keys."""
-    schema = (ROOT / "schema/agent.schema.json").as_uri()
-    text = f"# yaml-language-server: $schema={schema}\nkind: agent\nid: a\nname: A\n" \
-           "role: R\ntype: robot\n"
-    uri = (tmp_path / "a.yml").as_uri()
+    """The real client over stdio, on a track's front matter drafted in a .yml file with
+    the modeline (docs/editors.md): a wrong port is a diagnostic at its line, and
+    completion offers the known keys and, after `status: `, the statuses."""
+    schema = (ROOT / "schema/task.schema.json").as_uri()
+    text = (f"# yaml-language-server: $schema={schema}\nid: track-a\nsprint: sprint-1\n"
+            "label: Track A\ntitle: API\nstatus: pending\nport: 70000\n\n")
+    uri = (tmp_path / "draft.yml").as_uri()
     proc = subprocess.Popen([str(LSP_SERVER), "--stdio"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, env={**os.environ})
     assert proc.stdin is not None and proc.stdout is not None
@@ -107,6 +108,14 @@ def test_yaml_language_server_uses_the_schema(tmp_path: Path) -> None:
                     return message
             raise AssertionError("no answer from yaml-language-server")
 
+        def labels(request_id: int, line: int, character: int) -> set[str]:
+            send({"id": request_id, "method": "textDocument/completion", "params": {
+                "textDocument": {"uri": uri}, "position": {"line": line,
+                                                           "character": character}}})
+            result = wait_for(lambda m: m.get("id") == request_id)["result"]
+            items = result["items"] if isinstance(result, dict) else result  # type: ignore
+            return {str(item["label"]) for item in items}  # type: ignore[union-attr]
+
         send({"id": 1, "method": "initialize", "params": {
             "processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}})
         wait_for(lambda m: m.get("id") == 1)
@@ -118,14 +127,10 @@ def test_yaml_language_server_uses_the_schema(tmp_path: Path) -> None:
         diagnostics = wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics"
                                and m["params"]["diagnostics"])  # type: ignore[index]
         found = diagnostics["params"]["diagnostics"]  # type: ignore[index]
-        assert [d["range"]["start"]["line"] for d in found] == [5]  # 0-based: `type: robot`
-        send({"id": 2, "method": "textDocument/completion", "params": {
-            "textDocument": {"uri": uri}, "position": {"line": 6, "character": 0}}})
-        answer = wait_for(lambda m: m.get("id") == 2)
-        result = answer["result"]
-        items = result["items"] if isinstance(result, dict) else result  # type: ignore
-        labels = {item["label"] for item in items}  # type: ignore[union-attr]
-        assert {"capabilities", "safety_rails", "tools"} <= labels
+        assert [d["range"]["start"]["line"] for d in found] == [6]  # 0-based: `port: 70000`
+        assert "65535" in found[0]["message"]
+        assert {"agent", "branch", "colour", "worktree"} <= labels(2, 7, 0)
+        assert set(labels(3, 5, len("status: "))) >= {"pending", "in_progress", "done"}
     finally:
         proc.kill()
         proc.wait()
