@@ -38,7 +38,9 @@ def sprint_files(n: int) -> dict[str, str]:
     for path in sorted(EXAMPLE.rglob("*.md")):
         text = path.read_text(encoding="utf-8")
         text = text.replace("sprint-2.6", f"sprint-{num}")
-        text = text.replace('number: "2.6"', f'number: "{num}"')
+        # Copies of one plan, not a sequence: each follows the example's own previous
+        # sprint, so PM613 does not report the copies as copied from each other.
+        text = text.replace('number: "2.6"', f'number: "{num}"\nprevious: sprint-2.5')
         text = text.replace("Sprint 2.6", f"Sprint {num}")
         text = text.replace("sprint_2.6", f"sprint_{num}")
         text = text.replace('root: "../oh-my-coins"', 'root: "."')

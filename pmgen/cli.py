@@ -24,7 +24,10 @@ COMMANDS: dict[str, str] = {
     "schema": "pmgen.commands.schema:schema",
     "events": "pmgen.commands.history:events",
     "history": "pmgen.commands.history:history",
-    "show": "pmgen.commands.history:show",
+    "show": "pmgen.commands.listing:show",
+    "list": "pmgen.commands.listing:list_",
+    "next": "pmgen.commands.listing:next_",
+    "mcp": "pmgen.commands.mcp:mcp",
     "restore": "pmgen.commands.history:restore",
     "state": "pmgen.commands.history:state",
     "init": "pmgen.commands.bundle:init",
@@ -39,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "adr": "pmgen.commands.creating:adr",
     "bug": "pmgen.commands.creating:bug",
     "migrate": "pmgen.commands.migrating:migrate",
+    "setup": "pmgen.commands.setup:setup",
 }
 
 
@@ -74,15 +78,27 @@ def cli(ctx: click.Context) -> None:
         ctx.color = False
 
 
-def _report_bug(exc: BaseException) -> int:
+def crash_text(exc: BaseException) -> str:
+    """Log the traceback of a bug to a file and say where (the CLI and the MCP tools)."""
     fd, log = tempfile.mkstemp(prefix="pmgen-crash-", suffix=".log")
     with os.fdopen(fd, "w") as handle:
         handle.write("".join(traceback.format_exception(exc)))
-    click.echo(
-        f"pmgen: internal error: {type(exc).__name__}: {exc}\n"
-        f"  this is a bug in pmgen, not in your files; the traceback is in {log}",
-        err=True,
-    )
+    return (f"pmgen: internal error: {type(exc).__name__}: {exc}\n"
+            f"  this is a bug in pmgen, not in your files; the traceback is in {log}")
+
+
+def error_text(exc: PmgenError) -> str:
+    """What a user sees for a refusal: the message, then its hint (the CLI and the MCP tools)."""
+    from pmgen.validate.report import printable
+
+    text = printable(f"pmgen: {exc.message}", keep="\n")
+    if exc.hint:
+        text += "\n" + printable(f"  hint: {exc.hint}", keep="\n")
+    return text
+
+
+def _report_bug(exc: BaseException) -> int:
+    click.echo(crash_text(exc), err=True)
     return 3
 
 
@@ -103,11 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except PmgenError as exc:
-        from pmgen.validate.report import printable
-
-        click.echo(printable(f"pmgen: {exc.message}", keep="\n"), err=True)
-        if exc.hint:
-            click.echo(printable(f"  hint: {exc.hint}", keep="\n"), err=True)
+        click.echo(error_text(exc), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

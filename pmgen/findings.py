@@ -28,6 +28,7 @@ FAMILIES = {
     "5": "encoding",
     "6": "consistency",
     "7": "history",
+    "8": "acknowledgement",
 }
 
 _TABLE = [
@@ -62,6 +63,9 @@ _TABLE = [
     ("PM305", "heading disagrees with front matter"),
     ("PM306", "template cannot be rendered"),
     ("PM307", "Markdown nested too deep"),
+    # The stub text `--fix` and `pmgen new` insert: a plan that still holds it is not
+    # finished, but it must not block the commit that adds it (issue 13).
+    ("PM308", "template placeholder left in the plan", "warning"),
     # cross-document
     ("PM401", "duplicate id"),
     ("PM402", "unknown agent"),
@@ -100,8 +104,19 @@ _TABLE = [
     ("PM610", "completed sprint below its target", "warning"),
     ("PM611", "track numbers exceed the sprint's", "warning"),
     ("PM612", "active sprint without a period", "warning"),
+    # stale copied text and contradicting numbers, by evidence (issue 15)
+    ("PM613", "text copied from the previous sprint's plan", "warning"),
+    ("PM614", "numbers of the previous sprint's baseline", "warning"),
+    ("PM615", "numbers in the text contradict each other", "warning"),
+    ("PM616", "work reported done before the sprint started", "warning"),
+    ("PM617", "sprint not started but its tracks are under way", "warning"),
+    ("PM618", "done track with unchecked success criteria", "warning"),
     # history
     ("PM701", "Task trailer names a task that does not exist"),
+    # acknowledgement (issue 13): an acknowledgement needs a reason, and one that no longer
+    # matches a finding is stale (ruff's unused-noqa)
+    ("PM801", "acknowledgement without a reason"),
+    ("PM802", "acknowledgement matches no finding"),
 ]
 
 CODES: dict[str, Code] = {}
@@ -121,6 +136,9 @@ class Finding:
     message: str
     hint: str | None = field(default=None, compare=False)
     fixable: bool = field(default=False, compare=False)
+    # The reason the team gave when it acknowledged the finding (an inline marker, the
+    # front matter's `acknowledge:` or a baseline file); None while it stands (issue 13).
+    acknowledged: str | None = field(default=None, compare=False)
 
     @property
     def severity(self) -> Severity:
@@ -133,8 +151,9 @@ class Finding:
 
 
 def has_errors(findings: list[Finding], strict: bool = False) -> bool:
-    """True when the findings should fail a run (errors always; warnings under ``strict``)."""
-    return any(strict or f.severity == "error" for f in findings)
+    """True when the findings should fail a run (errors always; warnings under ``strict``).
+    An acknowledged finding never fails a run."""
+    return any(f.acknowledged is None and (strict or f.severity == "error") for f in findings)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def test_json_format(plans: dict[str, Path], capsys) -> None:
     assert unknown == [{
         "path": "delegation/sprints/sprint-1/track-a/TASK.md", "line": 5, "col": 1,
         "code": "PM201", "message": "unknown key 'titel'", "hint": "did you mean 'title'?",
-        "fixable": False, "severity": "error",
+        "fixable": False, "acknowledged": None, "severity": "error",
     }]
 
 

@@ -30,7 +30,9 @@ def _untouched(repo: GitRepo) -> None:
 
 
 def _findings(repo: GitRepo) -> list[str]:
-    return [f"{f.path}:{f.line} {f.code}" for f in validation.run(Repo(repo.path))]
+    """Findings of the repository, the new plans' template placeholders (PM308) aside."""
+    return [f"{f.path}:{f.line} {f.code}" for f in validation.run(Repo(repo.path))
+            if f.code != "PM308"]
 
 
 @pytest.mark.parametrize(("args", "err"), [

@@ -36,3 +36,11 @@ def expected(path: Path) -> list[tuple[int, int, str]]:
 
 def cases(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+_FINDING_RE = re.compile(r"^\S+?:(?P<line>\d+):(?P<col>\d+): (?P<code>PM\d+) ", re.M)
+
+
+def reported(output: str) -> list[tuple[int, int, str]]:
+    """(line, col, code) triples of the findings `pmgen validate` printed, sorted."""
+    return sorted((int(m["line"]), int(m["col"]), m["code"]) for m in _FINDING_RE.finditer(output))

@@ -127,7 +127,11 @@ def test_bad_entity_and_hash(plans: GitRepo, capsys: pytest.CaptureFixture[str])
         "pmgen: S:sprint-1 has no version abcdef12",
         "  hint: list its versions: pmgen history S:sprint-1",
     ]
-    assert run(plans, "show", "S:sprint-1") == 2
+    assert run(plans, "show", "S:sprint-1@") == 2
+    capsys.readouterr()
+    # without @HASH, show prints the plan as it is now (issue 16)
+    assert run(plans, "show", "S:sprint-1") == 0
+    assert "status: active\n" in capsys.readouterr().out
 
 
 def test_restore_refuses_uncommitted_changes(

@@ -45,7 +45,7 @@ def _config_from_manifest(ids: list[str]) -> str:
 def hooked(git_repo: GitRepo) -> GitRepo:
     write_plans(git_repo.path)
     git_repo.write(".pre-commit-config.yaml", _config_from_manifest(
-        ["pmgen-validate", "pmgen-validate-all", "pmgen-no-transient-files"]))
+        ["pmgen-validate", "pmgen-no-transient-files"]))
     git_repo.commit("Plans and hooks")
     result = _run(git_repo, sys.executable, "-m", "pre_commit", "install")
     assert result.returncode == 0, result.stderr
@@ -347,7 +347,7 @@ def _assert_merged(repo: GitRepo, ours: str, theirs: str,
 @pytest.fixture
 def merge_framework(git_repo: GitRepo) -> GitRepo:
     git_repo.write(".pre-commit-config.yaml", _config_from_manifest(
-        ["pmgen-validate", "pmgen-validate-all", "pmgen-no-transient-files"]))
+        ["pmgen-validate", "pmgen-no-transient-files"]))
     _branches(git_repo)
     installed = _run(git_repo, sys.executable, "-m", "pre_commit", "install",
                      "-t", "pre-commit", "-t", "pre-merge-commit")
@@ -410,13 +410,13 @@ def test_a_conflicted_merge_is_checked_when_its_resolution_is_committed(
 
 @pytest.mark.slow
 def test_manifest_checks_a_merge_as_a_consumer_gets_it(git_repo: GitRepo) -> None:
-    """The manifest's pmgen-validate-all as `pre-commit try-repo` installs it, at the
+    """The manifest's pmgen-validate as `pre-commit try-repo` installs it, at the
     pre-merge-commit stage, on a merge that only deletes an agent a track names."""
     _branches(git_repo)
     git_repo.git("checkout", "-q", "use-agent")
     git_repo.git("merge", "--no-commit", "--no-ff", "drop-agent")
     result = _run(git_repo, sys.executable, "-m", "pre_commit", "try-repo", str(ROOT),
-                  "pmgen-validate-all", "--hook-stage", "pre-merge-commit")
+                  "pmgen-validate", "--hook-stage", "pre-merge-commit")
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "track-c/TASK.md:7:1: PM402 'agent': unknown agent 'frontend-developer'" in output

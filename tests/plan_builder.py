@@ -107,7 +107,9 @@ def task_md(data: dict[str, Any]) -> str:
     return front(data) + (
         f"# {data['label']}: {data['title']}\n\n## Mission\n\nDeliver the {data['title']}.\n\n"
         "## Objectives\n\n1. Build it.\n\n## Constraints\n\n- Stay in the worktree.\n\n"
-        "## Success Criteria\n\n- [ ] It works.\n"
+        "## Success Criteria\n\n"
+        # A done track has met its criteria (an open one is PM618, issue 15).
+        + ("- [x] It works.\n" if data.get("status") == "done" else "- [ ] It works.\n")
     )
 
 

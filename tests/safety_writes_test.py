@@ -150,7 +150,8 @@ def test_concurrent_new_task_runs_list_every_track(repo: GitRepo) -> None:
             assert code == 1 and "nothing was written" in err, err
             assert not task.parent.exists() and f"({track}/TASK.md)" not in sprint
     assert [code for code, _, _ in results] == [0] * len(tracks), [e for _, _, e in results]
-    assert validate.run(Repo(repo.path)) == []
+    # new plans hold the templates' placeholders: warnings (PM308), nothing else
+    assert [f for f in validate.run(Repo(repo.path)) if f.code != "PM308"] == []
 
 
 # --- all or nothing -----------------------------------------------------------------------

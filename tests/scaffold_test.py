@@ -24,7 +24,9 @@ def empty(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
 
 
 def _clean_repo(repo: GitRepo) -> list[str]:
-    return [f"{f.path}:{f.line} {f.code}" for f in validate.run(Repo(repo.path))]
+    """Findings of a new repository, its template placeholders (PM308 warnings) aside."""
+    return [f"{f.path}:{f.line} {f.code}" for f in validate.run(Repo(repo.path))
+            if f.code != "PM308"]
 
 
 def test_new_sprint_task_agent(empty: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -59,7 +59,8 @@ def test_sprint_page_has_card_tracks_table_and_graph(pages: dict[str, str | byte
     assert page.startswith("---\nhide:\n  - toc\n---\n# Collector Orchestration Engine")
     assert "| [Track B: Frontend Management](track-b.md) | [frontend-developer]" \
            "(../../agents/frontend-developer.md) | `feat/UI-SCHEDULER` | 3001 |" in page
-    assert '<g class="pmgen-edge" data-from="track-b" data-to="track-a">' in page
+    assert '<g class="pmgen-edge pmgen-edge--waits" data-from="track-b" data-to="track-a" ' \
+           'data-kind="waits">' in page
     assert "- **track-b** waits on **track-a**: API Schema for Run/Schedule" in page
     assert "events. [On the timeline](../../timeline.md?entity=sprint-2.33)" in page
 
@@ -74,7 +75,7 @@ def test_track_page_links_what_it_waits_on(pages: dict[str, str | bytes]) -> Non
 def test_dashboard_shows_active_sprints_events_and_findings(example_repo: GitRepo) -> None:
     pytest.importorskip("pmgen.history.store")
     page = text(build_all(load(Repo(example_repo.path), latest_events=3)), "plans/index.md")
-    active = page[page.index("## Active sprints"):page.index("## Tracks by status")]
+    active = page[page.index("## Open sprints"):page.index("## Tracks by status")]
     assert "| [Collector Orchestration Engine (Database-Driven Scheduling)]" \
            "(sprints/sprint-2.33/index.md) | `sprint-2.33` |" in active
     events = page[page.index("## Latest events"):page.index("## Validation findings")]
@@ -131,7 +132,7 @@ def test_track_page_offers_the_bundle_with_the_bytes_init_prints(
     assert pages["plans/sprints/sprint-2.33/track-a.bundle.json"] == as_json.encode()
     page = text(pages, "plans/sprints/sprint-2.33/track-a.md")
     assert '[Download Markdown (.md)](track-a.bundle.md.txt){ .md-button ' \
-           'download="sprint-2.33-track-a.md" }' in page
+           '.pmgen-download download="sprint-2.33-track-a.md" }' in page
     assert '<div class="pmgen-bundle" markdown data-search-exclude>\n\n' \
            '````text title="T:sprint-2.33/track-a"\n' + expected.rstrip("\n") + "\n````" \
         in page
@@ -371,8 +372,8 @@ def test_plugin_builds_the_site_with_a_bounded_nav(example_repo: GitRepo, tmp_pa
     assert not (example_repo.path / "docs/plans").exists()  # generated pages are virtual
     html = (site / "index.html").read_text()
     nav = re.findall(r'href="(plans/[^"]*)" class="md-nav__link', html)
-    assert nav == ["plans/", "plans/sprints/", "plans/timeline/", "plans/metrics/",
-                   "plans/agents/", "plans/adr/", "plans/backlog/"]
+    assert nav == ["plans/", "plans/board/", "plans/sprints/", "plans/timeline/",
+                   "plans/metrics/", "plans/agents/", "plans/adr/", "plans/backlog/"]
 
 
 _FEED_LINK = re.compile(
@@ -451,7 +452,7 @@ def test_an_explicit_nav_gets_the_plans_section(example_repo: GitRepo, tmp_path:
     html = (tmp_path / "site" / "index.html").read_text()
     assert "Our plans" in html
     assert re.findall(r'href="(plans/[^"]*)" class="md-nav__link', html)[:2] == [
-        "plans/", "plans/sprints/"]
+        "plans/", "plans/board/"]
 
 
 @pytest.mark.parametrize("options,message", [
@@ -513,9 +514,9 @@ def test_pmgen_build_without_mkdocs_yml_uses_a_default_config(
 
 def test_nav_pages_are_index_pages_only(example_repo: GitRepo) -> None:
     ctx = load(Repo(example_repo.path))
-    assert nav_pages(ctx) == ["plans/index.md", "plans/sprints.md", "plans/timeline.md",
-                              "plans/metrics.md", "plans/agents.md", "plans/adr.md",
-                              "plans/backlog.md"]
+    assert nav_pages(ctx) == ["plans/index.md", "plans/board.md", "plans/sprints.md",
+                              "plans/timeline.md", "plans/metrics.md", "plans/agents.md",
+                              "plans/adr.md", "plans/backlog.md"]
 
 
 def test_findings_logged_by_the_plugin_escape_control_characters(

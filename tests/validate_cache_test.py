@@ -3,6 +3,7 @@ it; never trusted when stale or damaged; one staged file still sees every other 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, GitRepo
 
+from pmgen import __version__, fingerprint
 from pmgen.cli import main
 from pmgen.plans.repo import Repo
 from pmgen.validate import incremental, pipeline, plancache
@@ -74,6 +76,42 @@ def test_a_damaged_cache_is_rebuilt(
     damage(cache_file(root))  # type: ignore[operator]
     assert validate(root, capsys) == plain
     assert validate(root, capsys) == plain
+
+
+def test_a_cache_written_by_other_pmgen_code_is_not_trusted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cache from an older pmgen of the same version number (a development checkout, new
+    checks) is rebuilt: its findings, here one planted, are never shown."""
+    root = committed(tmp_path, FIXTURES / "crossref/port-twice").path
+    plain = validate(root, capsys, "--no-cache")
+    validate(root, capsys)
+    path = cache_file(root)
+    data = json.loads(path.read_text())
+    assert data["header"]["pmgen"] == fingerprint.code()
+    data["header"]["pmgen"] = __version__  # what the first cache format wrote
+    entry = next(iter(data["plans"].values()))
+    entry["findings"] = [[entry.get("rel", "x.md"), 1, 1, "PM999", "planted", "", "error"]]
+    path.write_text(json.dumps(data))
+    assert validate(root, capsys) == plain
+
+
+def test_the_code_fingerprint_follows_every_code_file(tmp_path: Path) -> None:
+    """Editing, adding or renaming a module or a template changes the fingerprint; a
+    byte-code folder does not."""
+    (tmp_path / "pkg/templates").mkdir(parents=True)
+    module, template = tmp_path / "pkg/check.py", tmp_path / "pkg/templates/TASK.md.j2"
+    module.write_text("x = 1\n")
+    template.write_text("# {{ title }}\n")
+    first = fingerprint.of_files(tmp_path / "pkg")
+    (tmp_path / "pkg/__pycache__").mkdir()
+    (tmp_path / "pkg/__pycache__/check.cpython-311.pyc").write_bytes(b"\0")
+    assert fingerprint.of_files(tmp_path / "pkg") == first
+    template.write_text("# {{ title }}!\n")
+    second = fingerprint.of_files(tmp_path / "pkg")
+    assert second != first
+    module.rename(tmp_path / "pkg/checks.py")
+    assert fingerprint.of_files(tmp_path / "pkg") not in (first, second)
 
 
 def test_a_plan_edited_behind_the_caches_back_is_parsed_again(

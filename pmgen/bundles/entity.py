@@ -63,7 +63,8 @@ def _unknown(what: str, value: str, ctx: Plans) -> PmgenError:
         more = f" (and {len(candidates) - 10} more)" if len(candidates) > 10 else ""
         hint = "known: " + ", ".join(shown) + more
     else:
-        hint = "there are no plans under delegation/sprints/ yet"
+        hint = ("there are no plans under delegation/sprints/ yet: run pmgen setup, then "
+                "pmgen new sprint --id sprint-1")
     return PmgenError(f"unknown {what} {value!r}", hint)
 
 

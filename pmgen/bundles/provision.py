@@ -254,6 +254,13 @@ def render(repo: Repo, entity: str, teardown: bool = False) -> str:
                          f"run: pmgen validate {rel}")
     tasks = _tasks(ctx, sprint.id)
     wanted = [t for t in tasks if t.worktree]
+    if not wanted:
+        # A script that provisions nothing is not a success (issue 14).
+        raise PmgenError(
+            f"S:{sprint.id}: no track has a worktree in its front matter; nothing to provision",
+            "give the tracks to provision worktree, branch and port in their TASK.md front "
+            "matter (docs/provision.md)",
+        )
     # Tracks of other active sprints run at the same time: they may not share either.
     others = [d.model for sid, doc in sorted(ctx.sprints.items()) if sid != sprint.id
               and getattr(doc.model, "status", None) == "active"

@@ -53,11 +53,6 @@ def common_options(func: F) -> F:
 
 def emit(result: dict[str, Any], fmt: str, dry_run: bool, summary: list[str]) -> None:
     """Print the outcome: JSON, the diff (dry run), or the summary lines."""
-    result["dry_run"] = dry_run
-    if fmt == "json":
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False, default=str))
-    elif dry_run:
-        click.echo(result.get("diff", ""), nl=False)
-    else:
-        for line in summary:
-            click.echo(line)
+    from pmgen.authoring.operations import render
+
+    click.echo(render(result, fmt, dry_run, summary), nl=False)

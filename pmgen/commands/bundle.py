@@ -56,6 +56,13 @@ def init(
             click.echo(f"  {kind}: {path}")
         return 1
     if entity is None:
+        if not (repo.plans / "sprints").is_dir():
+            # A new user's first try: help, rather than "missing ENTITY" (issue 14).
+            raise PmgenError(
+                f"no sprints in {repo.plans.name}/ yet: there is nothing to hand an agent",
+                "run pmgen setup (once per repository), then pmgen new sprint --id sprint-1 "
+                "and pmgen new task T:sprint-1/track-a; then pmgen init T:sprint-1/track-a",
+            )
         raise UsageError("missing ENTITY: give S:<sprint>, T:<sprint>/<track> or --verify FILE")
     click.echo(bundle.render(repo, entity, fmt, max_tokens, since), nl=False)
     return 0

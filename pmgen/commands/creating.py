@@ -7,13 +7,12 @@ overwritten.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
-from typing import Any
 
 import click
 
-from pmgen.authoring import ids, scaffold
+from pmgen import clock
+from pmgen.authoring import operations
 from pmgen.commands.authoring import common_options, emit
 from pmgen.commands.conventions import (
     complete_agent,
@@ -21,42 +20,13 @@ from pmgen.commands.conventions import (
     complete_new_track,
     examples,
 )
-from pmgen.errors import PmgenError, UsageError
-from pmgen.plans import fileio
-from pmgen.plans.entities import check_id, check_item, parse_entity
+from pmgen.plans.entities import check_id
 from pmgen.plans.models.common import PRIORITIES
 from pmgen.plans.repo import Repo
 
 
-def _today() -> dt.date:
-    """Today's date; PMGEN_TODAY (YYYY-MM-DD) pins it for tests and docs examples."""
-    pinned = os.environ.get("PMGEN_TODAY")
-    if pinned:
-        try:
-            return dt.date.fromisoformat(pinned)
-        except ValueError:
-            raise PmgenError(f"PMGEN_TODAY={pinned!r} is not a YYYY-MM-DD date") from None
-    return dt.date.today()
-
-
-def _finish(
-    plan: scaffold.Plan, command: str, entity: str, dry_run: bool, fmt: str,
-    extra: dict[str, Any] | None = None,
-) -> int:
-    """Validate and write (unless --dry-run) a scaffolding plan, then report it."""
-    if dry_run:
-        plan.check()
-    else:
-        plan.write()
-    result: dict[str, Any] = {
-        "command": command, "entity": entity, **(extra or {}),
-        "created": [plan.repo.rel(p) for p in plan.created],
-        "updated": [e.source.rel for e in plan.edits],
-        "written": not dry_run, "diff": plan.diff(),
-    }
-    summary = [f"created {rel}" for rel in result["created"]]
-    summary += [f"updated {rel}" for rel in result["updated"]]
-    emit(result, fmt, dry_run, summary)
+def _finish(outcome: operations.Outcome, fmt: str, dry_run: bool) -> int:
+    emit(outcome.result, fmt, dry_run, outcome.summary)
     return 0
 
 
@@ -91,19 +61,10 @@ def new_sprint(
     end: dt.datetime | None, dry_run: bool, fmt: str, root: Path | None,
 ) -> int:
     """Create delegation/sprints/<ID>/SPRINT.md (and, with --from, its tracks)."""
-    repo = Repo.discover(root)
     sprint_id = check_id(sprint_id, "sprint id")
-    title = _title(title, "--title") if title is not None else None
-    if previous is not None:
-        previous = check_id(previous.removeprefix("S:"), "sprint id")
-        plan = scaffold.new_sprint_from(
-            repo, sprint_id, previous, title, _date(start), _today()
-        )
-    else:
-        plan = scaffold.new_sprint(
-            repo, sprint_id, title or "TODO: sprint title", _date(start) or _today(), _date(end)
-        )
-    return _finish(plan, "new sprint", f"S:{sprint_id}", dry_run, fmt)
+    outcome = operations.new_sprint(Repo.discover(root), sprint_id, clock.today(), previous, title,
+                                    _date(start), _date(end), dry_run)
+    return _finish(outcome, fmt, dry_run)
 
 
 @new.command("task", epilog=examples(
@@ -122,26 +83,9 @@ def new_task(
     dry_run: bool, fmt: str, root: Path | None,
 ) -> int:
     """Create the track ENTITY (T:<sprint>/<track>) and list it in its sprint."""
-    repo = Repo.discover(root)
-    target = parse_entity(entity if ":" in entity or "/" in entity else f"T:{entity}")
-    if target.kind != "task" or target.item:
-        raise PmgenError(f"{entity!r}: give a track as T:<sprint>/<track>",
-                         "add work items with --item 'ID: TITLE'" if target.item else None)
-    label = _title(label, "--label") if label is not None else None
-    # The sprint's lock is held from reading its track list to writing it, so tracks
-    # added at the same time are listed one after the other, none lost (issue 10).
-    with fileio.locked(scaffold.sprint_of(repo, target)):
-        plan = scaffold.new_task(repo, target, label, _title(title, "--title"), agent,
-                                 [_item(text) for text in items])
-        return _finish(plan, "new task", str(target), dry_run, fmt)
-
-
-def _item(text: str) -> dict[str, str]:
-    """'P1: Fix seed data' -> {id: P1, title: Fix seed data} (issue 13)."""
-    ident, colon, title = text.partition(":")
-    if not colon or not title.strip():
-        raise UsageError(f"--item {text!r}: write it as 'ID: TITLE', e.g. 'P1: Fix seed data'")
-    return {"id": check_item(ident.strip()), "title": _title(title.strip(), "--item")}
+    outcome = operations.new_task(Repo.discover(root), entity, label, title, agent, items,
+                                  dry_run)
+    return _finish(outcome, fmt, dry_run)
 
 
 @new.command("agent", epilog=examples(
@@ -158,20 +102,8 @@ def new_agent(
     root: Path | None,
 ) -> int:
     """Create the agent profile delegation/agents/<AGENT_ID>.yml."""
-    repo = Repo.discover(root)
-    agent_id = check_id(agent_id.removeprefix("A:"), "agent id")
-    name = _title(name, "--name") if name is not None else None
-    plan = scaffold.new_agent(repo, agent_id, name, _title(role, "--role"), kind)
-    return _finish(plan, "new agent", f"A:{agent_id}", dry_run, fmt)
-
-
-def _title(title: str, what: str = "the title") -> str:
-    """A one-line text value from the command line (titles, names, roles)."""
-    if not title.strip():
-        raise PmgenError(f"{what} is empty")
-    if len(title) > 200 or not title.isprintable():
-        raise PmgenError(f"{what} must be one line of at most 200 printable characters")
-    return title.strip()
+    outcome = operations.new_agent(Repo.discover(root), agent_id, name, role, kind, dry_run)
+    return _finish(outcome, fmt, dry_run)
 
 
 @click.group(epilog=examples("pmgen adr new 'Use SQLite for the mirror' --decider architect"))
@@ -195,15 +127,9 @@ def adr_new(
     date: dt.datetime | None, dry_run: bool, fmt: str, root: Path | None,
 ) -> int:
     """Create delegation/adr/<id>-<slug>.md with a collision-free id."""
-    repo = Repo.discover(root)
-    title = _title(title)
-    plan = scaffold.new_adr(
-        repo, title, author or ids.author(repo.root), _date(date) or _today(),
-        [check_id(d.removeprefix("A:"), "agent id") for d in deciders], state,
-    )
-    ident = next(iter(plan.created)).name.split("-", 3)
-    adr_id = "-".join(ident[:3])
-    return _finish(plan, "adr new", f"ADR:{adr_id}", dry_run, fmt, {"id": adr_id})
+    outcome = operations.new_adr(Repo.discover(root), title, clock.today(), deciders, state, author,
+                                 _date(date), dry_run)
+    return _finish(outcome, fmt, dry_run)
 
 
 @click.group(epilog=examples("pmgen bug new 'Timeline is empty' --priority P1"))
@@ -225,13 +151,9 @@ def bug_new(
     fmt: str, root: Path | None,
 ) -> int:
     """Create delegation/backlog/<id>.md with a collision-free id."""
-    repo = Repo.discover(root)
-    title = _title(title)
-    plan = scaffold.new_bug(
-        repo, title, author or ids.author(repo.root), _date(date) or _today(), priority
-    )
-    bug_id = next(iter(plan.created)).stem
-    return _finish(plan, "bug new", f"BUG:{bug_id}", dry_run, fmt, {"id": bug_id})
+    outcome = operations.new_bug(Repo.discover(root), title, priority, clock.today(), author,
+                                 _date(date), dry_run)
+    return _finish(outcome, fmt, dry_run)
 
 
 __all__ = ["adr", "bug", "new"]

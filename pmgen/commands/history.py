@@ -87,7 +87,7 @@ def events(
     correlation id, and the sha256 of the document before and after.
     """
     from pmgen.history import store as history
-    from pmgen.history.format import RENDERERS
+    from pmgen.history.answers import events_text
 
     _freeze_at_exit()
     folder = _root(root)
@@ -97,10 +97,7 @@ def events(
         click.echo(f"{sqlite}: {sprints} sprints, {tasks} tasks, {total} events", err=True)
         if output is None:
             return 0
-    if fmt == "jsonl" and since is None:
-        _write(loaded.jsonl(), output)  # the warm path: the cached output, as is
-    else:
-        _write(RENDERERS[fmt](loaded.events(since)), output)
+    _write(events_text(loaded, fmt, since), output)
     return 0
 
 
@@ -130,39 +127,13 @@ _FREEZE_REGISTERED = False
 @ROOT
 def history(entity: str, revs: str | None, fmt: str, root: Path | None) -> int:
     """List the versions of ENTITY, newest first: commit, date, author, sha256, change."""
-    from pmgen.history import store as hist
-    from pmgen.history.format import table
-    from pmgen.history.query import parse_entity, versions
-    from pmgen.plans.repo import Repo
+    from pmgen.history.answers import versions_json, versions_table
 
-    folder = _root(root)
-    subject = parse_entity(entity, Repo(folder))
-    loaded = hist.load(folder)
-    commits = None
-    if revs is not None:
-        if revs.startswith("-"):
-            raise UsageError(f"{revs!r} is not a revision range")
-        result = git.git(folder, "rev-list", "--end-of-options", revs, "--", check=False)
-        if result.returncode != 0:
-            raise UsageError(f"{revs}: not a revision range in this repository")
-        commits = set(result.stdout.decode().split())
-    rows = versions(loaded, subject, commits)
-    if not rows and commits is None:
-        raise PmgenError(f"{subject} has no history", "check the id: pmgen events --format table")
     if fmt == "json":
-        echo_json([{"commit": r.commit, "time": r.time, "author": r.author, "path": r.path,
-                    "sha256": r.sha256, "change": r.what} for r in rows])
+        echo_json(versions_json(_root(root), entity, revs))
         return 0
-    click.echo(table([
-        [r.commit[:7], r.time, r.author, _hash_cell(r.path, r.sha256), r.what] for r in rows
-    ]), nl=False)
+    click.echo(versions_table(_root(root), entity, revs), nl=False)
     return 0
-
-
-def _hash_cell(path: str, sha256: str | None) -> str:
-    if sha256:
-        return sha256[:12]
-    return "(deleted)" if path else "-"  # no path: a commit that only names the task
 
 
 def _split_ref(ref: str, folder: Path) -> tuple[str, str]:

@@ -48,8 +48,13 @@ plugins:
               help="Sub-folder of OUT the pages go in (as in the plugin's 'prefix').")
 @click.option("--no-history", is_flag=True, help="Leave out events from git history.")
 @click.option("--no-bundles", is_flag=True, help="Leave out the agent context bundles.")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Findings listed in this file are shown as acknowledged.")
 @ROOT
-def pages(out: Path, prefix: str, no_history: bool, no_bundles: bool, root: Path | None) -> int:
+def pages(
+    out: Path, prefix: str, no_history: bool, no_bundles: bool, baseline: Path | None,
+    root: Path | None,
+) -> int:
     """Write the site's generated pages (Markdown and assets) to OUT.
 
     The same pages the MkDocs plugin adds, as files, for any engine that reads a docs folder.
@@ -58,12 +63,14 @@ def pages(out: Path, prefix: str, no_history: bool, no_bundles: bool, root: Path
     from pmgen.site.data import load
     from pmgen.site.pages import build_all
     from pmgen.site.pages.common import prefix_problem
+    from pmgen.validate import acknowledge
 
     problem = prefix_problem(prefix)
     if problem:
         raise click.BadParameter(problem, param_hint="--prefix")
     repo = Repo.discover(root)
-    data = load(repo, SiteCache(repo.root), prefix=prefix, history=not no_history,
+    accepted = acknowledge.load_baseline(baseline) if baseline is not None else None
+    data = load(repo, SiteCache(repo.root), accepted, prefix=prefix, history=not no_history,
                 bundles=not no_bundles)
     written = 0
     for uri, content in sorted(build_all(data).items()):
@@ -93,7 +100,9 @@ def _mkdocs(command: str, args: tuple[str, ...], root: Path | None) -> int:
             "install the site extra: pip install 'pmgen[site]'",
         )
     repo = Repo.discover(root)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # Material's notice (MkDocs 1.x unmaintained, Material's end of life on 2027-05-05) is
+    # shown as Material prints it: users must not learn of it from a broken build (issue 14).
+    env = dict(os.environ)
     config = repo.root / "mkdocs.yml"
     with tempfile.TemporaryDirectory(prefix="pmgen-site-") as tmp:
         extra: list[str] = []

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from pmgen import git
+from pmgen import fingerprint, git
 from pmgen.history.build import CHANGE_FIELDS, Record, build, render
 from pmgen.history.event import Event
 from pmgen.plans import fileio
@@ -41,8 +41,10 @@ class Cache:
 
     def _header(self) -> str:
         # the field names of a record's changes: a change is a list in this order
+        # and the code that derived the events: a pmgen that finds more is not told less
         return json.dumps({"format": "pmgen-events", "version": FORMAT_VERSION,
-                           "paths": self.paths, "changes": CHANGE_FIELDS})
+                           "paths": self.paths, "changes": CHANGE_FIELDS,
+                           "pmgen": fingerprint.code()})
 
     def meta(self) -> tuple[str, int, int, int] | None:
         """(tip, records, data file size, events file size) as last written, or None."""

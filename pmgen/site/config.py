@@ -50,6 +50,9 @@ class PmgenConfig(base.Config):
     """Read events from git history (timeline, per-page history, feed, weekly chart)."""
     bundles = c.Type(bool, default=True)
     """Show each track's agent context bundle, with downloads."""
+    baseline = c.Optional(c.File(exists=True))
+    """A baseline file (`pmgen validate --write-baseline`): its findings are shown as
+    acknowledged, as `pmgen validate --baseline` reports them."""
     findings = c.Choice(("errors", "all", "none"), default="errors")
     """Findings logged as MkDocs warnings (so `--strict` fails): 'errors' (findings of
     severity error), 'all', or 'none'. Every finding is shown on its page regardless."""

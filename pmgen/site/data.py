@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pmgen import git
+from pmgen import clock, git
 from pmgen.findings import Finding
 from pmgen.history.event import Event
 from pmgen.plans import outline
@@ -24,6 +24,7 @@ from pmgen.site.cache import Bundle, History, SiteCache, Stamp, stamp
 from pmgen.site.sources import BUNDLE_FORMATS, event_time, load_history
 from pmgen.validate import pipeline as validate
 from pmgen.validate import schema
+from pmgen.validate.acknowledge import Baseline
 from pmgen.validate.context import Context
 
 
@@ -56,6 +57,7 @@ class SiteData:
     docs_pages: frozenset[str] = frozenset()  # hand-written pages of the docs folder
     stamps: dict[str, Stamp] = field(default_factory=dict)  # plan files, by rel
     known_pages: set[str] = field(default_factory=set)  # generated pages, set by the build
+    today: dt.date = field(default_factory=clock.today)  # days left, overdue (issue 17)
     _bundle_cache: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
     # -- documents ------------------------------------------------------------------------
@@ -73,6 +75,18 @@ class SiteData:
         for doc in sorted(self.of_kind("task"), key=lambda d: d.rel):
             found[doc.parts.get("sprint", "")].append(doc)
         return found
+
+    @cached_property
+    def track_index(self) -> dict[str, Document]:
+        """Every track by ``<sprint>/<track>``."""
+        return {f"{sprint}/{t.parts.get('id', '')}": t
+                for sprint, docs in self.tracks.items() for t in docs}
+
+    def sprint_findings(self, sprint: str) -> list[Finding]:
+        """The findings of a sprint's plan and of its tracks' plans (issue 17)."""
+        doc = self.sprint_doc(sprint)
+        paths = ([doc.rel] if doc else []) + [t.rel for t in self.tracks.get(sprint, [])]
+        return [f for path in paths for f in self.findings_by_path.get(path, [])]
 
     @cached_property
     def agents(self) -> list[Document]:
@@ -142,6 +156,13 @@ class SiteData:
         return self._bundle_cache.get((entity, fmt))
 
     @cached_property
+    def commit_messages(self) -> dict[str, str]:
+        """Commit subject lines by full hash (one git process, on first use)."""
+        out = git.text(self.repo.root, "log", "--format=%H%x1f%s", "HEAD") or ""
+        pairs = (line.split("\x1f", 1) for line in out.splitlines() if "\x1f" in line)
+        return {sha: subject for sha, subject in pairs}
+
+    @cached_property
     def head(self) -> str | None:
         return git.text(self.repo.root, "rev-parse", "HEAD")
 
@@ -172,10 +193,14 @@ class SiteData:
         return texts
 
 
-def load(repo: Repo, cache: SiteCache | None = None, **options: Any) -> SiteData:
+def load(
+    repo: Repo, cache: SiteCache | None = None, baseline: Baseline | None = None,
+    **options: Any,
+) -> SiteData:
     """Read every plan of ``repo`` and validate it: the data every page is built from.
 
-    The findings are `pmgen validate`'s, from the same function (pipeline.check_documents).
+    The findings are `pmgen validate`'s, from the same function (pipeline.check_documents),
+    those ``baseline`` lists acknowledged as `pmgen validate --baseline` does.
     ``cache`` is the owner's (the plugin keeps one across the rebuilds of `mkdocs serve`):
     a plan file that did not change is not parsed again, and its document checks are
     reused while the files they read are unchanged. Without one, nothing is reused.
@@ -186,7 +211,8 @@ def load(repo: Repo, cache: SiteCache | None = None, **options: Any) -> SiteData
         raise ValueError(f"the cache of {cache.root} is not for {repo.root}")
     stamps = {path: stamp(path, repo.rel(path)) for path in repo.plan_files()}
     docs = [_document(repo, cache, path, mark) for path, mark in stamps.items()]
-    findings = validate.check_documents(docs, Context(repo, docs), cache=cache.checks)
+    findings = validate.check_documents(docs, Context(repo, docs, baseline=baseline),
+                                        cache=cache.checks)
     return SiteData(repo=repo, documents=docs, findings=findings, cache=cache,
                     stamps={doc.rel: stamps[doc.path] for doc in docs}, **options)
 

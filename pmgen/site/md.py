@@ -60,10 +60,17 @@ def nowrap(text: object) -> str:
     return f'<span class="pmgen-nowrap">{cell(text)}</span>'
 
 
+def label(status: str) -> str:
+    """A status as readers say it: ``in_progress`` -> "In progress" (issue 17)."""
+    words = (status or "unknown").replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def chip(status: str) -> str:
-    """A coloured status label."""
+    """A coloured status label; the raw key stays in ``data-status`` for filters."""
     slug = re.sub(r"[^a-z0-9_-]", "", status.lower()) or "unknown"
-    return f'<span class="pmgen-status pmgen-status--{slug}">{text(status or "unknown")}</span>'
+    return (f'<span class="pmgen-status pmgen-status--{slug}" data-status="{esc(status)}">'
+            f"{text(label(status))}</span>")
 
 
 def bar(done: int, total: int) -> str:
@@ -81,26 +88,39 @@ def bar(done: int, total: int) -> str:
 def findings_block(
     findings: list[Finding], uri: str = "", docs_pages: frozenset[str] = frozenset()
 ) -> str:
-    """An admonition listing validation findings, so a published page never hides drift."""
-    if not findings:
-        return ""
-    errors = sum(f.severity == "error" for f in findings)
-    kind = "failure" if errors else "warning"
-    noun = "finding" if len(findings) == 1 else "findings"
-    lines = [f'!!! {kind} "{len(findings)} validation {noun}"', ""]
-    for f in sorted(findings):
-        code = f.code
-        page = f"findings/{f.code}.md"
-        if page in docs_pages:
-            code = f"[{f.code}]({rel(uri, page)})"
-        title = CODES[f.code].title if f.code in CODES else ""
-        lines.append(
-            f"    - `{esc(f.path)}:{f.line}:{f.col}` **{code}** {text(f.message)}"
-            + (f" <small>({text(title)})</small>" if title and title != f.message else "")
-        )
-        if f.hint:
-            lines.append(f"      <br><small>hint: {text(f.hint)}</small>")
-    return "\n".join(lines) + "\n"
+    """An admonition listing validation findings, so a published page never hides drift.
+    Acknowledged findings follow in a folded note of their own, each with its reason."""
+    standing = sorted(f for f in findings if f.acknowledged is None)
+    accepted = sorted(f for f in findings if f.acknowledged is not None)
+    blocks = []
+    if standing:
+        errors = sum(f.severity == "error" for f in standing)
+        kind = "failure" if errors else "warning"
+        noun = "finding" if len(standing) == 1 else "findings"
+        lines = [f'!!! {kind} "{len(standing)} validation {noun}"', ""]
+        for f in standing:
+            lines.append(_finding_line(f, uri, docs_pages))
+            if f.hint:
+                lines.append(f"      <br><small>hint: {text(f.hint)}</small>")
+        blocks.append("\n".join(lines) + "\n")
+    if accepted:
+        noun = "finding" if len(accepted) == 1 else "findings"
+        lines = [f'??? note "{len(accepted)} acknowledged {noun}"', ""]
+        for f in accepted:
+            lines.append(_finding_line(f, uri, docs_pages))
+            lines.append(f"      <br><small>acknowledged: {text(f.acknowledged or '')}</small>")
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
+def _finding_line(f: Finding, uri: str, docs_pages: frozenset[str]) -> str:
+    code = f.code
+    page = f"findings/{f.code}.md"
+    if page in docs_pages:
+        code = f"[{f.code}]({rel(uri, page)})"
+    title = CODES[f.code].title if f.code in CODES else ""
+    return (f"    - `{esc(f.path)}:{f.line}:{f.col}` **{code}** {text(f.message)}"
+            + (f" <small>({text(title)})</small>" if title and title != f.message else ""))
 
 
 def body(text: str, source: str, uri: str, pages: dict[str, str], shift: int = 1,

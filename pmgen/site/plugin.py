@@ -27,9 +27,10 @@ from pmgen.site import feed_link, sanitise
 from pmgen.site.cache import SiteCache
 from pmgen.site.config import PmgenConfig
 from pmgen.site.data import load
-from pmgen.site.pages import NAV, build_all, nav_pages
+from pmgen.site.pages import NAV, build_all, home, nav_pages
 from pmgen.site.pages.assets import ASSETS
 from pmgen.site.pages.common import uri as page_uri
+from pmgen.validate import acknowledge
 from pmgen.validate.report import printable
 
 if TYPE_CHECKING:
@@ -86,8 +87,11 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
         if self._cache is None or self._cache.root != repo.root:
             self._cache = SiteCache(repo.root)  # one repository per cache: never shared
         try:
+            baseline = (acknowledge.load_baseline(Path(self.config.baseline))
+                        if self.config.baseline else None)
             data = load(
-                repo, self._cache, prefix=self.config.prefix, history=self.config.history,
+                repo, self._cache, baseline, prefix=self.config.prefix,
+                history=self.config.history,
                 bundles=self.config.bundles, latest_events=self.config.latest_events,
                 feed_entries=self.config.feed_entries,
                 timeline_entries=self.config.timeline_entries, site_url=config.site_url,
@@ -97,8 +101,8 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
         except PmgenError as exc:
             raise PluginError(printable(f"pmgen: {exc.message}")) from None
         for f in data.findings:
-            loud = self.config.findings == "all" or (
-                self.config.findings == "errors" and f.severity == "error")
+            loud = f.acknowledged is None and (self.config.findings == "all" or (
+                self.config.findings == "errors" and f.severity == "error"))
             log.log(logging.WARNING if loud else logging.INFO,
                     printable(f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}"))
         if self.config.history and data.events is None:
@@ -111,11 +115,20 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
                 log.warning(f"docs/{uri} exists; pmgen does not replace it with its generated "
                             "page (move it, or change the plugin's 'prefix')")
                 continue
-            inclusion = (InclusionLevel.UNDEFINED if uri in in_nav or not uri.endswith(".md")
+            # Set, not UNDEFINED: the site's exclude_docs is for its own docs, and a site
+            # with no docs folder excludes every file of the folder standing in (issue 14).
+            inclusion = (InclusionLevel.INCLUDED if uri in in_nav or not uri.endswith(".md")
                          else InclusionLevel.NOT_IN_NAV)
             added[uri] = File.generated(config, uri, content=content, inclusion=inclusion)
             files.append(added[uri])
             self._generated.add(uri)
+        homes = [files.get_file_from_path(name) for name in home.HOME_SOURCES]
+        if not any(page and not page.inclusion.is_excluded() for page in homes):
+            # No home page in the docs folder (or no docs folder): MkDocs would publish none.
+            files.append(File.generated(config, home.HOME,
+                                        content=home.build(config.site_name, self.config.prefix),
+                                        inclusion=InclusionLevel.INCLUDED))
+            self._generated.add(home.HOME)
         feed = added.get(page_uri(data, feed_link.FEED))
         sitemap = page_uri(data, feed_link.SITEMAP)
         self._feed = None
@@ -124,7 +137,8 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
             self._feed = feed.url
             pages = [f.url for uri, f in added.items() if uri.endswith(".md")]
             files.append(File.generated(config, sitemap,
-                                        content=feed_link.sitemap(pages, config.site_url)))
+                                        content=feed_link.sitemap(pages, config.site_url),
+                                        inclusion=InclusionLevel.INCLUDED))
         self._nav = nav_pages(data)
         return files
 

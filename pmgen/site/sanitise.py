@@ -32,7 +32,9 @@ _SVG = {"circle", "defs", "g", "line", "marker", "path", "polyline", "rect", "sv
 # ``data-*`` attributes the pages and pmgen.js use (not a prefix: Material reads
 # ``data-md-*`` attributes to mount its components).
 _DATA = {"data-done", "data-total", "data-from", "data-to", "data-id", "data-status",
-         "data-series", "data-label", "data-value", "data-search-exclude", "data-tabs"}
+         "data-series", "data-label", "data-value", "data-search-exclude", "data-tabs",
+         # the board's cards and columns (issue 17)
+         "data-sprint", "data-agent", "data-priority", "data-column", "data-kind"}
 
 _ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "id", "title", "lang", "dir", "role", "style", "aria-label",

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from pmgen.site.md import esc
+from pmgen.site.md import label as status_label
 
 _COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 SERIES_COLOURS = {"passing": "#2e7d32", "failing": "#ef6c00", "errors": "#c62828"}
@@ -23,13 +24,21 @@ class Node:
     status: str
     colour: str | None = None
     external: bool = False  # a track of another sprint
+    href: str = ""  # its page, relative to the page the graph is on (escaped)
 
 
 @dataclass(frozen=True)
 class Edge:
     source: str  # the track that waits
-    target: str  # the track it waits on
+    target: str  # the track it waits on (or feeds)
     note: str = ""
+    kind: str = "waits"  # "waits" (solid arrow) or "feeds" (dashed, open head)
+
+
+# What the marks mean, under the graph (the SVG's <title>s say it to screen readers).
+LEGEND = ('<p class="pmgen-graph-legend"><span class="pmgen-legend-waits">──▶ waits on</span> '
+          '<span class="pmgen-legend-feeds">- - ▷ feeds</span> · boxes are coloured by status '
+          "and link to the track</p>")
 
 
 def _short(text: str, limit: int) -> str:
@@ -40,7 +49,8 @@ def _layers(nodes: list[Node], edges: list[Edge]) -> dict[str, int]:
     """Column of each node: tracks that wait on nothing first; a cycle stops the climb."""
     waits: dict[str, list[str]] = {n.id: [] for n in nodes}
     for edge in edges:
-        waits.setdefault(edge.source, []).append(edge.target)
+        if edge.kind == "waits":  # feeding does not order the columns
+            waits.setdefault(edge.source, []).append(edge.target)
     memo: dict[str, int] = {}
 
     def depth(node: str, seen: frozenset[str]) -> int:
@@ -77,7 +87,10 @@ def dependency_graph(nodes: list[Node], edges: list[Edge]) -> str:
         "</title>",
         '<defs><marker id="pmgen-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
         'markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
-        '<path d="M 0 0 L 10 5 L 0 10 z" class="pmgen-graph__head"/></marker></defs>',
+        '<path d="M 0 0 L 10 5 L 0 10 z" class="pmgen-graph__head"/></marker>'
+        '<marker id="pmgen-feed" viewBox="0 0 10 10" refX="10" refY="5" '
+        'markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
+        '<path d="M 0 0 L 10 5 L 0 10" fill="none" class="pmgen-graph__feed"/></marker></defs>',
     ]
     for edge in edges:
         if edge.source not in pos or edge.target not in pos:
@@ -91,17 +104,24 @@ def dependency_graph(nodes: list[Node], edges: list[Edge]) -> str:
             x1 = x2 = sx + width_box
         y1, y2 = sy + height_box // 2, ty + height_box // 2
         bend = (x1 + x2) // 2 if x1 != x2 else x1 + 40
-        note = f"{edge.source} waits on {edge.target}" + (f": {edge.note}" if edge.note else "")
+        verb = "waits on" if edge.kind == "waits" else "feeds"
+        note = f"{edge.source} {verb} {edge.target}" + (f": {edge.note}" if edge.note else "")
+        marker = "pmgen-arrow" if edge.kind == "waits" else "pmgen-feed"
         parts.append(
-            f'<g class="pmgen-edge" data-from="{esc(edge.source)}" data-to="{esc(edge.target)}">'
+            f'<g class="pmgen-edge pmgen-edge--{esc(edge.kind)}" data-from="{esc(edge.source)}" '
+            f'data-to="{esc(edge.target)}" data-kind="{esc(edge.kind)}">'
             f"<title>{esc(note)}</title>"
             f'<path d="M {x1} {y1} C {bend} {y1}, {bend} {y2}, {x2} {y2}" fill="none" '
-            f'marker-end="url(#pmgen-arrow)"/></g>'
+            f'marker-end="url(#{marker})"/></g>'
         )
     for node in nodes:
         x, y = pos[node.id]
         colour = node.colour if node.colour and _COLOUR_RE.match(node.colour) else "#7a7a7a"
-        klass = "pmgen-node pmgen-node--external" if node.external else "pmgen-node"
+        slug = re.sub(r"[^a-z0-9_-]", "", node.status.lower()) or "unknown"
+        klass = f"pmgen-node pmgen-node--{slug}" + (" pmgen-node--external" if node.external
+                                                    else "")
+        if node.href:
+            parts.append(f'<a href="{node.href}">')
         parts.append(
             f'<g class="{klass}" data-id="{esc(node.id)}" data-status="{esc(node.status)}">'
             f"<title>{esc(node.label)}: {esc(node.title)} ({esc(node.status)})</title>"
@@ -111,10 +131,13 @@ def dependency_graph(nodes: list[Node], edges: list[Edge]) -> str:
             f'<text x="{x + 16}" y="{y + 22}" class="pmgen-node__label">'
             f"{esc(_short(node.label, 16))}</text>"
             f'<text x="{x + width_box - 10}" y="{y + 22}" text-anchor="end" '
-            f'class="pmgen-node__status">{esc(node.status)}</text>'
+            f'class="pmgen-node__status">{esc(status_label(node.status) if node.status else "")}'
+            "</text>"
             f'<text x="{x + 16}" y="{y + 44}" class="pmgen-node__title">'
             f"{esc(_short(node.title, 32))}</text></g>"
         )
+        if node.href:
+            parts.append("</a>")
     parts.append("</svg>")
     return "".join(parts)
 
@@ -216,5 +239,52 @@ def bar_chart(labels: list[str], values: list[int], title: str, series: str) -> 
             f'text-anchor="end" transform="rotate(-40 {x + bar_w / 2} {top + plot_h + 14})">'
             f"{esc(label)}</text>"
         )
+    parts.append("</g></svg>")
+    return "".join(parts)
+
+
+def burndown(days: list[str], values: list[int], title: str) -> str:
+    """Open work over the sprint's days (a step per day) with the ideal line to zero."""
+    if not days:
+        return ""
+    left, right, top, bottom, step = 40, 16, 16, 56, 32
+    plot_h = 160
+    width = left + right + max(step * (len(days) - 1), step)
+    height = top + plot_h + bottom
+    peak = max(max(values, default=0), 1)
+
+    def x_of(i: int) -> float:
+        return left + i * step
+
+    def y_of(v: float) -> float:
+        return top + plot_h - plot_h * v / peak
+
+    last = len(days) - 1
+    parts = [
+        f'<svg class="pmgen-chart pmgen-burndown" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{esc(title)}</title>",
+        f'<line class="pmgen-axis" x1="{left}" y1="{top + plot_h}" x2="{width - right}" '
+        f'y2="{top + plot_h}"/>',
+        f'<line class="pmgen-axis" x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}"/>',
+        f'<line class="pmgen-ideal" x1="{left}" y1="{y_of(values[0]):.1f}" '
+        f'x2="{x_of(last) if last else x_of(1):.1f}" y2="{y_of(0):.1f}"/>',
+    ]
+    for tick in sorted({0, peak}):
+        parts.append(f'<text class="pmgen-tick" x="{left - 6}" y="{y_of(tick) + 4:.1f}" '
+                     f'text-anchor="end">{tick}</text>')
+    points = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(values))
+    parts.append(f'<g class="pmgen-series" data-series="open">'
+                 f'<polyline points="{points}" fill="none" stroke="currentColor"/>')
+    for i, (day, value) in enumerate(zip(days, values, strict=True)):
+        parts.append(
+            f'<circle class="pmgen-point" cx="{x_of(i):.1f}" cy="{y_of(value):.1f}" r="3" '
+            f'fill="currentColor" data-series="open" data-label="{esc(day)}" '
+            f'data-value="{value}"><title>{esc(day)}: {value} open</title></circle>')
+        if i % max(1, len(days) // 8) == 0 or i == last:
+            parts.append(
+                f'<text class="pmgen-tick" x="{x_of(i):.1f}" y="{top + plot_h + 14}" '
+                f'text-anchor="end" transform="rotate(-40 {x_of(i):.1f} {top + plot_h + 14})">'
+                f"{esc(day[5:])}</text>")
     parts.append("</g></svg>")
     return "".join(parts)

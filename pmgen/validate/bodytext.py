@@ -17,6 +17,7 @@ from pmgen.plans.documents import Document
 from pmgen.plans.models.sprint import Baseline, Sprint
 from pmgen.plans.outline import headings
 from pmgen.validate.context import Context
+from pmgen.validate.previous import REPORT_WORDS, number_tuple, scope
 
 NUMBER = r"(\d+(?:\.\d+)*)"
 _MENTION_RE = re.compile(r"\bsprint[ \t]+" + NUMBER + r"(?![\w-])", re.I)
@@ -38,14 +39,14 @@ _REFERENCE_AFTER_RE = re.compile(
     r"^(?:'s\b|’s\b|\s+(?:learnings?|lessons?|retrospective|retro|results?|review|"
     r"carry[- ]?over|follow[- ]?ups?|items|outcomes?|reports?|notes|debt|findings|"
     r"leftovers?|history|archive|recap|summary|wrap[- ]?up|post[- ]?mortem|hand[- ]?off|"
-    r"vs\.?|versus|compared|comparison)\b"
+    r"vs\.?|versus|compared|comparison|closeout|close-out|" + REPORT_WORDS + r")\b"
     r"|\s*\((?:next|previous|prior|last|done|completed|closed)\b)", re.I,
 )
 # Phrases that say "this sprint" in running text.
 _SELF_BEFORE_RE = re.compile(
     r"\b(?:begin|began|beginning|start|starting|started|kick[- ]?off|kicking off|"
     r"welcome to|this is|this|current|complete|completing|finish|finishing|close|"
-    r"closing)\s+(?:the\s+)?$", re.I,
+    r"closing)\s+(?:the\s+)?$|\bcontext:\s*$", re.I,
 )
 _SELF_AFTER_RE = re.compile(
     r"^(?:\s*:|\s+(?:started|kick[- ]?off|targets?|objectives|goals?|initiali[sz]ation|"
@@ -162,6 +163,7 @@ def _stale_body(doc: Document, this: _This) -> list[Finding]:
     if not doc.body:
         return []
     heading_lines = {h.line for h in headings(doc.body)}
+    report, _, _ = scope(doc.body)
     findings = []
     for index, line in enumerate(doc.body.split("\n")):
         if len(line) > _LONGEST_LINE or "sprint" not in line.lower():
@@ -170,14 +172,15 @@ def _stale_body(doc: Document, this: _This) -> list[Finding]:
         is_heading = index + 1 in heading_lines or bool(_BOLD_LINE_RE.match(line))
         for match in _MENTION_RE.finditer(line):
             number = match[1]
-            if number in this.numbers or _in_spans(line, match.start(), links):
+            if (number in this.numbers or _in_spans(line, match.start(), links)
+                    or not _earlier(number, this)):
                 continue
             start, end = match.span()
             if _is_reference(line, start, end):
                 continue
             self_phrase = _SELF_BEFORE_RE.search(line[:start]) or _SELF_AFTER_RE.match(line[end:])
-            if not (is_heading or self_phrase):
-                continue
+            if not (is_heading or self_phrase) or (report[index] and not self_phrase):
+                continue  # under "Sprint 2.5 Achievements": an honest report (issue 15)
             if number in this.previous and not self_phrase:
                 # "## Sprint 2.5 Achievements" reports on the sprint `previous:` names;
                 # "Sprint 2.5 Target:" or "begin Sprint 2.5" still reads as this one's
@@ -187,7 +190,8 @@ def _stale_body(doc: Document, this: _This) -> list[Finding]:
                                    f"'{match[0]}'"))
         for match in _IDENT_RE.finditer(line):
             number = match[1]
-            if number in this.numbers or _in_spans(line, match.start(), links):
+            if (number in this.numbers or _in_spans(line, match.start(), links)
+                    or not _earlier(number, this)):
                 continue
             token_start = _token_start(line, match.start())
             rest = line[match.end() :]
@@ -198,6 +202,14 @@ def _stale_body(doc: Document, this: _This) -> list[Finding]:
             findings.append(_stale(doc, this, index, line, match.start(1), match.end(1), number,
                                    f"'{match[0]}'"))
     return findings
+
+
+def _earlier(number: str, this: _This) -> bool:
+    """A copy names an earlier sprint of the same shape: 2.32 in 2.33. A branch or path
+    whose digits merely look like a sprint (`hotfix/sprint-31-ports`, `sprint-2` in 2.33)
+    is not a sprint reference (issue 15)."""
+    mine, other = number_tuple(this.primary), number_tuple(number)
+    return mine is None or (other is not None and len(other) == len(mine) and other < mine)
 
 
 def _token_start(line: str, pos: int) -> int:

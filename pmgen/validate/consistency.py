@@ -13,7 +13,7 @@ from pmgen.plans.documents import Document, parse
 from pmgen.plans.models.common import allowed_transitions, is_backwards
 from pmgen.plans.models.sprint import Sprint
 from pmgen.plans.outline import criteria
-from pmgen.validate import bodytext, workitems
+from pmgen.validate import bodytext, previous, prose_numbers, statuses, workitems
 from pmgen.validate.context import Context
 
 
@@ -26,6 +26,10 @@ def check(doc: Document, ctx: Context) -> list[Finding]:
         findings += _baseline(doc, doc.model)
     findings += workitems.check(doc, ctx)
     findings += bodytext.check(doc, ctx)
+    if doc.model is not None:  # issue 15: evidence of copied text and contradicting numbers
+        findings += previous.check(doc, ctx)
+        findings += prose_numbers.check(doc)
+        findings += statuses.check(doc, ctx)
     if ctx.staged:
         findings += _transition(doc, ctx)
     return findings

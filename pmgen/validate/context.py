@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from pmgen.plans.documents import Document
 from pmgen.plans.repo import Repo
@@ -14,6 +15,7 @@ class Context:
     repo: Repo
     documents: list[Document] = field(default_factory=list)
     staged: bool = False  # compare statuses with HEAD (PM605)
+    baseline: Any = None  # acknowledge.Baseline: findings the repository accepts (issue 13)
 
     def _of_kind(self, kind: str) -> list[Document]:
         return [d for d in self.documents if d.kind == kind]

@@ -15,6 +15,7 @@ from pmgen.plans.outline import Heading, headings
 from pmgen.validate.templates import DATA_END, DATA_START, strip_marks
 
 _MARKER_RE = re.compile(r"\s*<!--\s*pmgen:\s*(optional|free)\s*-->\s*$")
+_IGNORE_RE = re.compile(r"<!--\s*pmgen:\s*ignore\b.*?-->")
 _DATA_RE = re.compile(f"{DATA_START}(.*?){DATA_END}", re.S)
 RENAME_RATIO = 0.75
 FIX_HINT = "run pmgen validate --fix"
@@ -138,9 +139,11 @@ def template_outline(body: str) -> list[Expected]:
 
 
 def document_outline(body: str) -> list[Heading]:
-    """A document's outline; markers copied from a template are ignored here too."""
+    """A document's outline; markers copied from a template, and acknowledgement markers
+    (``<!-- pmgen: ignore PM304 -- why -->``, issue 13), are not part of a heading's name."""
     return [
-        Heading(h.level, _norm(strip_markers(h.text)[0]), h.line) for h in headings(body)
+        Heading(h.level, _norm(strip_markers(_IGNORE_RE.sub("", h.text))[0]), h.line)
+        for h in headings(body)
     ]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document, read_bytes
 from pmgen.plans.repo import Repo
-from pmgen.validate import crossref, pipeline, schema
+from pmgen.validate import acknowledge, crossref, pipeline, previous, schema
 from pmgen.validate.context import Context
 from pmgen.validate.plancache import PlanCache, digest
 
@@ -58,7 +58,7 @@ def _group(doc: Document) -> str:
 
 def run(
     repo: Repo, store: PlanCache, paths: Sequence[Path] | None, staged: bool,
-    jobs: int | None = None,
+    jobs: int | None = None, baseline: acknowledge.Baseline | None = None,
 ) -> list[Finding]:
     docs = [load(repo, store, path) for path in repo.plan_files()]
     store.prune({d.rel for d in docs})
@@ -87,7 +87,7 @@ def run(
     findings = [f for doc in targets for f in results[doc.rel]]
     wanted = {doc.rel for doc in targets}
     findings.extend(f for f in crossref.check_repository(ctx) if f.path in wanted)
-    return sorted(set(findings))
+    return acknowledge.apply(sorted(set(findings)), targets, baseline)  # as check_documents
 
 
 def _check(
@@ -124,9 +124,14 @@ def _work(groups: list[tuple[str, list[str]]]) -> dict[str, list[Finding]]:
         members.setdefault(_group(doc), []).append(doc)
     # the plans these groups' checks read, parsed in full and schema-checked
     full: dict[str, Document] = {}
+    facts = Context(repo, docs)
     for name, rels in groups:
-        full.update({d.rel: schema.checked(repo.document(d.path))
-                     for d in members.get(name, ()) if not d.skipped})
+        # ... and the previous sprint's, whose text PM613 compares (issue 15)
+        before = previous.previous_folder(name[len("sprint:"):], facts) \
+            if name.startswith("sprint:") else None
+        for group in (name, f"sprint:{before}" if before else None):
+            full.update({d.rel: schema.checked(repo.document(d.path))
+                         for d in members.get(group or "", ()) if not d.skipped})
         # a target may have come from the cache (facts only): parse it in full too
         full.update({rel: schema.checked(repo.document(todo[rel].path)) for rel in rels})
     ctx = Context(repo, [full.get(d.rel, d) for d in docs], staged=staged)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -11,10 +12,19 @@ from typing import Any
 from pmgen import git
 from pmgen.errors import PmgenError
 from pmgen.findings import Finding, Fix
-from pmgen.plans import fileio
+from pmgen.plans import documents, fileio
 from pmgen.plans.documents import Document
 from pmgen.plans.repo import Repo
-from pmgen.validate import consistency, crossref, encoding, plancache, schema, structure
+from pmgen.validate import (
+    acknowledge,
+    consistency,
+    crossref,
+    encoding,
+    plancache,
+    previous,
+    schema,
+    structure,
+)
 from pmgen.validate.context import Context
 
 # Order matters: structure needs text that decodes, so encoding goes first.
@@ -53,9 +63,9 @@ def check_documents(
     docs: list[Document], ctx: Context, cache: CheckCache | None = None
 ) -> list[Finding]:
     """Every finding of ``docs``: parse and schema findings, each document check, and the
-    cross-document rules. With ``cache`` (the site keeps one across the rebuilds of
-    `mkdocs serve`), a document's check results are reused while everything they read is
-    unchanged."""
+    cross-document rules, with the acknowledgements applied (acknowledge.apply). With
+    ``cache`` (the site keeps one across the rebuilds of `mkdocs serve`), a document's
+    check results are reused while everything they read is unchanged."""
     keys = _inputs(ctx) if cache is not None else {}
     findings: list[Finding] = []
     for doc in docs:
@@ -69,7 +79,7 @@ def check_documents(
         findings.extend(hit[1])
     wanted = {doc.rel for doc in docs}
     findings.extend(f for f in crossref.check_repository(ctx) if f.path in wanted)
-    return sorted(set(findings))
+    return acknowledge.apply(sorted(set(findings)), docs, ctx.baseline)
 
 
 def _checked(doc: Document, ctx: Context) -> list[Finding]:
@@ -79,7 +89,8 @@ def _checked(doc: Document, ctx: Context) -> list[Finding]:
 def _inputs(ctx: Context) -> dict[str, Any]:
     """What each document's checks read, by content: its own bytes; for a sprint or a
     track, every file of the sprint (a sprint's checks read its tracks, a track's PM606
-    the sprint's baseline); the templates (PM3xx); git's HEAD (PM605)."""
+    the sprint's baseline) and of the sprint before it (PM613); the templates (PM3xx);
+    git's HEAD (PM605)."""
     own = {doc.rel: hashlib.sha1(doc.raw).hexdigest() for doc in ctx.documents}
     groups: dict[str, list[str]] = defaultdict(list)
     for doc in ctx.documents:
@@ -91,16 +102,25 @@ def _inputs(ctx: Context) -> dict[str, Any]:
         for path in (folder.rglob("*") if folder.is_dir() else ()) if path.is_file()
     ))
     shared = (templates, git.text(ctx.repo.root, "rev-parse", "HEAD"))
-    return {doc.rel: (own[doc.rel], tuple(sorted(groups[doc.parts.get("sprint", "")]))
+    return {doc.rel: (own[doc.rel], _group_key(doc, groups, ctx)
                       if doc.kind in ("sprint", "task") else (), shared)
             for doc in ctx.documents}
+
+
+def _group_key(doc: Document, groups: dict[str, list[str]], ctx: Context) -> tuple[str, ...]:
+    """The plans of the document's sprint, and of the sprint before it (PM613, PM614)."""
+    sprint = doc.parts.get("sprint", "")
+    before = previous.previous_folder(sprint, ctx)
+    return (*sorted(groups.get(sprint, ())), "|", *sorted(groups.get(before or "", ())))
 
 
 def run(
     repo: Repo, paths: Sequence[Path] | None = None, staged: bool = False,
     cache: bool = True, jobs: int | None = None,
+    baseline: acknowledge.Baseline | None = None,
 ) -> list[Finding]:
-    """Findings for ``paths`` (every plan when empty), cross-document rules included.
+    """Findings for ``paths`` (every plan when empty), cross-document rules included;
+    those ``baseline`` lists are acknowledged.
 
     ``cache``: keep each plan's facts and findings in the git dir (plancache), so that
     unchanged plans are not parsed again; outside git nothing is kept. ``jobs``: processes
@@ -108,10 +128,11 @@ def run(
     store = plancache.PlanCache.open(repo.root) if cache else None
     if store is None or store.path is None:
         ctx = context(repo, staged=staged)
+        ctx.baseline = baseline
         return check_documents(_targets(repo, paths, ctx), ctx)
     from pmgen.validate import incremental
 
-    findings = incremental.run(repo, store, paths, staged, jobs)
+    findings = incremental.run(repo, store, paths, staged, jobs, baseline)
     store.save()
     return findings
 
@@ -138,29 +159,59 @@ def fix(repo: Repo, paths: Sequence[Path] | None = None) -> list[tuple[str, str]
         if doc.skipped and not doc.raw:
             continue  # not read (too large, a link leading outside): nothing to repair
         with fileio.locked(doc.path):
-            if not _fix_one(repo, ctx, doc, changed):
+            data, changes = fixed(ctx, doc)
+            if data == doc.raw:
+                continue
+            try:
+                fileio.atomic_write(doc.path, data, expected=doc.raw, name=doc.rel)
+            except fileio.FileChanged:
                 refused.append(doc.rel)
+                continue
+            changed.extend((doc.rel, change) for change in changes)
+            repo.forget(doc.path)
     if refused:
         raise FixRefused(changed, refused)
     return changed
 
 
-def _fix_one(repo: Repo, ctx: Context, doc: Document, changed: list[tuple[str, str]]) -> bool:
-    """Fix one document (its lock held); False when it changed on disk meanwhile."""
+def diff(repo: Repo, paths: Sequence[Path] | None = None) -> tuple[bytes, list[tuple[str, str]]]:
+    """What `fix` would change, written nowhere: a unified diff `git apply` accepts (paths
+    as a/REL and b/REL from the repository root) and the (path, change) pairs."""
+    patch: list[bytes] = []
+    changed: list[tuple[str, str]] = []
+    ctx = context(repo)
+    for doc in _targets(repo, paths, ctx):
+        if doc.skipped and not doc.raw:
+            continue
+        data, changes = fixed(ctx, doc)
+        if data != doc.raw:
+            patch.extend(_unified(doc.rel, doc.raw, data))
+            changed.extend((doc.rel, change) for change in changes)
+    return b"".join(patch), changed
+
+
+def _unified(rel: str, before: bytes, after: bytes) -> list[bytes]:
+    name = rel.encode("utf-8")
+    lines = difflib.diff_bytes(
+        difflib.unified_diff, before.splitlines(keepends=True), after.splitlines(keepends=True),
+        b"a/" + name, b"b/" + name,
+    )
+    # difflib leaves a last line without its newline as it is; diff and git mark it.
+    return [line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n"
+            for line in lines]
+
+
+def fixed(ctx: Context, doc: Document) -> tuple[bytes, list[str]]:
+    """The bytes of ``doc`` with every fixer applied in turn (each reads the previous
+    one's result), and one line per change; nothing is written."""
     current = doc
+    changes: list[str] = []
     for fixer in FIXERS.values():
         result = fixer(current, ctx)
         if result is None or result.data == current.raw:
             continue
-        try:
-            fileio.atomic_write(current.path, result.data, expected=current.raw,
-                                name=current.rel)
-        except fileio.FileChanged:
-            return False
-        changed.extend((current.rel, change) for change in result.changes)
-        repo.forget(current.path)
-        current = repo.document(current.path)
-        if current.data is not None:
-            current.findings.extend(schema.check(current))
+        changes.extend(result.changes)
+        current = schema.checked(
+            documents.parse(doc.path, doc.rel, result.data, doc.kind, dict(doc.parts)))
         ctx.documents = [current if d.rel == current.rel else d for d in ctx.documents]
-    return True
+    return current.raw, changes

@@ -10,7 +10,7 @@ parses nothing.
 The file lives in ``<git dir>/pmgen/`` next to the history cache. Never trusted: an entry
 answers only for the exact bytes it was made from (SHA-1 of the file, read every run; a
 size or time stamp is never taken for the content), and a file of another format or
-pmgen version, cut short or unreadable is rebuilt from the plans.
+pmgen code (pmgen.fingerprint), cut short or unreadable is rebuilt from the plans.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pmgen import __version__, git
+from pmgen import fingerprint, git
 from pmgen.errors import PmgenError
 from pmgen.findings import Finding
 from pmgen.plans import fileio
 from pmgen.plans.documents import Document
 
 FORMAT_VERSION = 1
-_HEADER = {"format": "pmgen-validate", "version": FORMAT_VERSION, "pmgen": __version__}
+_HEADER = {"format": "pmgen-validate", "version": FORMAT_VERSION, "pmgen": fingerprint.code()}
 
 
 def location(root: Path) -> Path | None:

@@ -43,10 +43,15 @@ def _text(findings: list[Finding], colour: bool = False) -> str:
     lines = []
     for f in findings:
         tag = "" if f.severity == "error" else "warning: "
-        code = paint(f.code, fg="red" if f.severity == "error" else "yellow", bold=True)
+        if f.acknowledged is not None:
+            tag = "acknowledged: "
+        fg = "red" if f.severity == "error" else "yellow"
+        code = paint(f.code, fg="blue" if f.acknowledged is not None else fg, bold=True)
         lines.append(printable(f"{f.path}:{f.line}:{f.col}: ") + code + " "
                      + printable(f"{tag}{f.message}"))
-        if f.hint:
+        if f.acknowledged is not None:
+            lines.append("  reason: " + printable(" ".join(f.acknowledged.split())))
+        elif f.hint:
             for i, part in enumerate(printable(f.hint, keep="\n").splitlines()):
                 lines.append((paint("  hint: ", fg="cyan") if i == 0 else "        ") + part)
     return "\n".join(lines) + ("\n" if lines else "")
@@ -69,8 +74,12 @@ def _github(findings: list[Finding]) -> str:
     lines = []
     for f in findings:
         message = printable(f.message + (f"\nhint: {f.hint}" if f.hint else ""), keep="\n")
+        level: str = f.severity
+        if f.acknowledged is not None:
+            level, message = "notice", printable(
+                f"acknowledged: {f.message}\nreason: {f.acknowledged}", keep="\n")
         lines.append(
-            f"::{f.severity} file={_escape_prop(printable(f.path))},line={f.line},col={f.col},"
+            f"::{level} file={_escape_prop(printable(f.path))},line={f.line},col={f.col},"
             f"title={_escape_prop(f.code)}::{_escape_data(message)}"
         )
     return "\n".join(lines) + ("\n" if lines else "")
@@ -83,9 +92,14 @@ REPORTER_BY_NAME: dict[str, Callable[[list[Finding]], str]] = {
 }
 
 
-def render(findings: Iterable[Finding], fmt: str = "text", colour: bool = False) -> str:
-    """Render findings, sorted by path, line, column and code; ``colour``: styled text for
-    click.echo, which drops the styles on a pipe, with NO_COLOR, or in a file."""
+def render(
+    findings: Iterable[Finding], fmt: str = "text", acknowledged: bool = False,
+    colour: bool = False,
+) -> str:
+    """Render findings, sorted by path, line, column and code; acknowledged ones only with
+    ``acknowledged`` (`--show-acknowledged`), each with its reason. ``colour``: styled text
+    for click.echo, which drops the styles on a pipe, with NO_COLOR, or in a file."""
+    shown = sorted(f for f in set(findings) if acknowledged or f.acknowledged is None)
     if fmt == "text":
-        return _text(sorted(set(findings)), colour)
-    return REPORTER_BY_NAME[fmt](sorted(set(findings)))
+        return _text(shown, colour)
+    return REPORTER_BY_NAME[fmt](shown)

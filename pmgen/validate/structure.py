@@ -18,8 +18,8 @@ from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
 from pmgen.findings import Finding, Fix
 from pmgen.plans.documents import Document, split_front_matter
 from pmgen.plans.models import Task
-from pmgen.plans.outline import Heading
-from pmgen.validate import drift, templates
+from pmgen.plans.outline import Heading, code_lines
+from pmgen.validate import drift, rename, templates
 from pmgen.validate.context import Context
 
 KINDS = ("sprint", "task", "adr", "bug")  # agents are YAML only: no body, no outline
@@ -131,8 +131,8 @@ def check(doc: Document, ctx: Context) -> list[Finding]:
             hint = _track_hint(doc, ctx, result.context, item.actual) or hint
         line = min(max(1, item.line + doc.body_line - 1), last)
         findings.append(doc.finding(line, 1, item.code, item.message, hint,
-                                    fixable=item.code == "PM301"))
-    return findings
+                                    fixable=item.code == "PM301" or rename.fixable(item)))
+    return findings + placeholders(doc, result)
 
 
 def _sources(context: dict[str, Any], tracks: list[Document]) -> dict[str, str]:
@@ -200,22 +200,44 @@ def _stub(outline: Outline, expected: drift.Expected) -> list[str]:
     return [expected.show(), ""] + (text + [""] if text else [])
 
 
+def placeholders(doc: Document, outline: Outline) -> list[Finding]:
+    """PM308: lines of the body that are still the template's placeholder text (the stub
+    `--fix` and `pmgen new` write), outside code blocks."""
+    stubs = {line.strip() for line in templates.strip_marks(outline.body).split("\n")
+             if "TODO" in line and line.strip()}
+    if not stubs:
+        return []
+    code = code_lines(doc.body)
+    return [
+        doc.finding(doc.body_line + index, 1, "PM308",
+                    f'placeholder "{line.strip()}" left from the template',
+                    "write the section's text in its place, or remove the line")
+        for index, line in enumerate(doc.body.split("\n"))
+        if index not in code and line.strip() in stubs
+    ]
+
+
 def fix(doc: Document, ctx: Context) -> Fix | None:
-    """Insert stubs for missing required sections; no existing line changes or moves."""
+    """Put the document's outline right without losing a line (issue 13): a section it
+    has in another form (a bold label line, an emoji or other marks, another heading
+    level, a near-miss name) is renamed or re-levelled in place; a stub from the template
+    is added only where nothing resembles the missing section, and never a second H1."""
 
     result = analyse(doc, ctx)
     if not isinstance(result, Outline):
         return None
-    missing = [d for d in result.drifts if d.code == "PM301" and d.expected is not None]
-    if not missing:
-        return None
     newline = b"\r\n" if b"\r\n" in doc.raw else b"\n"
-    lines = doc.raw.split(newline)
+    lines: list[bytes | None] = list(doc.raw.split(newline))
     if len(lines) != len(doc.text.split("\n")):
         return None  # mixed line endings: the encoding fix goes first
     ended = lines[-1] == b""
     if ended:
         lines.pop()
+    edits = rename.plan(doc, result.drifts, result.actual)
+    missing = [d for d in result.drifts if d.code == "PM301" and d.expected is not None
+               and d not in edits.resolved and not _second_h1(d, result.actual)]
+    if not missing and not edits.lines:
+        return None
     inserts: dict[int, list[drift.Drift]] = {}
     for item in missing:
         at = len(lines)
@@ -231,8 +253,20 @@ def fix(doc: Document, ctx: Context) -> Fix | None:
                 out.append(b"")
             changes.append(f'added section "{item.expected.show()}" at line {len(out) + 1}')
             out.extend(line.encode("utf-8") for line in _stub(result, item.expected))
-        if index < len(lines):
-            out.append(lines[index])
+        if index in edits.lines:
+            new, change = edits.lines[index]
+            if change:
+                changes.append(f"{change} at line {len(out) + 1}")
+            if new is not None:
+                out.append(new.encode("utf-8"))
+        elif index < len(lines):
+            out.append(lines[index] or b"")
         elif out and not out[-1].strip() and index in inserts:
             out.pop()  # no blank line after a stub at the end of the file
     return Fix(newline.join(out) + (newline if ended else b""), changes)
+
+
+def _second_h1(item: drift.Drift, actual: list[Heading]) -> bool:
+    """A missing H1 in a document that has one: a stub would put a second title above it."""
+    return item.expected is not None and item.expected.level == 1 and any(
+        a.level == 1 for a in actual)

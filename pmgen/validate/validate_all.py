@@ -1,4 +1,4 @@
-"""The pmgen-validate-all hook: every plan, whenever a plan or template changes, deletions too.
+"""The pmgen-validate hook: every plan, once, whenever a plan or template changes, deletions too.
 
 pre-commit hands hooks only the files a commit adds or modifies, never the ones it deletes,
 so a hook triggered by ``files:`` is skipped for a commit, or a merge, that only deletes
@@ -6,7 +6,13 @@ an agent profile, though that breaks every track naming the agent. pre-commit's 
 is ``always_run: true`` and a tool that looks for itself (pre-commit issue 749), so this
 entry always runs: it validates every plan when it was given a file under ``delegation/``
 or ``schema/`` (a commit touching them, or ``pre-commit run --all-files``) or when git has
-a staged deletion there, and otherwise returns after one git call (issue 10).
+a staged deletion there, and otherwise returns after one git call (issue 10). It runs
+``pmgen validate --staged`` over every plan: the statuses are compared with HEAD too.
+
+This one entry is the whole check: the manifest once ran a second hook on the staged
+files as well, which validated twice and printed each finding twice (issue 14). That
+hook id, pmgen-validate-all, is kept for old configurations and does nothing
+(``--deprecated-alias``).
 
     python -m pmgen.validate.validate_all [FILE...]
 """
@@ -20,6 +26,7 @@ from pathlib import Path
 from pmgen import git
 
 FOLDERS = ("delegation", "schema")
+ALIAS = "--deprecated-alias"  # the pmgen-validate-all hook id of old configurations
 
 
 def staged_deletions(cwd: Path) -> list[str]:
@@ -32,11 +39,13 @@ def staged_deletions(cwd: Path) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``pmgen validate`` when a plan or template changed; 0 at once otherwise."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == [ALIAS]:
+        return 0
     if not args and not staged_deletions(Path.cwd()):
         return 0
     from pmgen.cli import main as pmgen
 
-    return pmgen(["validate"])
+    return pmgen(["validate", "--staged"])
 
 
 if __name__ == "__main__":

@@ -6,12 +6,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from pmgen.plans.models.common import ADR_STATUSES, Date, PlanModel, Slug, Text
+from pmgen.plans.models.common import ADR_STATUSES, Date, DocumentModel, Slug, Text
 
 AdrStatus = Literal[ADR_STATUSES]  # type: ignore[valid-type]
 
 
-class ADR(PlanModel):
+class ADR(DocumentModel):
     kind: Literal["adr"] = Field("adr", description="Document kind.")
     template: int = Field(1, ge=1, description="Version of the ADR template it follows.")
     id: Slug = Field(description="ADR id; the file name starts with it.")

@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from pmgen.plans.models.common import PlanModel, Slug, Text
+from pmgen.plans.models.common import DocumentModel, Slug, Text
 
 
-class AgentProfile(PlanModel):
+class AgentProfile(DocumentModel):
     """Who an agent (or person, or team) is, what it can do and the rails it keeps to."""
 
     kind: Literal["agent"] = Field("agent", description="Document kind.")

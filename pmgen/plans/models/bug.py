@@ -6,13 +6,20 @@ from typing import Literal
 
 from pydantic import Field
 
-from pmgen.plans.models.common import BUG_STATUSES, PRIORITIES, Date, PlanModel, Slug, Text
+from pmgen.plans.models.common import (
+    BUG_STATUSES,
+    PRIORITIES,
+    Date,
+    DocumentModel,
+    Slug,
+    Text,
+)
 
 BugStatus = Literal[BUG_STATUSES]  # type: ignore[valid-type]
 Priority = Literal[PRIORITIES]  # type: ignore[valid-type]
 
 
-class Bug(PlanModel):
+class Bug(DocumentModel):
     kind: Literal["bug"] = Field("bug", description="Document kind.")
     template: int = Field(1, ge=1, description="Version of the bug template it follows.")
     id: Slug = Field(description="Bug id; equals the file name without .md.")

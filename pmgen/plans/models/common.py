@@ -229,3 +229,25 @@ def _reference(value: Any) -> Any:
 ReferenceItem = Annotated[
     Reference, BeforeValidator(_reference, json_schema_input_type=Text | Reference)
 ]
+
+
+class Acknowledgement(PlanModel):
+    """A finding of this document the team accepts (issue 13); see docs/validate.md."""
+
+    code: Annotated[str, Field(pattern=r"^PM\d{3}$")] = Field(
+        description="The finding code acknowledged, e.g. PM603.")
+    # Optional in the schema so a missing reason is PM801 (which names the rule), not a
+    # PM202 that would make the whole front matter invalid.
+    reason: str | None = Field(None, description="Why the finding is accepted (required: "
+                               "an acknowledgement without one is PM801).")
+    line: int | None = Field(None, ge=1, description="Only the finding on this line of the "
+                             "file; without it, every finding of the code in the document.")
+
+
+class DocumentModel(PlanModel):
+    """Base of every document kind: what any plan may carry besides its own fields."""
+
+    acknowledge: list[Acknowledgement] = Field(
+        default_factory=list, exclude=True,
+        description="Findings of this document the team accepts, each with a reason.",
+    )

@@ -9,6 +9,7 @@ from pydantic import Field, NonNegativeInt
 from pmgen.plans.models.common import (
     SPRINT_STATUSES,
     Date,
+    DocumentModel,
     PlanModel,
     ReferenceItem,
     Slug,
@@ -54,7 +55,7 @@ class CriticalStep(PlanModel):
     text: Text = Field(description="What happens.")
 
 
-class Sprint(PlanModel):
+class Sprint(DocumentModel):
     """A sprint: its period, status, team, baseline and the tracks under its folder."""
 
     kind: Literal["sprint"] = Field("sprint", description="Document kind.")

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, field_validator
 from pmgen.plans.models.common import (
     PRIORITIES,
     TASK_STATUSES,
+    DocumentModel,
     OptionalColour,
     PlanModel,
     Port,
@@ -51,7 +52,7 @@ DirectoryItem = Annotated[
 EnvValue = Annotated[str | int, Field(union_mode="left_to_right")]
 
 
-class Task(PlanModel):
+class Task(DocumentModel):
     """One track of a sprint: who does it, where (workspace anchor), and what it waits on."""
 
     kind: Literal["task"] = Field("task", description="Document kind.")

@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import Protocol
 
 from pmgen.site.data import SiteData
-from pmgen.site.pages import agents, assets, dashboard, metrics, sprints, timeline, tracks
+from pmgen.site.pages import (
+    agents,
+    assets,
+    board,
+    dashboard,
+    metrics,
+    sprints,
+    timeline,
+    tracks,
+)
 from pmgen.site.pages.common import Output, page_map, uri
 from pmgen.site.pages.records import adrs, backlog
 
@@ -22,6 +31,7 @@ class Builder(Protocol):
 
 PAGES: dict[str, Builder] = {
     "dashboard": dashboard,
+    "board": board,
     "sprints": sprints,
     "tracks": tracks,
     "timeline": timeline,
@@ -35,6 +45,7 @@ PAGES: dict[str, Builder] = {
 # page name -> its index page, in navigation order
 NAV: dict[str, str] = {
     "dashboard": "index.md",
+    "board": "board.md",
     "sprints": "sprints.md",
     "timeline": "timeline.md",
     "metrics": "metrics.md",

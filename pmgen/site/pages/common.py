@@ -5,6 +5,7 @@ Page paths are relative to the docs folder and start with the site's prefix ("pl
 
 from __future__ import annotations
 
+import posixpath
 import re
 from urllib.parse import quote
 
@@ -96,6 +97,39 @@ def agent_link(ctx: SiteData, page: str, agent: str) -> str:
         return "&nbsp;"
     known = {d.parts.get("id") for d in ctx.agents}
     return f"[{cell(agent)}]({rel(page, agent_uri(ctx, agent))})" if agent in known else cell(agent)
+
+
+def page_url(ctx: SiteData, page: str) -> str:
+    """The URL of a page as MkDocs makes it: ``a/b/`` with directory URLs (its default),
+    else ``a/b.html`` (``use_directory_urls: false``)."""
+    if not page.endswith(".md"):
+        return page
+    if not ctx.directory_urls:
+        return page[: -len(".md")] + ".html"
+    if page == "index.md" or page.endswith("/index.md"):
+        return page[: -len("index.md")]
+    return page[: -len(".md")] + "/"
+
+
+def href(ctx: SiteData, page: str, target: str) -> str:
+    """A link from ``page`` to ``target`` (docs paths) for raw HTML, which MkDocs does not
+    rewrite as it does Markdown links: the relative URL, escaped."""
+    here, there = page_url(ctx, page), page_url(ctx, target)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here)
+    path = posixpath.relpath(there or ".", base.rstrip("/") or ".")
+    if there.endswith("/") and not path.endswith("/"):
+        path = "./" if path == "." else path + "/"
+    return esc(path)
+
+
+def agent_html(ctx: SiteData, page: str, agent: str) -> str:
+    """An agent id as an HTML link to its page (for cards), escaped text when unknown."""
+    if not agent:
+        return ""
+    known = {d.parts.get("id") for d in ctx.agents}
+    if agent not in known:
+        return esc(agent)
+    return f'<a href="{href(ctx, page, agent_uri(ctx, agent))}">{esc(agent)}</a>'
 
 
 def summary(event: Event) -> str:

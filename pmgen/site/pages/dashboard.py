@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from pmgen.findings import CODES
 from pmgen.plans.documents import Document
 from pmgen.plans.models.common import TASK_STATUSES
+from pmgen.site import signals
 from pmgen.site.data import SiteData, criteria, event_time, field_text
 from pmgen.site.md import bar, cell, chip, esc, nowrap, rel, table
 from pmgen.site.pages.common import (
@@ -15,6 +16,7 @@ from pmgen.site.pages.common import (
     agent_link,
     doc_uri,
     events_table,
+    href,
     sprint_uri,
     status_of,
     track_uri,
@@ -23,15 +25,18 @@ from pmgen.site.pages.common import (
 from pmgen.site.pages.sprints import period_of, title_of
 
 ACTIVE = ("active", "review")
+# Every sprint that is not finished shows on the dashboard (issue 17), active ones first.
+OPEN = ("active", "review", "ready", "planning")
 
 
 def build(ctx: SiteData) -> Output:
     page = uri(ctx, "index.md")
     active = [d for d in ctx.sprints if status_of(d) in ACTIVE]
-    shown = active or [d for d in ctx.sprints if status_of(d) in ("ready", "planning")][:3]
-    out = [WIDE + "# Dashboard", "", stats(ctx, active), "## Active sprints", ""]
-    if not active:
-        out += ["No sprint is active." + (" Next up:" if shown else ""), ""]
+    shown = sorted((d for d in ctx.sprints if status_of(d) in OPEN),
+                   key=lambda d: OPEN.index(status_of(d)))
+    out = [WIDE + "# Dashboard", "", stats(ctx, page, active), "## Open sprints", ""]
+    if not shown:
+        out += ["No sprint is open (planning, ready, active or in review).", ""]
     out.append(sprints_table(ctx, page, shown))
     out += ["## Tracks by status", "", tracks_by_status(ctx, page, shown),
             "## Latest events", "", latest(ctx, page), "## Validation findings", "",
@@ -39,21 +44,26 @@ def build(ctx: SiteData) -> Output:
     return {page: "\n".join(out)}
 
 
-def stats(ctx: SiteData, active: list[Document]) -> str:
+def stats(ctx: SiteData, page: str, active: list[Document]) -> str:
     tracks = [t for docs in ctx.tracks.values() for t in docs]
     bugs = [b for b in ctx.of_kind("bug") if status_of(b) not in ("fixed", "closed", "wontfix")]
-    errors = sum(f.severity == "error" for f in ctx.findings)
-    items = [
-        (len(ctx.sprints), "sprints"), (len(active), "active"),
-        (sum(status_of(t) == "in_progress" for t in tracks), "tracks in progress"),
-        (sum(status_of(t) == "blocked" for t in tracks), "blocked"),
-        (len(bugs), "open bugs"), (len(ctx.findings), "findings"),
+    standing = [f for f in ctx.findings if f.acknowledged is None]
+    errors = sum(f.severity == "error" for f in standing)
+    board = href(ctx, page, uri(ctx, "board.md"))
+    items = [  # each card links to where the reader finds what it counts (issue 17)
+        (len(ctx.sprints), "sprints", href(ctx, page, uri(ctx, "sprints.md"))),
+        (len(active), "active", "#open-sprints"),
+        (sum(status_of(t) == "in_progress" for t in tracks), "tracks in progress",
+         f"{board}?status=in_progress"),
+        (sum(status_of(t) == "blocked" for t in tracks), "blocked", f"{board}?status=blocked"),
+        (len(bugs), "open bugs", href(ctx, page, uri(ctx, "backlog.md"))),
+        (len(standing), "findings", "#validation-findings"),
     ]
     cells = "".join(
-        f'<div class="pmgen-stat{" pmgen-stat--bad" if label == "findings" and errors else ""}">'
-        f'<span class="pmgen-stat__value">{value}</span>'
-        f'<span class="pmgen-stat__label">{esc(label)}</span></div>'
-        for value, label in items
+        f'<a class="pmgen-stat{" pmgen-stat--bad" if label == "findings" and errors else ""}" '
+        f'href="{link}"><span class="pmgen-stat__value">{value}</span>'
+        f'<span class="pmgen-stat__label">{esc(label)}</span></a>'
+        for value, label, link in items
     )
     return f'<div class="pmgen-stats">{cells}</div>\n'
 
@@ -65,8 +75,10 @@ def sprints_table(ctx: SiteData, page: str, sprints: list[Document]) -> str:
         progress = criteria(doc)
         rows.append([f"[{cell(title_of(doc))}]({rel(page, sprint_uri(ctx, sprint))})",
                      f"`{esc(sprint)}`", chip(status_of(doc)), nowrap(period_of(doc)),
-                     bar(progress.done, progress.total)])
-    return table(["Sprint", "Id", "Status", "Period", "Success criteria"], rows) if rows else ""
+                     bar(progress.done, progress.total),
+                     signals.html(signals.for_sprint(ctx, doc)) or "&nbsp;"])
+    return table(["Sprint", "Id", "Status", "Period", "Success criteria", "Signals"],
+                 rows) if rows else ""
 
 
 def tracks_by_status(ctx: SiteData, page: str, sprints: list[Document]) -> str:
@@ -85,10 +97,12 @@ def tracks_by_status(ctx: SiteData, page: str, sprints: list[Document]) -> str:
                          f"[{cell(field_text(track, 'label') or tid)}: "
                          f"{cell(field_text(track, 'title'))}]"
                          f"({rel(page, track_uri(ctx, sprint, tid))})",
-                         f"`{esc(sprint)}`", agent_link(ctx, page, field_text(track, "agent"))])
+                         f"[`{esc(sprint)}`]({rel(page, sprint_uri(ctx, sprint))})",
+                         agent_link(ctx, page, field_text(track, "agent")),
+                         signals.html(signals.for_track(ctx, track)) or "&nbsp;"])
     counts = Counter({s: len(groups[s]) for s in order})
     line = " ".join(f"{chip(s)} {n}" for s, n in counts.items())
-    return line + "\n\n" + table(["Status", "Track", "Sprint", "Agent"], rows)
+    return line + "\n\n" + table(["Status", "Track", "Sprint", "Agent", "Signals"], rows)
 
 
 def latest(ctx: SiteData, page: str) -> str:
@@ -100,19 +114,20 @@ def latest(ctx: SiteData, page: str) -> str:
 
 
 def findings(ctx: SiteData, page: str) -> str:
-    if not ctx.findings:
+    standing = [f for f in ctx.findings if f.acknowledged is None]  # issue 13
+    if not standing:
         return '!!! success "No findings"\n\n    Every plan passes `pmgen validate`.\n'
-    by_code = Counter(f.code for f in ctx.findings)
+    by_code = Counter(f.code for f in standing)
     summary = ", ".join(f"{code} × {n}" for code, n in sorted(by_code.items()))
     pages = {d.rel: doc_uri(ctx, d) for d in ctx.documents}
     rows = []
-    for f in ctx.findings:
+    for f in standing:
         target = pages.get(f.path)
         where = f"{esc(f.path)}:{f.line}:{f.col}"
         rows.append([f"[{where}]({rel(page, target)})" if target in ctx.known_pages
                      else f"`{where}`", f"**{esc(f.code)}**",
                      cell(f.message), cell(CODES[f.code].severity if f.code in CODES else "")])
-    kind = "failure" if any(f.severity == "error" for f in ctx.findings) else "warning"
-    return (f'!!! {kind} "{len(ctx.findings)} findings: {summary}"\n\n'
+    kind = "failure" if any(f.severity == "error" for f in standing) else "warning"
+    return (f'!!! {kind} "{len(standing)} findings: {summary}"\n\n'
             "    The plans below do not pass `pmgen validate`; each page shows its own.\n\n"
             + table(["Where", "Code", "Message", "Severity"], rows))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from pmgen.history.event import Event
 from pmgen.site import svg
 from pmgen.site.data import SiteData, event_time, field_text
 from pmgen.site.md import cell, esc, rel, table
@@ -48,9 +49,8 @@ def per_week(ctx: SiteData) -> str:
     if ctx.events is None:
         return "\n".join(out + ['!!! note "No history"', "", f"    {ctx.history_note}"]) + "\n"
     weeks: Counter[str] = Counter()
-    for event in ctx.events:
-        if event.type in CRITERION_EVENTS:
-            weeks[_week(event_time(event))] += 1
+    for event in ticked(ctx.events):
+        weeks[_week(event_time(event))] += 1
     if not weeks:
         return "\n".join(out + ["No criterion has been ticked in the history yet."]) + "\n"
     labels = _all_weeks(sorted(weeks))
@@ -59,6 +59,28 @@ def per_week(ctx: SiteData) -> str:
         labels, values, "Success criteria ticked per week", "criteria") + "</div>", "",
         table(["Week", "Ticked"], [[esc(w), str(weeks.get(w, 0))] for w in labels])]
     return "\n".join(out) + "\n"
+
+
+def ticked(events: list[Event]) -> list[Event]:
+    """The criterion.checked events that are a tick (issue 17): not the boxes a plan
+    already had ticked when it was first committed, or first committed in a form pmgen
+    could read (the version after a parse error lists every box it holds as new)."""
+    found = []
+    baseline: dict[str, str] = {}  # subject -> the commit that gave its first readable state
+    broken: set[str] = set()  # subjects whose latest version could not be read
+    for event in sorted(events, key=event_time):
+        subject = event.subject
+        if event.type.endswith(".created") or event.type.endswith(".reported"):
+            baseline[subject] = event.commit
+        elif event.type.endswith(".parse_error"):
+            broken.add(subject)
+            baseline.pop(subject, None)
+        elif subject in broken and event.commit != baseline.get(subject):
+            broken.discard(subject)
+            baseline[subject] = event.commit  # readable again: this commit is the start
+        if event.type in CRITERION_EVENTS and event.commit != baseline.get(subject):
+            found.append(event)
+    return found
 
 
 def _week(stamp: str) -> str:

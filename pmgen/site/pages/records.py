@@ -5,7 +5,19 @@ from __future__ import annotations
 from pmgen.plans.documents import Document
 from pmgen.site.data import SiteData, field_text
 from pmgen.site.md import body, card, cell, chip, esc, findings_block, rel, table, text
-from pmgen.site.pages.common import Output, history_section, page_map, status_of, uri
+from pmgen.site.pages.common import (
+    WIDE,
+    Output,
+    agent_html,
+    agent_link,
+    history_section,
+    href,
+    page_map,
+    sprint_uri,
+    status_of,
+    track_uri,
+    uri,
+)
 from pmgen.site.sources import event_time
 
 # kind -> (folder, index title, columns: (header, key), entity prefix, empty hint)
@@ -50,11 +62,12 @@ def build_kind(ctx: SiteData, kind: str) -> Output:
             values["reported"] = _added(ctx, f"BUG:{field_text(doc, 'id') or ident}")
         rows.append([f"[{cell(field_text(doc, 'id') or ident)}]({rel(index_page, page)})",
                      cell(field_text(doc, "title")), chip(status_of(doc))]
-                    + [cell(values[key]) for _, key in columns])
+                    + [agent_link(ctx, index_page, values[key]) if key == "assignee"
+                       else cell(values[key]) for _, key in columns])
         card_rows = [("Status", chip(status_of(doc)))] + [
-            (header, esc(values[key])) for header, key in columns]
-        for header, key in (("Sprint", "sprint"), ("Track", "task"), ("Reporter", "reporter")):
-            card_rows.append((header, esc(field_text(doc, key))))
+            (header, agent_html(ctx, page, values[key]) if key == "assignee"
+             else esc(values[key])) for header, key in columns]
+        card_rows += _plan_rows(ctx, doc, page)
         pages[page] = "\n".join([
             f"# {text(field_text(doc, 'title') or ident)}", "",
             card(f"{entity}:{field_text(doc, 'id') or ident}", card_rows),
@@ -63,8 +76,24 @@ def build_kind(ctx: SiteData, kind: str) -> Output:
             history_section(ctx, page, (f"{entity}:{field_text(doc, 'id') or ident}",)),
         ])
     heads = ["Id", "Title", "Status"] + [h for h, _ in columns]
-    pages[index_page] = f"# {title}\n\n" + (table(heads, rows) if rows else empty + "\n")
+    # wide: the table needs the table-of-contents column more than an empty one (issue 17)
+    pages[index_page] = WIDE + f"# {title}\n\n" + (table(heads, rows) if rows else empty + "\n")
     return pages
+
+
+def _plan_rows(ctx: SiteData, doc: Document, page: str) -> list[tuple[str, str]]:
+    """Sprint and track (links when they have pages) and reporter rows of a record card."""
+    sprint, task = field_text(doc, "sprint"), field_text(doc, "task")
+    sprint_row = esc(sprint)
+    if sprint and ctx.sprint_doc(sprint) is not None:
+        sprint_row = f'<a href="{href(ctx, page, sprint_uri(ctx, sprint))}">{esc(sprint)}</a>'
+    track_row = esc(task)
+    key = task if "/" in task else f"{sprint}/{task}"
+    if task and key in ctx.track_index:
+        track_row = f'<a href="{href(ctx, page, track_uri(ctx, *key.split("/", 1)))}">' \
+                    f"{esc(task)}</a>"
+    return [("Sprint", sprint_row), ("Track", track_row),
+            ("Reporter", agent_html(ctx, page, field_text(doc, "reporter")))]
 
 
 class _Kind:

@@ -3,9 +3,11 @@ history."""
 
 from __future__ import annotations
 
+from pmgen.findings import Finding
+from pmgen.plans import items as work
 from pmgen.plans.documents import Document
-from pmgen.plans.models import Sprint
-from pmgen.site import svg
+from pmgen.plans.models import Sprint, Task
+from pmgen.site import signals, svg
 from pmgen.site.data import SiteData, criteria, field_text
 from pmgen.site.md import (
     bar,
@@ -20,11 +22,15 @@ from pmgen.site.md import (
     table,
     text,
 )
+from pmgen.site.pages import board
+from pmgen.site.pages.burndown import progress_section
 from pmgen.site.pages.common import (
     WIDE,
     Output,
+    agent_html,
     agent_link,
     history_section,
+    href,
     page_map,
     sprint_uri,
     status_of,
@@ -43,14 +49,17 @@ def period_of(doc: Document) -> str:
     return f"{start} → {end}" if start and end else start
 
 
-def _target_rows(doc: Document) -> list[tuple[str, str]]:
-    """Previous sprint, target and result rows (issue 13), when written."""
+def _target_rows(ctx: SiteData, doc: Document, page: str) -> list[tuple[str, str]]:
+    """Previous sprint (a link when it has a page), target and result rows (issue 13)."""
     model = doc.model
     if not isinstance(model, Sprint):
         return []
+    link = f"<code>{esc(model.previous)}</code>" if model.previous else ""
+    if model.previous and ctx.sprint_doc(model.previous) is not None:
+        link = f'<a href="{href(ctx, page, sprint_uri(ctx, model.previous))}">{link}</a>'
     rows = []
     if model.previous:
-        rows.append(("Previous sprint", f"<code>{esc(model.previous)}</code>"))
+        rows.append(("Previous sprint", link))
     return rows + number_rows(model, {"target": "Target", "result": "Result"})
 
 
@@ -77,14 +86,27 @@ def index(ctx: SiteData) -> str:
             nowrap(period_of(doc)),
             str(len(tracks)),
             bar(progress.done, progress.total),
+            findings_marker(ctx.sprint_findings(sprint)),
+            signals.html(signals.for_sprint(ctx, doc)) or "&nbsp;",
         ])
     out = [WIDE + "# Sprints", ""]
     if not rows:
         out.append("No sprints yet: add one under `delegation/sprints/<id>/SPRINT.md`.")
     else:
-        out.append(table(["Sprint", "Title", "Status", "Period", "Tracks", "Success criteria"],
-                         rows))
+        out.append(table(["Sprint", "Title", "Status", "Period", "Tracks", "Success criteria",
+                          "Findings", "Signals"], rows))
     return "\n".join(out) + "\n"
+
+
+def findings_marker(findings: list[Finding]) -> str:
+    """A count of findings with their worst severity, for tables (issue 17); acknowledged
+    ones are not counted (issue 13)."""
+    findings = [f for f in findings if f.acknowledged is None]
+    if not findings:
+        return "&nbsp;"
+    kind = "error" if any(f.severity == "error" for f in findings) else "warning"
+    return (f'<span class="pmgen-findings pmgen-findings--{kind}" title="{len(findings)} '
+            f'validation findings">⚠ {len(findings)}</span>')
 
 
 def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) -> str:
@@ -93,12 +115,14 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
     progress = criteria(doc)
     team: list[object] = data["team"] if isinstance(data.get("team"), list) else []
     baseline = data.get("baseline") if isinstance(data.get("baseline"), dict) else None
+    duration = field_text(doc, "period", "duration")
     rows = [
         ("Status", chip(status_of(doc))),
-        ("Period", esc(period_of(doc)) + (f" ({esc(field_text(doc, 'period', 'duration'))})"
-                                         if field_text(doc, "period", "duration") else "")),
-        ("Owner", esc(field_text(doc, "owner"))),
-        ("Team", esc(", ".join(str(t) for t in team))),
+        ("Signals", signals.html(signals.for_sprint(ctx, doc))),
+        ("Period", f'<span class="pmgen-nowrap">{esc(period_of(doc))}</span>'
+         + (f" ({esc(duration)})" if duration else "")),
+        ("Owner", agent_html(ctx, page, field_text(doc, "owner"))),
+        ("Team", ", ".join(agent_html(ctx, page, str(t)) for t in team)),
         ("Project", esc(field_text(doc, "project", "name"))),
         ("Success criteria", bar(progress.done, progress.total)),
     ]
@@ -107,16 +131,18 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
             f"{baseline.get('passing', '?')} passing, {baseline.get('failing', '?')} failing, "
             f"{baseline.get('errors', 0)} errors"
         )))
-    rows += _target_rows(doc)
+    rows += _target_rows(ctx, doc, page)
     tags: list[object] = data["tags"] if isinstance(data.get("tags"), list) else []
     rows.append(("Tags", " ".join(f'<span class="pmgen-tag">{esc(t)}</span>' for t in tags)))
     out = [
         WIDE + f"# {text(title_of(doc))}",
         "",
         card(f"Sprint {field_text(doc, 'number') or sprint}", rows),
-        findings_block(ctx.findings_by_path.get(doc.rel, []), page, ctx.docs_pages),
+        findings_block(ctx.sprint_findings(sprint), page, ctx.docs_pages),
         tracks_section(ctx, sprint, page),
-        graph_section(ctx, sprint),
+        board.sprint_section(ctx, sprint, page),
+        graph_section(ctx, sprint, page),
+        progress_section(ctx, doc, page),
         "## Plan",
         "",
         body(doc.body, doc.rel, page, links, shift=1),
@@ -140,49 +166,65 @@ def tracks_section(ctx: SiteData, sprint: str, page: str) -> str:
             cell(field_text(track, "port")),
             chip(status_of(track)),
             bar(progress.done, progress.total),
+            signals.html(signals.for_track(ctx, track)) or "&nbsp;",
         ])
     if not rows:
         return "## Tracks\n\nThis sprint has no tracks yet.\n"
     return "## Tracks\n\n" + table(
-        ["Track", "Agent", "Branch", "Port", "Status", "Criteria"], rows
+        ["Track", "Agent", "Branch", "Port", "Status", "Criteria", "Signals"], rows
     )
 
 
-def graph_nodes(ctx: SiteData, sprint: str) -> tuple[list[svg.Node], list[svg.Edge]]:
-    """The sprint's tracks and what each waits on (tracks of other sprints included)."""
+def graph_nodes(ctx: SiteData, sprint: str, page: str = ""
+                ) -> tuple[list[svg.Node], list[svg.Edge]]:
+    """The sprint's tracks, what each waits on and what each feeds (tracks of other sprints
+    included); with ``page``, each node links to its track's page (issue 17)."""
     nodes, edges, seen = [], [], set()
     for track in ctx.tracks.get(sprint, []):
         tid = track.parts["id"]
         seen.add(tid)
+        link = href(ctx, page, track_uri(ctx, sprint, tid)) if page else ""
         nodes.append(svg.Node(tid, field_text(track, "label") or tid, field_text(track, "title"),
-                              status_of(track), field_text(track, "colour") or None))
-    external = []
+                              status_of(track), field_text(track, "colour") or None, href=link))
+    external: list[str] = []
     for track in ctx.tracks.get(sprint, []):
-        data = track.data or {}
-        deps = [d for key in ("depends_on", "waits_on")  # one meaning (issue 13)
-                for d in _list(data.get(key))]
-        for dep in deps:
-            target = str(dep.get("task", "")) if isinstance(dep, dict) else str(dep)
-            if not target:
+        task = track.model
+        if not isinstance(task, Task):
+            continue
+        for relation in work.relations(task):
+            if relation["kind"] not in ("waits_on", "feeds"):
                 continue
+            target = str(relation["task"])
             if target.startswith(f"{sprint}/"):
                 target = target.split("/", 1)[1]
             if target not in seen and target not in external:
                 external.append(target)
-                nodes.append(svg.Node(target, target, "other sprint", "", external=True))
-            note = str(dep.get("artifact") or "") if isinstance(dep, dict) else ""
-            edges.append(svg.Edge(track.parts["id"], target, note))
+                other = ctx.track_index.get(target)
+                link = (href(ctx, page, track_uri(ctx, *target.split("/", 1)))
+                        if page and other is not None else "")
+                nodes.append(svg.Node(target, target, "other sprint",
+                                      status_of(other) if other else "", external=True,
+                                      href=link))
+            kind = "waits" if relation["kind"] == "waits_on" else "feeds"
+            edges.append(svg.Edge(track.parts["id"], target, str(relation["artifact"] or ""),
+                                  kind))
     return nodes, edges
 
 
-def graph_section(ctx: SiteData, sprint: str) -> str:
-    nodes, edges = graph_nodes(ctx, sprint)
+def graph_section(ctx: SiteData, sprint: str, page: str = "") -> str:
+    nodes, edges = graph_nodes(ctx, sprint, page)
     if not edges:
         return ""
-    lines = ["## Dependencies", "", '<div class="pmgen-figure">' + svg.dependency_graph(
-        nodes, edges) + "</div>", ""]
+    lines = ["## Dependencies", "",
+             '<p class="pmgen-scroll-hint">Wider than the screen: scroll sideways to see the '
+             "whole graph.</p>",
+             "",
+             '<div class="pmgen-figure pmgen-figure--graph">' + svg.dependency_graph(
+                 nodes, edges) + "</div>", "",
+             svg.LEGEND, ""]
     for edge in edges:
-        lines.append(f"- **{text(edge.source)}** waits on **{text(edge.target)}**"
+        verb = "waits on" if edge.kind == "waits" else "feeds"
+        lines.append(f"- **{text(edge.source)}** {verb} **{text(edge.target)}**"
                      + (f": {text(edge.note)}" if edge.note else ""))
     return "\n".join(lines) + "\n"
 

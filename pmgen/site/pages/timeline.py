@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from xml.sax.saxutils import escape as xml_escape
 
+from pmgen import git
 from pmgen.history.event import Event
 from pmgen.site.data import SiteData, event_time
 from pmgen.site.feed_link import FEED
 from pmgen.site.md import esc, rel
-from pmgen.site.pages.common import WIDE, Output, events_table, subject_uri, summary, uri
+from pmgen.site.pages.common import (
+    WIDE,
+    Output,
+    events_table,
+    page_url,
+    subject_uri,
+    summary,
+    uri,
+)
 
 
 def build(ctx: SiteData) -> Output:
@@ -88,28 +98,50 @@ def _filtered_table(ctx: SiteData, page: str, events: list[Event]) -> list[str]:
 
 
 def atom(ctx: SiteData, page: str) -> str:
-    """An Atom 1.0 feed of the latest events, newest first."""
+    """An Atom 1.0 feed of the latest events, newest first.
+
+    Its id names the repository by its first commit, not by the checkout folder, so two
+    clones publish the same feed (issue 17). RFC 4287 4.1.1 asks an entry without
+    ``atom:content`` for an alternate link; every entry has both. Without ``site_url`` the
+    links are relative to the feed's own URL: 4.2.7.1 makes ``href`` an IRI reference, and
+    section 2 resolves a relative one against the document's URI, which is where the feed
+    is served. A reader that ignores relative links still has the entry's content.
+    """
     base = (ctx.site_url or "").rstrip("/")
+    feed = uri(ctx, FEED)
     events = sorted(ctx.events or [], key=event_time, reverse=True)[: ctx.feed_entries]
     updated = event_time(events[0]) if events else _epoch()
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
         "  <title>Plan events</title>",
-        f"  <id>urn:pmgen:feed:{xml_escape(ctx.repo.root.name)}</id>",
+        f"  <id>urn:pmgen:feed:{xml_escape(_repository_id(ctx))}</id>",
         f"  <updated>{xml_escape(updated)}</updated>",
         "  <generator>pmgen</generator>",
     ]
-    if base:
-        lines.append(f'  <link rel="alternate" href="{xml_escape(base)}/'
-                     f'{xml_escape(_url(ctx, page))}"/>')
+    lines.append(f'  <link rel="alternate" href="{xml_escape(_link(ctx, feed, page, base))}"/>')
     for event in events:
-        lines += _entry(ctx, event, base)
+        lines += _entry(ctx, event, base, feed)
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
 
 
-def _entry(ctx: SiteData, event: Event, base: str) -> list[str]:
+def _repository_id(ctx: SiteData) -> str:
+    """The repository's first (root) commit, or 'plans' when it has none."""
+    roots = git.text(ctx.repo.root, "rev-list", "--max-parents=0", "HEAD")
+    return sorted(roots.split())[0] if roots else "plans"
+
+
+def _link(ctx: SiteData, feed: str, target: str, base: str) -> str:
+    """Absolute under ``site_url``, else relative to the feed file's URL."""
+    url = page_url(ctx, target)
+    if base:
+        return f"{base}/{url}"
+    return posixpath.relpath(url or ".", posixpath.dirname(feed) or ".") + (
+        "/" if url.endswith("/") else "")
+
+
+def _entry(ctx: SiteData, event: Event, base: str, feed: str) -> list[str]:
     author = event.author or "unknown"
     text = summary(event)
     entry = [
@@ -120,25 +152,15 @@ def _entry(ctx: SiteData, event: Event, base: str) -> list[str]:
         f"    <author><name>{xml_escape(author)}</name></author>",
     ]
     target = subject_uri(ctx, event.subject)
-    if base and target:
-        entry.append(f'    <link href="{xml_escape(base)}/{xml_escape(_url(ctx, target))}"/>')
+    if not target or target not in ctx.known_pages:
+        target = uri(ctx, "timeline.md")
+    entry.append(f'    <link rel="alternate" href="{xml_escape(_link(ctx, feed, target, base))}"/>')
     commit = event.commit
     content = f"{event.type} on {event.subject}" + (f" ({text})" if text else "") + (
         f" in commit {commit[:12]}" if commit else "")
-    entry += [f"    <summary>{xml_escape(content)}</summary>", "  </entry>"]
+    entry += [f"    <summary>{xml_escape(content)}</summary>",
+              f'    <content type="text">{xml_escape(content)}</content>', "  </entry>"]
     return entry
-
-
-def _url(ctx: SiteData, page: str) -> str:
-    """The URL of a page as MkDocs makes it: ``a/b/`` with directory URLs (its default),
-    else ``a/b.html`` (``use_directory_urls: false``)."""
-    if not page.endswith(".md"):
-        return page
-    if not ctx.directory_urls:
-        return page[: -len(".md")] + ".html"
-    if page == "index.md" or page.endswith("/index.md"):
-        return page[: -len("index.md")]
-    return page[: -len(".md")] + "/"
 
 
 def _epoch() -> str:

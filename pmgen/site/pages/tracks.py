@@ -10,11 +10,13 @@ import re
 
 from pmgen.plans.documents import Document
 from pmgen.plans.models.common import COLOUR_RE
+from pmgen.site import signals
 from pmgen.site.data import SiteData, criteria, field_text
 from pmgen.site.md import bar, body, card, chip, esc, findings_block, rel, text
 from pmgen.site.pages import work
 from pmgen.site.pages.common import (
     Output,
+    agent_html,
     agent_uri,
     history_section,
     page_map,
@@ -67,7 +69,8 @@ def track_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str],
               if COLOUR_RE.match(colour) else "")  # only a checked #rrggbb reaches CSS
     rows = [
         ("Status", chip(status_of(doc))),
-        ("Agent", esc(agent)),
+        ("Signals", signals.html(signals.for_track(ctx, doc))),
+        ("Agent", agent_html(ctx, page, agent)),
         ("Role", esc(field_text(doc, "role"))),
         ("Branch", f"<code>{esc(field_text(doc, 'branch'))}</code>"
          if field_text(doc, "branch") else ""),
@@ -161,7 +164,7 @@ def bundle_section(ctx: SiteData, sprint: str, track: str, page: str,
             target = rel(page, bundle_uri(ctx, sprint, track, fmt))
             saved = f"{sprint}-{track}{suffix}"
             downloads.append(f'[Download {name} ({suffix})]({target})'
-                             f'{{ .md-button download="{saved}" }}')
+                             f'{{ .md-button .pmgen-download download="{saved}" }}')
     out += [" ".join(downloads), ""]
     fence = "`" * max(4, _longest_backticks(bundle) + 1)
     # Plain text (no highlighting: a thousand tracks' bundles are a thousand big blocks),

@@ -1,0 +1,1 @@
+"""The Model Context Protocol server: pmgen for agents (issue 16)."""
