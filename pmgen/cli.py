@@ -64,10 +64,18 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="\b\nExamples:\n  pmgen validate\n  pmgen init T:sprint-2.33/track-a\n"
+             "  pmgen history S:sprint-2.33 --format json\n\n"
+             "Shell completion: see docs/cli.md (bash, zsh, fish).")
 @click.version_option(__version__, prog_name="pmgen")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Sprint plans as code: validate, history, agent bundles and a site from delegation/."""
+    from pmgen.validate.report import colour_setting
+
+    if colour_setting() is False:
+        ctx.color = False
 
 
 def crash_text(exc: BaseException) -> str:

@@ -41,8 +41,8 @@ def test_help_lists_every_command_without_loading_them(
     from pmgen.cli import COMMANDS
 
     code, out, _ = run_cli(["-h"], capsys)
-    listed = [line.split()[0] for line in out.split("Commands:\n")[1].splitlines()
-              if line.startswith("  ")]
+    commands = out.split("Commands:\n")[1].split("\n\n")[0]  # the examples follow
+    listed = [line.split()[0] for line in commands.splitlines() if line.startswith("  ")]
     assert (code, listed) == (0, sorted(COMMANDS))
 
 

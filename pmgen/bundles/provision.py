@@ -288,3 +288,16 @@ def render(repo: Repo, entity: str, teardown: bool = False) -> str:
         skipped=[t.model_dump(mode="json") for t in tasks if not t.worktree],
         data_parents=data_parents,
     )
+
+
+_WORKSPACE_KEYS = ("id", "label", "agent", "worktree", "branch", "data_dir", "port", "colour",
+                   "container_prefix", "env")
+
+
+def tracks(repo: Repo, entity: str) -> list[dict[str, Any]]:
+    """The workspace anchor of each track that ``render`` provisions (`--format json`)."""
+    resolved = parse(entity, context(repo))
+    return [
+        {key: value for key, value in t.model_dump(mode="json").items() if key in _WORKSPACE_KEYS}
+        for t in _tasks(context(repo), resolved.sprint_id) if t.worktree
+    ]

@@ -7,12 +7,15 @@ from pathlib import Path
 import click
 
 from pmgen.commands import ROOT
+from pmgen.commands.conventions import complete_entity, complete_sprint, echo_json, examples
 from pmgen.errors import PmgenError, UsageError
 from pmgen.plans.repo import Repo
 
 
-@click.command()
-@click.argument("entity", required=False)
+@click.command(epilog=examples(
+    "pmgen init T:sprint-2.33/track-a", "pmgen init S:sprint-2.33 --format json",
+))
+@click.argument("entity", required=False, shell_complete=complete_entity)
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
               show_default=True, help="Bundle format; both carry the same content.")
 @click.option("--max-tokens", type=click.IntRange(min=1), metavar="N",
@@ -65,11 +68,16 @@ def init(
     return 0
 
 
-@click.command()
-@click.argument("entity")
+@click.command(epilog=examples(
+    "pmgen provision S:sprint-2.33 > provision.sh", "pmgen provision S:sprint-2.33 --teardown",
+    "pmgen provision S:sprint-2.33 --format json",
+))
+@click.argument("entity", shell_complete=complete_sprint)
 @click.option("--teardown", is_flag=True, help="Print the teardown script instead.")
+@click.option("--format", "fmt", type=click.Choice(["bash", "json"]), default="bash",
+              show_default=True, help="json: the tracks and the script, for tools.")
 @ROOT
-def provision(entity: str, teardown: bool, root: Path | None) -> int:
+def provision(entity: str, teardown: bool, fmt: str, root: Path | None) -> int:
     """Print the bash script that provisions the tracks of a sprint (S:<sprint>).
 
     Worktrees and branches, .env with the compose project name and the track's
@@ -78,5 +86,11 @@ def provision(entity: str, teardown: bool, root: Path | None) -> int:
     """
     from pmgen.bundles import provision as provisioning
 
-    click.echo(provisioning.render(Repo.discover(root), entity, teardown), nl=False)
+    repo = Repo.discover(root)
+    script = provisioning.render(repo, entity, teardown)
+    if fmt == "json":
+        echo_json({"entity": entity, "teardown": teardown,
+                   "tracks": provisioning.tracks(repo, entity), "script": script})
+        return 0
+    click.echo(script, nl=False)
     return 0

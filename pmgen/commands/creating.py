@@ -14,6 +14,12 @@ import click
 from pmgen import clock
 from pmgen.authoring import operations
 from pmgen.commands.authoring import common_options, emit
+from pmgen.commands.conventions import (
+    complete_agent,
+    complete_bare_sprint,
+    complete_new_track,
+    examples,
+)
 from pmgen.plans.entities import check_id
 from pmgen.plans.models.common import PRIORITIES
 from pmgen.plans.repo import Repo
@@ -31,14 +37,19 @@ def _date(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value is not None else None
 
 
-@click.group()
+@click.group(epilog=examples(
+    "pmgen new sprint --id sprint-2.34 --from sprint-2.33",
+    "pmgen new task T:sprint-2.34/track-c", "pmgen new agent data-engineer",
+))
 def new() -> None:
     """Create a plan document from its template (validated before it is written)."""
 
 
-@new.command("sprint")
+@new.command("sprint", epilog=examples(
+    "pmgen new sprint --id sprint-2.34", "pmgen new sprint --id sprint-2.34 --from sprint-2.33",
+))
 @click.option("--id", "sprint_id", required=True, help="Sprint id, e.g. sprint-2.34.")
-@click.option("--from", "previous", metavar="SPRINT",
+@click.option("--from", "previous", metavar="SPRINT", shell_complete=complete_bare_sprint,
               help="Carry tracks and agents over from this sprint (e.g. sprint-2.33).")
 @click.option("--title", help="Sprint title (default: TODO, or the --from sprint's).")
 @click.option("--start", type=DATE, help="First day, YYYY-MM-DD (default: today, or the "
@@ -56,12 +67,14 @@ def new_sprint(
     return _finish(outcome, fmt, dry_run)
 
 
-@new.command("task")
-@click.argument("entity")
+@new.command("task", epilog=examples(
+    "pmgen new task T:sprint-2.34/track-c --label 'Track C' --dry-run",
+))
+@click.argument("entity", shell_complete=complete_new_track)
 @click.option("--label", help="How the plan names the track (default: from the id, "
               "track-c -> 'Track C').")
 @click.option("--title", default="TODO: track title", show_default=True, help="Track title.")
-@click.option("--agent", help="Agent id to assign (must exist).")
+@click.option("--agent", help="Agent id to assign (must exist).", shell_complete=complete_agent)
 @click.option("--item", "items", multiple=True, metavar="ID: TITLE",
               help="A work item, e.g. 'P1: Fix seed data' (repeatable).")
 @common_options
@@ -75,7 +88,9 @@ def new_task(
     return _finish(outcome, fmt, dry_run)
 
 
-@new.command("agent")
+@new.command("agent", epilog=examples(
+    "pmgen new agent data-engineer --name 'The Data Engineer' --role 'Data Engineer'",
+))
 @click.argument("agent_id")
 @click.option("--name", help="Display name (default: from the id).")
 @click.option("--role", default="TODO: role", show_default=True, help="Role.")
@@ -91,14 +106,17 @@ def new_agent(
     return _finish(outcome, fmt, dry_run)
 
 
-@click.group()
+@click.group(epilog=examples("pmgen adr new 'Use SQLite for the mirror' --decider architect"))
 def adr() -> None:
     """Architecture decision records."""
 
 
-@adr.command("new")
+@adr.command("new", epilog=examples(
+    "pmgen adr new 'Use SQLite for the mirror' --decider architect --status accepted",
+))
 @click.argument("title")
-@click.option("--decider", "deciders", multiple=True, help="Agent id who decides (repeatable).")
+@click.option("--decider", "deciders", multiple=True, shell_complete=complete_agent,
+              help="Agent id who decides (repeatable).")
 @click.option("--status", "state", type=click.Choice(["proposed", "accepted"]),
               default="proposed", show_default=True, help="Initial status.")
 @click.option("--author", help="Who files it; part of the id's hash (default: git user.email).")
@@ -114,12 +132,14 @@ def adr_new(
     return _finish(outcome, fmt, dry_run)
 
 
-@click.group()
+@click.group(epilog=examples("pmgen bug new 'Timeline is empty' --priority P1"))
 def bug() -> None:
     """Backlog items (bug reports)."""
 
 
-@bug.command("new")
+@bug.command("new", epilog=examples(
+    "pmgen bug new 'Timeline is empty' --priority P1 --format json",
+))
 @click.argument("title")
 @click.option("--priority", type=click.Choice(list(PRIORITIES)), required=True,
               help="P0 (drop everything) to P3.")

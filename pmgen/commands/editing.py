@@ -11,6 +11,7 @@ import click
 
 from pmgen.authoring import operations
 from pmgen.commands.authoring import common_options, emit
+from pmgen.commands.conventions import complete_agent, complete_entity, complete_status, examples
 from pmgen.plans.repo import Repo
 
 
@@ -19,9 +20,11 @@ def _emit(outcome: operations.Outcome, dry_run: bool, fmt: str) -> int:
     return 0
 
 
-@click.command()
-@click.argument("entity")
-@click.argument("state")
+@click.command(epilog=examples(
+    "pmgen status T:sprint-2.33/track-a done", "pmgen status S:sprint-2.33 review --dry-run",
+))
+@click.argument("entity", shell_complete=complete_entity)
+@click.argument("state", shell_complete=complete_status)
 @common_options
 def status(entity: str, state: str, dry_run: bool, fmt: str, root: Path | None) -> int:
     """Move ENTITY (S:, T:, T:...#<item>, ADR: or BUG:) to STATE, if the transition is
@@ -33,8 +36,11 @@ def status(entity: str, state: str, dry_run: bool, fmt: str, root: Path | None) 
     return _emit(outcome, dry_run, fmt)
 
 
-@click.command()
-@click.argument("entity")
+@click.command(epilog=examples(
+    "pmgen check S:sprint-2.33 'The API answers'",
+    "pmgen check T:sprint-2.33/track-a migrations --uncheck",
+))
+@click.argument("entity", shell_complete=complete_entity)
 @click.argument("criterion")
 @click.option("--uncheck", is_flag=True, help="Clear the box instead of ticking it.")
 @common_options
@@ -53,9 +59,12 @@ def check(
     return _emit(outcome, dry_run, fmt)
 
 
-@click.command()
-@click.argument("entity")
-@click.argument("agent")
+@click.command(epilog=examples(
+    "pmgen assign T:sprint-2.33/track-a backend-developer",
+    "pmgen assign BUG:bug-0001 architect --format json",
+))
+@click.argument("entity", shell_complete=complete_entity)
+@click.argument("agent", shell_complete=complete_agent)
 @common_options
 def assign(entity: str, agent: str, dry_run: bool, fmt: str, root: Path | None) -> int:
     """Assign the track (T:), work item (T:...#<item>) or bug (BUG:) ENTITY to AGENT."""

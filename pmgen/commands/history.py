@@ -13,6 +13,7 @@ import click
 
 from pmgen import git
 from pmgen.commands import ROOT
+from pmgen.commands.conventions import complete_entity, echo_json, examples, format_option
 from pmgen.errors import PmgenError, UsageError
 
 
@@ -63,7 +64,9 @@ def _write_sqlite(path: Path, loaded: Any) -> tuple[int, int, int]:
         ) from None
 
 
-@click.command()
+@click.command(epilog=examples(
+    "pmgen events --format table", "pmgen events --since HEAD~10 --sqlite plans.db",
+))
 @click.option("--since", metavar="REV", help="Only commits after REV (REV..HEAD).")
 @click.option(
     "--format", "fmt", type=click.Choice(["jsonl", "cloudevents", "table"]), default="jsonl",
@@ -114,14 +117,21 @@ def _freeze_at_exit() -> None:
 _FREEZE_REGISTERED = False
 
 
-@click.command()
-@click.argument("entity")
+@click.command(epilog=examples(
+    "pmgen history S:sprint-2.33", "pmgen history T:sprint-2.33/track-a HEAD~5..HEAD",
+    "pmgen history A:architect --format json",
+))
+@click.argument("entity", shell_complete=complete_entity)
 @click.argument("revs", required=False, metavar="[REV..REV]")
+@format_option("text", "json")
 @ROOT
-def history(entity: str, revs: str | None, root: Path | None) -> int:
+def history(entity: str, revs: str | None, fmt: str, root: Path | None) -> int:
     """List the versions of ENTITY, newest first: commit, date, author, sha256, change."""
-    from pmgen.history.answers import versions_table
+    from pmgen.history.answers import versions_json, versions_table
 
+    if fmt == "json":
+        echo_json(versions_json(_root(root), entity, revs))
+        return 0
     click.echo(versions_table(_root(root), entity, revs), nl=False)
     return 0
 
@@ -136,8 +146,10 @@ def _split_ref(ref: str, folder: Path) -> tuple[str, str]:
     return parse_entity(entity, Repo(folder)), wanted
 
 
-@click.command()
-@click.argument("ref", metavar="ENTITY@HASH")
+@click.command(epilog=examples(
+    "pmgen show S:sprint-2.33@3f2a1b2c9d0e", "pmgen show T:sprint-2.33/track-a@a1b2c3d",
+))
+@click.argument("ref", metavar="ENTITY@HASH", shell_complete=complete_entity)
 @ROOT
 def show(ref: str, root: Path | None) -> int:
     """Print one version of an entity exactly (HASH: a sha256 or commit prefix)."""
@@ -154,8 +166,8 @@ def show(ref: str, root: Path | None) -> int:
     return 0
 
 
-@click.command()
-@click.argument("ref", metavar="ENTITY@HASH")
+@click.command(epilog=examples("pmgen restore S:sprint-2.33@3f2a1b2c9d0e"))
+@click.argument("ref", metavar="ENTITY@HASH", shell_complete=complete_entity)
 @click.option("--force", is_flag=True, help="Overwrite uncommitted changes to the file.")
 @ROOT
 def restore(ref: str, force: bool, root: Path | None) -> int:
@@ -194,7 +206,7 @@ def _current_path(loaded: object, subject: str) -> str | None:
     return next((row.path for row in rows if row.path), None)  # newest with a file
 
 
-@click.command()
+@click.command(epilog=examples("pmgen state", "pmgen state --at HEAD~3 --format json"))
 @click.option("--at", "rev", default="HEAD", show_default=True, metavar="REV",
               help="The revision whose state to print.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",

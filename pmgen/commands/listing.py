@@ -11,19 +11,30 @@ from pathlib import Path
 import click
 
 from pmgen.commands import ROOT
+from pmgen.commands.conventions import (
+    complete_agent,
+    complete_bare_sprint,
+    complete_entity,
+    complete_status,
+    examples,
+)
 from pmgen.plans.repo import Repo
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                       show_default=True, help="json: one machine-readable value.")
 
 
-@click.command("list")
+@click.command("list", epilog=examples(
+    "pmgen list", "pmgen list tracks --status blocked --format json",
+    "pmgen list bugs --agent architect",
+))
 @click.argument("what", type=click.Choice(["sprints", "tracks", "items", "agents", "adrs", "bugs"]),
                 default="tracks")
-@click.option("--status", help="Only plans with this status.")
-@click.option("--agent", help="Only plans that name this agent (track agent, sprint owner "
+@click.option("--status", help="Only plans with this status.", shell_complete=complete_status)
+@click.option("--agent", shell_complete=complete_agent,
+              help="Only plans that name this agent (track agent, sprint owner "
               "or team, bug assignee or reporter, ADR decider).")
-@click.option("--sprint", help="Only plans of this sprint.")
+@click.option("--sprint", help="Only plans of this sprint.", shell_complete=complete_bare_sprint)
 @FORMAT
 @ROOT
 def list_(what: str, status: str | None, agent: str | None, sprint: str | None, fmt: str,
@@ -36,8 +47,11 @@ def list_(what: str, status: str | None, agent: str | None, sprint: str | None, 
     return 0
 
 
-@click.command()
-@click.argument("entity", metavar="ENTITY | ENTITY@HASH")
+@click.command(epilog=examples(
+    "pmgen show T:sprint-2.33/track-a", "pmgen show S:sprint-2.33 --format json",
+    "pmgen show S:sprint-2.33@3f2a1b2c9d0e",
+))
+@click.argument("entity", metavar="ENTITY | ENTITY@HASH", shell_complete=complete_entity)
 @FORMAT
 @ROOT
 @click.pass_context
@@ -57,8 +71,8 @@ def show(ctx: click.Context, entity: str, fmt: str, root: Path | None) -> int:
     return 0
 
 
-@click.command("next")
-@click.option("--agent", help="Only the tracks of this agent.")
+@click.command("next", epilog=examples("pmgen next", "pmgen next --agent architect --format json"))
+@click.option("--agent", help="Only the tracks of this agent.", shell_complete=complete_agent)
 @FORMAT
 @ROOT
 def next_(agent: str | None, fmt: str, root: Path | None) -> int:

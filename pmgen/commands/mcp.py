@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from pmgen.commands import ROOT
+from pmgen.commands.conventions import examples
 from pmgen.errors import PmgenError
 
 
-@click.command()
+@click.command(epilog=examples("pmgen mcp", "pmgen mcp --read-only --root ~/plans"))
 @click.option("--read-only", is_flag=True,
               help="Serve only the tools that read (no status, checklist, create or assign).")
 @ROOT

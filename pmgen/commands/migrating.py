@@ -8,10 +8,13 @@ from pathlib import Path
 import click
 
 from pmgen.commands.authoring import common_options
+from pmgen.commands.conventions import examples
 from pmgen.plans.repo import Repo
 
 
-@click.command()
+@click.command(epilog=examples(
+    "pmgen migrate --dry-run", "pmgen migrate delegation/sprints/sprint-2.33",
+))
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @common_options
 def migrate(paths: tuple[Path, ...], dry_run: bool, fmt: str, root: Path | None) -> int:

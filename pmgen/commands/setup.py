@@ -9,6 +9,7 @@ import click
 
 from pmgen import git
 from pmgen.commands import ROOT
+from pmgen.commands.conventions import examples
 from pmgen.errors import PmgenError
 
 
@@ -20,7 +21,7 @@ def _diff(rel: str, old: bytes | None, new: bytes) -> str:
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
-@click.command()
+@click.command(epilog=examples("pmgen setup --dry-run", "pmgen setup"))
 @click.option("--dry-run", is_flag=True, help="Show what would be written (a diff); write nothing.")
 @click.option("--force", is_flag=True,
               help="Also change files that exist and differ: replace delegation/README.md, "

@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from pmgen.commands import ROOT
+from pmgen.commands.conventions import examples
 from pmgen.errors import PmgenError
 from pmgen.plans import fileio
 from pmgen.plans.repo import Repo
@@ -38,7 +39,9 @@ plugins:
 """
 
 
-@click.command()
+@click.command(epilog=examples(
+    "pmgen pages --out site-pages", "pmgen pages --out docs --no-history",
+))
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the pages to (created if missing).")
 @click.option("--prefix", default="plans", show_default=True,
@@ -171,7 +174,9 @@ def _default_config(repo: Repo, tmp: Path) -> Path:
 _PASS = {"ignore_unknown_options": True, "allow_extra_args": True}
 
 
-@click.command(context_settings=_PASS)
+@click.command(context_settings=_PASS, epilog=examples(
+    "pmgen build --strict", "pmgen build --site-dir public",
+))
 @click.argument("mkdocs_args", nargs=-1, type=click.UNPROCESSED)
 @ROOT
 def build(mkdocs_args: tuple[str, ...], root: Path | None) -> int:
@@ -182,7 +187,9 @@ def build(mkdocs_args: tuple[str, ...], root: Path | None) -> int:
     return _mkdocs("build", mkdocs_args, root)
 
 
-@click.command(context_settings=_PASS)
+@click.command(context_settings=_PASS, epilog=examples(
+    "pmgen serve", "pmgen serve --dev-addr 127.0.0.1:8001",
+))
 @click.argument("mkdocs_args", nargs=-1, type=click.UNPROCESSED)
 @ROOT
 def serve(mkdocs_args: tuple[str, ...], root: Path | None) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from pmgen.commands import ROOT
+from pmgen.commands.conventions import examples
 from pmgen.findings import has_errors
 from pmgen.plans import fileio
 from pmgen.plans.repo import Repo, expand_paths
@@ -14,7 +15,10 @@ from pmgen.validate import acknowledge, report
 from pmgen.validate import pipeline as validation
 
 
-@click.command()
+@click.command(epilog=examples(
+    "pmgen validate",
+    "pmgen validate delegation/sprints/sprint-2.33/SPRINT.md --format json",
+))
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(sorted(report.REPORTER_BY_NAME)), default="text",
@@ -84,7 +88,8 @@ def validate(
         repo = Repo.discover(root)
     findings = validation.run(repo, files or None, staged=staged, cache=not no_cache,
                               baseline=accepted)
-    click.echo(report.render(findings, fmt, acknowledged=show_acknowledged), nl=False)
+    click.echo(report.render(findings, fmt, acknowledged=show_acknowledged,
+                              colour=True), nl=False)
     if not paths and fmt == "text" and not repo.plans.is_dir():
         # Nothing failed, but nothing was checked either: say so (a wrong folder or --root
         # must not look like a clean run). On stderr: the output stays "no findings".

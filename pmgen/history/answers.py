@@ -4,12 +4,13 @@ MCP tools (pmgen.mcp) both call (issue 16)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pmgen import git
 from pmgen.errors import PmgenError, UsageError
 from pmgen.history import store as hist
 from pmgen.history.format import RENDERERS, table
-from pmgen.history.query import parse_entity, versions
+from pmgen.history.query import VersionRow, parse_entity, versions
 from pmgen.plans.repo import Repo
 
 
@@ -19,7 +20,7 @@ def _hash_cell(path: str, sha256: str | None) -> str:
     return "(deleted)" if path else "-"  # no path: a commit that only names the task
 
 
-def versions_table(folder: Path, entity: str, revs: str | None = None) -> str:
+def version_rows(folder: Path, entity: str, revs: str | None = None) -> list[VersionRow]:
     """The versions of ``entity``, newest first (``revs``: only commits in REV..REV)."""
     subject = parse_entity(entity, Repo(folder))
     loaded = hist.load(folder)
@@ -34,9 +35,21 @@ def versions_table(folder: Path, entity: str, revs: str | None = None) -> str:
     rows = versions(loaded, subject, commits)
     if not rows and commits is None:
         raise PmgenError(f"{subject} has no history", "check the id: pmgen events --format table")
+    return rows
+
+
+def versions_table(folder: Path, entity: str, revs: str | None = None) -> str:
+    """The versions of ``entity`` as `pmgen history` prints them."""
     return table([
-        [r.commit[:7], r.time, r.author, _hash_cell(r.path, r.sha256), r.what] for r in rows
+        [r.commit[:7], r.time, r.author, _hash_cell(r.path, r.sha256), r.what]
+        for r in version_rows(folder, entity, revs)
     ])
+
+
+def versions_json(folder: Path, entity: str, revs: str | None = None) -> list[dict[str, Any]]:
+    """The versions of ``entity`` for `pmgen history --format json` (issue 18)."""
+    return [{"commit": r.commit, "time": r.time, "author": r.author, "path": r.path,
+             "sha256": r.sha256, "change": r.what} for r in version_rows(folder, entity, revs)]
 
 
 def events_text(loaded: hist.History, fmt: str = "jsonl", since: str | None = None) -> str:

@@ -5,7 +5,13 @@ derived from the history, for people who want SQL over their plans.
 deterministic, so inserting it twice is a no-op; rewritten history empties it first).
 ``orchestration_sprints`` and ``orchestration_tasks`` hold the state at the history's tip,
 rewritten in the same transaction. Columns follow the document where they make sense;
-``hash`` is the sha256 of the file, ``metadata`` the rest of its front matter as JSON.
+``hash`` is the sha256 of the file, ``metadata`` the rest of its front matter as JSON,
+with the plan's checklist as ``acceptance_criteria`` (each box: text, checked).
+
+Where the document names values, the tables use its words (issue 18): a task pmgen calls
+``done`` is ``completed`` (``metadata.pmgen_status`` keeps pmgen's word); priorities are
+P0-P3 as in the models. ``agent_id`` is the agent of the event: the profile's own id, or
+the agent the track had at that commit (from its assignments, else its current agent).
 """
 
 from __future__ import annotations
@@ -69,6 +75,14 @@ _ENTITY_TYPES = {"S": "sprint", "T": "task", "A": "agent", "ADR": "adr", "BUG": 
                  "TPL": "template", "FILE": "file"}
 
 
+# pmgen's status -> the orchestration document's, where the document has a word for it
+_TASK_STATUS = {"done": "completed"}
+
+
+def _task_status(value: Any) -> Any:
+    return _TASK_STATUS.get(value, value) if isinstance(value, str) else value
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -97,11 +111,12 @@ def write(path: Path, history: History) -> tuple[int, int, int]:
                 con.execute("DELETE FROM orchestration_events")  # history was rewritten
             _write_state(con, entries, times)
             ids = _entity_ids(con)
+            agents = _agents_at(events, entries)
             con.executemany(
                 "INSERT OR IGNORE INTO orchestration_events (event_id, event_type, entity_type,"
                 " entity_id, subject, correlation_id, session_key, agent_id, payload,"
                 " emitted_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
-                [_event_row(e, ids) for e in events],
+                [_event_row(e, ids, agents.get(e.id)) for e in events],
             )
             con.execute("INSERT OR REPLACE INTO pmgen_meta VALUES ('tip', ?)",
                         (history.tip or "",))
@@ -122,15 +137,50 @@ def _entity_ids(con: sqlite3.Connection) -> dict[str, int]:
     return ids
 
 
-def _event_row(event: Event, ids: dict[str, int]) -> tuple[Any, ...]:
+def _agents_at(events: list[Event], entries: list[dict[str, Any]]) -> dict[str, str | None]:
+    """event id -> the agent of its subject at that event: a profile's own id; for a track,
+    the last assignment's `to`, else the first later assignment's `from`, else the agent
+    it has now."""
+    now = {e["subject"]: (e["data"] or {}).get("agent") for e in entries if e["kind"] == "task"}
+    out: dict[str, str | None] = {}
+    pending: dict[str, list[str]] = {}  # subject -> events before its first assignment
+    current: dict[str, Any] = {}
+    for event in events:
+        subject = event.subject
+        if subject.startswith("A:"):
+            out[event.id] = subject[2:]
+        elif subject.startswith("T:"):
+            if event.type == "task.assigned":
+                for earlier in pending.pop(subject, []):
+                    out[earlier] = event.data.get("from")
+                current[subject] = event.data.get("to")
+                out[event.id] = current[subject]
+            elif subject in current:
+                out[event.id] = current[subject]
+            else:
+                pending.setdefault(subject, []).append(event.id)
+    for subject, waiting in pending.items():
+        for event_id in waiting:
+            out[event_id] = now.get(subject)
+    return {k: v if isinstance(v, str) else None for k, v in out.items()}
+
+
+def _event_row(event: Event, ids: dict[str, int], agent: str | None) -> tuple[Any, ...]:
     prefix = event.subject.split(":", 1)[0]
-    agent = event.data.get("to") if event.type == "task.assigned" else None
-    if prefix == "A":
-        agent = event.subject[2:]
     payload = {"path": event.path, "author": event.author, "before": event.before,
                "after": event.after, **event.data}
     return (event.id, event.type, _ENTITY_TYPES.get(prefix, "file"), ids.get(event.subject),
             event.subject, event.commit, agent, _dumps(payload), event.time)
+
+
+def _metadata(entry: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
+    data = entry["data"] or {}
+    out = {k: v for k, v in data.items() if k not in columns}
+    status = data.get("status")
+    if entry["kind"] == "task" and status in _TASK_STATUS:
+        out["pmgen_status"] = status
+    out["acceptance_criteria"] = entry.get("checklist", [])
+    return out
 
 
 def _write_state(
@@ -158,8 +208,7 @@ def _write_state(
             " file_path = excluded.file_path, created_at = excluded.created_at,"
             " updated_at = excluded.updated_at",
             (code, data.get("title"), data.get("status"), entry["sha256"],
-             _dumps({k: v for k, v in data.items() if k not in ("title", "status")}),
-             entry["path"], created, updated),
+             _dumps(_metadata(entry, ("title", "status"))), entry["path"], created, updated),
         )
         sprint_ids[code] = con.execute(
             "SELECT id FROM orchestration_sprints WHERE sprint_code = ?", (code,)).fetchone()[0]
@@ -180,9 +229,9 @@ def _write_state(
             " hash = excluded.hash, metadata = excluded.metadata,"
             " agent_config = excluded.agent_config, file_path = excluded.file_path,"
             " created_at = excluded.created_at, updated_at = excluded.updated_at",
-            (code, sprint_ids.get(code.split("/")[0]), data.get("title"), data.get("status"),
+            (code, sprint_ids.get(code.split("/")[0]), data.get("title"),
+             _task_status(data.get("status")),
              data.get("priority"), entry["sha256"],
-             _dumps({k: v for k, v in data.items()
-                     if k not in ("title", "status", "priority")}),
+             _dumps(_metadata(entry, ("title", "status", "priority"))),
              None if config is None else _dumps(config), entry["path"], created, updated),
         )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
+
+import click
 
 from pmgen.findings import Finding
 
@@ -27,18 +30,30 @@ def printable(text: str, keep: str = "") -> str:
     return _CONTROL_RE.sub(lambda m: m.group(0) if m.group(0) in keep else _escape(m), text)
 
 
-def _text(findings: list[Finding]) -> str:
+def colour_setting() -> bool | None:
+    """The one decision on colour (issue 18): off when NO_COLOR is set (no-color.org), else
+    None, and click.echo decides by the stream: colour on a terminal, none on a pipe."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def _text(findings: list[Finding], colour: bool = False) -> str:
+    def paint(text: str, **style: object) -> str:
+        return click.style(text, **style) if colour else text  # type: ignore[arg-type]
+
     lines = []
     for f in findings:
         tag = "" if f.severity == "error" else "warning: "
         if f.acknowledged is not None:
             tag = "acknowledged: "
-        lines.append(printable(f"{f.path}:{f.line}:{f.col}: {f.code} {tag}{f.message}"))
+        fg = "red" if f.severity == "error" else "yellow"
+        code = paint(f.code, fg="blue" if f.acknowledged is not None else fg, bold=True)
+        lines.append(printable(f"{f.path}:{f.line}:{f.col}: ") + code + " "
+                     + printable(f"{tag}{f.message}"))
         if f.acknowledged is not None:
             lines.append("  reason: " + printable(" ".join(f.acknowledged.split())))
         elif f.hint:
             for i, part in enumerate(printable(f.hint, keep="\n").splitlines()):
-                lines.append(("  hint: " if i == 0 else "        ") + part)
+                lines.append((paint("  hint: ", fg="cyan") if i == 0 else "        ") + part)
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -77,8 +92,14 @@ REPORTER_BY_NAME: dict[str, Callable[[list[Finding]], str]] = {
 }
 
 
-def render(findings: Iterable[Finding], fmt: str = "text", acknowledged: bool = False) -> str:
+def render(
+    findings: Iterable[Finding], fmt: str = "text", acknowledged: bool = False,
+    colour: bool = False,
+) -> str:
     """Render findings, sorted by path, line, column and code; acknowledged ones only with
-    ``acknowledged`` (`--show-acknowledged`), each with its reason."""
-    shown = [f for f in set(findings) if acknowledged or f.acknowledged is None]
-    return REPORTER_BY_NAME[fmt](sorted(shown))
+    ``acknowledged`` (`--show-acknowledged`), each with its reason. ``colour``: styled text
+    for click.echo, which drops the styles on a pipe, with NO_COLOR, or in a file."""
+    shown = sorted(f for f in set(findings) if acknowledged or f.acknowledged is None)
+    if fmt == "text":
+        return _text(shown, colour)
+    return REPORTER_BY_NAME[fmt](shown)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pmgen.errors import PmgenError
 from pmgen.plans import fileio
 from pmgen.plans.models import KINDS
 
@@ -43,3 +44,44 @@ def write(schema_dir: Path) -> list[Path]:
     for path in written:
         fileio.atomic_write(path, expected_files(schema_dir)[path].encode("utf-8"))
     return written
+
+
+# Editors apply a YAML schema to YAML files only: agent profiles. Markdown front matter
+# gets no schema from any YAML extension (docs/editors.md says what works instead).
+VSCODE_SCHEMAS = {"./schema/agent.schema.json": ["delegation/agents/*.yml"]}
+
+
+def vscode_settings(settings: Path, name: str) -> bool:
+    """Add pmgen's `yaml.schemas` to VS Code's settings.json, keeping every other setting
+    (and other schemas); returns False when it already had them. ``name``: how messages
+    name the file."""
+    try:
+        raw: bytes | None = settings.read_bytes()
+    except FileNotFoundError:
+        raw = None
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("yaml.schemas", {}), dict):
+        wanted = json.dumps({"yaml.schemas": VSCODE_SCHEMAS}, indent=2)
+        raise PmgenError(
+            f"{name} is not plain JSON pmgen can merge into (comments?); "
+            "nothing written",
+            f"add these settings by hand:\n{wanted}",
+        )
+    schemas = dict(data.get("yaml.schemas", {}))
+    for schema, globs in VSCODE_SCHEMAS.items():
+        have = schemas.get(schema)
+        have = [have] if isinstance(have, str) else list(have or [])
+        schemas[schema] = have + [g for g in globs if g not in have]
+    if schemas == data.get("yaml.schemas"):
+        return False
+    data["yaml.schemas"] = schemas
+    text = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if raw is None:
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        fileio.atomic_write(settings, text, create=True, name=name)
+    else:
+        fileio.atomic_write(settings, text, expected=raw, name=name)
+    return True

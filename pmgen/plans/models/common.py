@@ -6,16 +6,58 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}\Z")
-COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
+# The JSON Schema patterns are ECMA-262 (what editors and check-jsonschema run), where `$`
+# ends the input; the Python twins say `\Z` for the same thing (issue 18).
+SLUG_PATTERN = "^[a-z0-9][a-z0-9._-]{0,79}$"
+COLOUR_PATTERN = "^#[0-9a-fA-F]{6}$"
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+SLUG_RE = re.compile(SLUG_PATTERN.removesuffix("$") + "\\Z")
+COLOUR_RE = re.compile(COLOUR_PATTERN.removesuffix("$") + "\\Z")
+DATE_RE = re.compile(DATE_PATTERN.removesuffix("$") + "\\Z", re.ASCII)
+
+
+def _as_json(value: Any) -> Any:
+    """A YAML value as JSON Schema tools see it: 2.0 is the integer 2 (a schema cannot tell
+    them apart) and a YAML timestamp is its text (check-jsonschema and yaml-language-server
+    read `id: 2026-01-05` as a string)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_json(item) for key, item in value.items()}
+    return value
 
 
 class PlanModel(BaseModel):
-    """Base of every plan model: unknown keys are errors, values are not coerced loosely."""
+    """Base of every plan model: unknown keys are errors, values are not coerced.
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=False, str_strip_whitespace=False)
+    Strict, so that what pmgen accepts is what the exported JSON Schema accepts ("2" is not
+    an integer, 1 is not a string), after reading the YAML as JSON tools do (issue 18).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=False, str_strip_whitespace=False, strict=True
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_numbers(cls, data: Any) -> Any:
+        return _as_json(data) if isinstance(data, dict) else data
 
 
 class VersionNumberError(ValueError):
@@ -40,13 +82,15 @@ def _slug(value: str) -> str:
 
 
 def _date(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.date()
+    if isinstance(value, dt.date):  # a model built in Python (the front matter holds text)
+        return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            if DATE_RE.match(value):
+                return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+            pass
+        raise ValueError(f"{value!r} is not a date in YYYY-MM-DD form")
     return value
 
 
@@ -75,12 +119,23 @@ def _colour(value: Any) -> Any:
     return value
 
 
+# The JSON Schema of each type says what its validator says (issue 18).
+SLUG_SCHEMA = {"type": "string", "pattern": SLUG_PATTERN}
+DATE_SCHEMA = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+PORT_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 65535}
+COLOUR_SCHEMA = {"type": "string", "pattern": COLOUR_PATTERN}
+
 # Version-like ids (sprint number "2.33"): strings only, a YAML number is an error.
 VersionText = Annotated[str, BeforeValidator(_version_text)]
-Slug = Annotated[str, BeforeValidator(_version_text), AfterValidator(_slug)]
-Date = Annotated[dt.date, BeforeValidator(_date)]
-Port = Annotated[int, BeforeValidator(_port)]
-Colour = Annotated[str, BeforeValidator(_colour)]
+Slug = Annotated[
+    str, BeforeValidator(_version_text), AfterValidator(_slug), WithJsonSchema(SLUG_SCHEMA)
+]
+Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema(DATE_SCHEMA)]
+Port = Annotated[int, BeforeValidator(_port), WithJsonSchema(PORT_SCHEMA)]
+Colour = Annotated[str, BeforeValidator(_colour), WithJsonSchema(COLOUR_SCHEMA)]
+# An optional colour that may not be empty: `colour: #3771c8` unquoted is a YAML comment
+# (PM207), so null is an error too, and the schema says so.
+OptionalColour = Annotated[Colour | None, WithJsonSchema(COLOUR_SCHEMA)]
 Text = Annotated[str, Field(min_length=1)]
 
 SPRINT_STATUSES = ("planning", "ready", "active", "review", "completed", "cancelled")
@@ -170,7 +225,10 @@ def _reference(value: Any) -> Any:
     return {"path": value} if isinstance(value, str) else value
 
 
-ReferenceItem = Annotated[Reference, BeforeValidator(_reference)]
+# The string form is accepted, and the schema says so (json_schema_input_type).
+ReferenceItem = Annotated[
+    Reference, BeforeValidator(_reference, json_schema_input_type=Text | Reference)
+]
 
 
 class Acknowledgement(PlanModel):

@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, NonNegativeInt, PositiveInt, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    WithJsonSchema,
+    model_validator,
+)
 
 from pmgen.plans.models.common import (
     ITEM_STATUSES,
@@ -28,7 +35,11 @@ COMMIT_RE = re.compile(r"^[0-9a-f]{7,40}\Z")
 ItemStatus = Literal[ITEM_STATUSES]  # type: ignore[valid-type]
 Priority = Literal[PRIORITIES]  # type: ignore[valid-type]
 # P0-P3; CRITICAL, HIGH, MEDIUM and LOW (any case) are read as P0, P1, P2 and P3.
-ItemPriority = Annotated[Priority, BeforeValidator(priority_of)]
+_WORDS = "|".join(
+    "".join(f"[{c.upper()}{c}]" for c in word) for word in ("critical", "high", "medium", "low")
+)
+ItemPriority = Annotated[Priority, BeforeValidator(priority_of), WithJsonSchema(
+    {"type": "string", "pattern": f"^(P[0-3]|\\s*({_WORDS})\\s*)$"})]
 
 
 def _item_id(value: Any) -> Any:
@@ -47,8 +58,11 @@ def _commit(value: Any) -> Any:
     return value
 
 
-ItemId = Annotated[str, BeforeValidator(_item_id)]
-CommitHash = Annotated[str, BeforeValidator(_commit)]
+# The schemas say what the validators say (issue 18).
+ItemId = Annotated[str, BeforeValidator(_item_id), WithJsonSchema(
+    {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"})]
+CommitHash = Annotated[str, BeforeValidator(_commit), WithJsonSchema(
+    {"type": "string", "pattern": "^[0-9a-f]{7,40}$"})]
 
 
 class Blocker(PlanModel):

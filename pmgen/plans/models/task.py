@@ -9,8 +9,8 @@ from pydantic import BeforeValidator, Field, field_validator
 from pmgen.plans.models.common import (
     PRIORITIES,
     TASK_STATUSES,
-    Colour,
     DocumentModel,
+    OptionalColour,
     PlanModel,
     Port,
     ReferenceItem,
@@ -46,7 +46,9 @@ def _directory(value: Any) -> Any:
     return {"path": value} if isinstance(value, str) else value
 
 
-DirectoryItem = Annotated[Directory, BeforeValidator(_directory)]
+DirectoryItem = Annotated[
+    Directory, BeforeValidator(_directory, json_schema_input_type=Text | Directory)
+]
 EnvValue = Annotated[str | int, Field(union_mode="left_to_right")]
 
 
@@ -71,7 +73,7 @@ class Task(DocumentModel):
     worktree: str | None = Field(None, description="Worktree path (the agent's root path).")
     data_dir: str | None = Field(None, description="Editor --user-data-dir for the agent.")
     port: Port | None = Field(None, description="The instance port (1-65535).")
-    colour: Colour | None = Field(None, description="Editor title bar colour, quoted '#rrggbb'.")
+    colour: OptionalColour = Field(None, description="Editor title bar colour, quoted '#rrggbb'.")
     colour_name: str | None = Field(None, description="The colour in words, e.g. 'Blue'.")
     container_prefix: Slug | None = Field(None, description="Compose project / container prefix.")
     env: dict[str, EnvValue] = Field(
