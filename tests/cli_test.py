@@ -115,12 +115,12 @@ def test_warnings_pass_unless_strict(plans: dict[str, Path], capsys) -> None:
 def test_a_bug_is_reported_as_internal_error_without_traceback(
     plans: dict[str, Path], capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pmgen.validate import pipeline as validate
+    from pmgen.validate import checks
 
     def boom(*args: object) -> list:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(validate.DOCUMENT_CHECKS, "consistency", boom)
+    monkeypatch.setitem(checks.DOCUMENT_CHECKS, "consistency", boom)
     assert main(["validate"]) == 3
     err = capsys.readouterr().err
     assert "pmgen: internal error: RuntimeError: boom" in err

@@ -2,7 +2,7 @@
 
 Each plan is read and hashed; an unchanged one comes back from the cache as its facts
 (plancache), which is all the cross-document rules read. A plan's own checks run only when
-something they read changed (pipeline._inputs), with its sprint's plans parsed in full; with
+something they read changed (checks.inputs), with its sprint's plans parsed in full; with
 enough of them, they run in one process per core (issue 12).
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document, read_bytes
 from pmgen.plans.repo import Repo
-from pmgen.validate import acknowledge, crossref, pipeline, previous, schema
+from pmgen.validate import acknowledge, checks, crossref, previous, schema
 from pmgen.validate.context import Context
 from pmgen.validate.plancache import PlanCache, digest
 
@@ -69,7 +69,7 @@ def run(
         targets = list(docs)
     ctx = Context(repo, docs, staged=staged)
     keys = {rel: hashlib.sha1(repr(key).encode()).hexdigest()
-            for rel, key in pipeline._inputs(ctx).items()}
+            for rel, key in checks.inputs(ctx).items()}
     results: dict[str, list[Finding]] = {}
     todo: list[Document] = []
     for doc in targets:
@@ -135,5 +135,5 @@ def _work(groups: list[tuple[str, list[str]]]) -> dict[str, list[Finding]]:
         # a target may have come from the cache (facts only): parse it in full too
         full.update({rel: schema.checked(repo.document(todo[rel].path)) for rel in rels})
     ctx = Context(repo, [full.get(d.rel, d) for d in docs], staged=staged)
-    return {rel: [*full[rel].findings, *pipeline._checked(full[rel], ctx)]
+    return {rel: [*full[rel].findings, *checks.run(full[rel], ctx)]
             for _, rels in groups for rel in rels}

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pmgen import git
 from pmgen.errors import PmgenError
 from pmgen.findings import Finding, Fix
 from pmgen.plans import documents, fileio
@@ -17,22 +14,16 @@ from pmgen.plans.documents import Document
 from pmgen.plans.repo import Repo
 from pmgen.validate import (
     acknowledge,
-    consistency,
+    checks,
     crossref,
     encoding,
+    incremental,
     plancache,
-    previous,
     schema,
     structure,
 )
 from pmgen.validate.context import Context
 
-# Order matters: structure needs text that decodes, so encoding goes first.
-DOCUMENT_CHECKS: dict[str, Callable[[Document, Context], list[Finding]]] = {
-    "encoding": encoding.check,
-    "structure": structure.check,
-    "consistency": consistency.check,
-}
 FIXERS: dict[str, Callable[[Document, Context], Fix | None]] = {
     "encoding": encoding.fix,
     "structure": structure.fix,
@@ -66,52 +57,20 @@ def check_documents(
     cross-document rules, with the acknowledgements applied (acknowledge.apply). With
     ``cache`` (the site keeps one across the rebuilds of `mkdocs serve`), a document's
     check results are reused while everything they read is unchanged."""
-    keys = _inputs(ctx) if cache is not None else {}
+    keys = checks.inputs(ctx) if cache is not None else {}
     findings: list[Finding] = []
     for doc in docs:
         findings.extend(doc.findings)
         if cache is None:
-            findings.extend(_checked(doc, ctx))
+            findings.extend(checks.run(doc, ctx))
             continue
         hit = cache.get(doc.rel)
         if hit is None or hit[0] != keys.get(doc.rel):
-            hit = cache[doc.rel] = (keys.get(doc.rel), _checked(doc, ctx))
+            hit = cache[doc.rel] = (keys.get(doc.rel), checks.run(doc, ctx))
         findings.extend(hit[1])
     wanted = {doc.rel for doc in docs}
     findings.extend(f for f in crossref.check_repository(ctx) if f.path in wanted)
     return acknowledge.apply(sorted(set(findings)), docs, ctx.baseline)
-
-
-def _checked(doc: Document, ctx: Context) -> list[Finding]:
-    return [f for check in DOCUMENT_CHECKS.values() for f in check(doc, ctx)]
-
-
-def _inputs(ctx: Context) -> dict[str, Any]:
-    """What each document's checks read, by content: its own bytes; for a sprint or a
-    track, every file of the sprint (a sprint's checks read its tracks, a track's PM606
-    the sprint's baseline) and of the sprint before it (PM613); the templates (PM3xx);
-    git's HEAD (PM605)."""
-    own = {doc.rel: hashlib.sha1(doc.raw).hexdigest() for doc in ctx.documents}
-    groups: dict[str, list[str]] = defaultdict(list)
-    for doc in ctx.documents:
-        if doc.kind in ("sprint", "task"):
-            groups[doc.parts.get("sprint", "")].append(own[doc.rel])
-    folder = ctx.repo.schema / "templates"
-    templates = tuple(sorted(
-        (str(path), hashlib.sha1(path.read_bytes()).hexdigest())
-        for path in (folder.rglob("*") if folder.is_dir() else ()) if path.is_file()
-    ))
-    shared = (templates, git.text(ctx.repo.root, "rev-parse", "HEAD"))
-    return {doc.rel: (own[doc.rel], _group_key(doc, groups, ctx)
-                      if doc.kind in ("sprint", "task") else (), shared)
-            for doc in ctx.documents}
-
-
-def _group_key(doc: Document, groups: dict[str, list[str]], ctx: Context) -> tuple[str, ...]:
-    """The plans of the document's sprint, and of the sprint before it (PM613, PM614)."""
-    sprint = doc.parts.get("sprint", "")
-    before = previous.previous_folder(sprint, ctx)
-    return (*sorted(groups.get(sprint, ())), "|", *sorted(groups.get(before or "", ())))
 
 
 def run(
@@ -130,8 +89,6 @@ def run(
         ctx = context(repo, staged=staged)
         ctx.baseline = baseline
         return check_documents(_targets(repo, paths, ctx), ctx)
-    from pmgen.validate import incremental
-
     findings = incremental.run(repo, store, paths, staged, jobs, baseline)
     store.save()
     return findings
