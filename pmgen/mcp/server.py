@@ -26,9 +26,18 @@ from mcp.server.mcpserver.resources import ResourceSecurity
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
-from pmgen import __version__, clock
+from pmgen import __version__, clock, git
+from pmgen.authoring import operations
+from pmgen.bundles import bundle
+from pmgen.catalog import listing, ready
+from pmgen.cli import crash_text, error_text
 from pmgen.errors import PmgenError
-from pmgen.plans.repo import Repo
+from pmgen.findings import has_errors
+from pmgen.history import store
+from pmgen.history.answers import events_text, versions_table
+from pmgen.plans.entities import existing_path, parse_entity
+from pmgen.plans.repo import Repo, expand_paths
+from pmgen.validate import pipeline, report
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,7 +85,6 @@ class Tools:
         since: Annotated[str | None, Field(
             description="A git revision: put first what changed since it")] = None,
     ) -> str:
-        from pmgen.bundles import bundle
 
         return bundle.render(self.repo(), entity, format, max_tokens, since)
 
@@ -88,13 +96,11 @@ class Tools:
         sprint: Annotated[str | None, Field(description="Only plans of this sprint")] = None,
         format: Format = "text",  # noqa: A002
     ) -> str:
-        from pmgen.catalog import listing
 
         rows = listing.select(self.repo(), kind, status, agent, sprint)
         return listing.render_list(rows, kind, format)
 
     def show(self, entity: Entity, format: Format = "text") -> str:  # noqa: A002
-        from pmgen.catalog import listing
 
         return listing.render_show(listing.show(self.repo(), entity), format)
 
@@ -102,7 +108,6 @@ class Tools:
         self, agent: Annotated[str | None, Field(description="Only this agent's tracks")] = None,
         format: Format = "text",  # noqa: A002
     ) -> str:
-        from pmgen.catalog import ready
 
         return ready.render(ready.tracks(self.repo(), agent), format)
 
@@ -114,9 +119,6 @@ class Tools:
             description="Report format")] = "text",
         strict: Annotated[bool, Field(description="Count warnings as failures")] = False,
     ) -> str:
-        from pmgen.findings import has_errors
-        from pmgen.plans.repo import expand_paths
-        from pmgen.validate import pipeline, report
 
         repo = self.repo()
         files = [repo.root / p for p in paths or []]
@@ -133,7 +135,6 @@ class Tools:
         self, entity: Entity,
         revs: Annotated[str | None, Field(description="Only commits in REV..REV")] = None,
     ) -> str:
-        from pmgen.history.answers import versions_table
 
         return versions_table(self._git_root(), entity, revs)
 
@@ -143,13 +144,10 @@ class Tools:
             description="jsonl: one event a line; cloudevents: CloudEvents 1.0 JSON")
         ] = "jsonl",
     ) -> str:
-        from pmgen.history import store
-        from pmgen.history.answers import events_text
 
         return events_text(store.load(self._git_root(), lazy=True), format, since)
 
     def _git_root(self) -> Path:
-        from pmgen import git
 
         root = self.repo().root
         git.git_dir(root)
@@ -162,7 +160,6 @@ class Tools:
         status: Annotated[str, Field(description="The new status, e.g. in_progress, done")],
         dry_run: DryRun = False, if_sha256: IfSha256 = None, format: Format = "text",  # noqa: A002
     ) -> str:
-        from pmgen.authoring import operations
 
         outcome = operations.set_status(self.repo(), entity, status, dry_run, if_sha256)
         return outcome.render(format, dry_run)
@@ -173,7 +170,6 @@ class Tools:
         uncheck: Annotated[bool, Field(description="Clear the box instead")] = False,
         dry_run: DryRun = False, if_sha256: IfSha256 = None, format: Format = "text",  # noqa: A002
     ) -> str:
-        from pmgen.authoring import operations
 
         outcome = operations.check_criterion(self.repo(), entity, criterion, uncheck, dry_run,
                                              if_sha256)
@@ -184,7 +180,6 @@ class Tools:
         agent: Annotated[str, Field(description="An existing agent id")],
         dry_run: DryRun = False, if_sha256: IfSha256 = None, format: Format = "text",  # noqa: A002
     ) -> str:
-        from pmgen.authoring import operations
 
         outcome = operations.assign(self.repo(), entity, agent, dry_run, if_sha256)
         return outcome.render(format, dry_run)
@@ -198,7 +193,6 @@ class Tools:
         end: Annotated[str | None, Field(description="Last day, YYYY-MM-DD")] = None,
         dry_run: DryRun = False, format: Format = "text",  # noqa: A002
     ) -> str:
-        from pmgen.authoring import operations
 
         outcome = operations.new_sprint(self.repo(), id, clock.today(), from_sprint, title,
                                         _date(start, "start"), _date(end, "end"), dry_run)
@@ -214,7 +208,6 @@ class Tools:
             description="Work items as 'ID: TITLE', e.g. 'P1: Fix seed data'")] = None,
         dry_run: DryRun = False, format: Format = "text",  # noqa: A002
     ) -> str:
-        from pmgen.authoring import operations
 
         outcome = operations.new_task(self.repo(), entity, label, title, agent, items or (),
                                       dry_run)
@@ -229,7 +222,6 @@ class Tools:
             description="Who files it (default: git user.email)")] = None,
         date: Date = None, dry_run: DryRun = False, format: Format = "text",  # noqa: A002
     ) -> str:
-        from pmgen.authoring import operations
 
         outcome = operations.new_adr(self.repo(), title, clock.today(), deciders or (),
                                      status, author, _date(date, "date"), dry_run)
@@ -243,7 +235,6 @@ class Tools:
             description="Who files it (default: git user.email)")] = None,
         date: Date = None, dry_run: DryRun = False, format: Format = "text",  # noqa: A002
     ) -> str:
-        from pmgen.authoring import operations
 
         outcome = operations.new_bug(self.repo(), title, priority, clock.today(), author,
                                      _date(date, "date"), dry_run)
@@ -294,7 +285,6 @@ def _answer(method: Callable[..., str], lock: threading.Lock) -> Callable[..., s
 
     @functools.wraps(method)
     def tool(*args: Any, **kwargs: Any) -> str:
-        from pmgen.cli import crash_text, error_text
 
         try:
             with lock:
@@ -328,7 +318,6 @@ def _resources(server: MCPServer, tools: Tools) -> None:
     security = ResourceSecurity(exempt_params={"entity"})  # ids are checked by parse_entity
 
     def guarded(func: Callable[[], str]) -> str:
-        from pmgen.cli import error_text
 
         try:
             with tools.lock:
@@ -339,7 +328,6 @@ def _resources(server: MCPServer, tools: Tools) -> None:
     @server.resource("pmgen://plans", name="plans", mime_type="application/json",
                      description="Every plan: entity, path, status and title.")
     def plans() -> str:
-        from pmgen.catalog import listing
 
         return guarded(lambda: json.dumps([
             {"entity": str(e.entity), "path": e.path, "status": e.data.get("status"),
@@ -351,7 +339,6 @@ def _resources(server: MCPServer, tools: Tools) -> None:
                      description="A plan file exactly as it is on disk (S:, T:, A:, ADR:, BUG:).",
                      security=security)
     def plan(entity: str) -> str:
-        from pmgen.plans.entities import existing_path, parse_entity
 
         def read() -> str:
             repo = tools.repo()
