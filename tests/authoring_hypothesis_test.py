@@ -19,16 +19,19 @@ from pmgen.plans import yamlio
 from pmgen.plans.entities import Entity
 from pmgen.plans.models.common import TASK_STATUSES, TRANSITIONS
 from pmgen.plans.repo import Repo
+from pmgen.validate import mojibake
 from pmgen.validate import pipeline as validate
 
 FAST = settings(max_examples=50, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 slugs = st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True)
+# Words a person types: not text that is itself mojibake ("Âª" is "ª" read as cp1252),
+# which pmgen rightly refuses to write (PM505).
 words = st.text(
     st.characters(whitelist_categories=("L", "N"), whitelist_characters=" -_.,:()!?'\"#&/"),
     min_size=1, max_size=30,
-).map(str.strip).filter(bool)
+).map(str.strip).filter(lambda text: bool(text) and mojibake.repair(text) is None)
 comments = st.one_of(st.just(""), words.map(lambda w: "  # " + w.replace("\n", " ")))
 
 

@@ -37,9 +37,13 @@ def _bugs(repo: Repo) -> list[Document]:
 
 def findings_part(repo: Repo, rels: list[str]) -> Part:
     """The standing (not acknowledged) findings of the plans ``rels``, in their order."""
-    # pmgen validate on these files: the plan cache answers for every unchanged plan, so
-    # a bundle costs what a one-file hook run costs, not a whole-repository check
-    found = pipeline.run(repo, [repo.root / rel for rel in rels])
+    known = repo.memo.get(pipeline.FINDINGS)  # the site has checked every plan already
+    if known is not None:
+        found = [f for f in known if f.path in set(rels)]
+    else:
+        # pmgen validate on these files: the plan cache answers for every unchanged plan,
+        # so a bundle costs what a one-file hook run costs, not a whole-repository check
+        found = pipeline.run(repo, [repo.root / rel for rel in rels])
     order = {rel: i for i, rel in enumerate(rels)}
     rows = [{"path": f.path, "line": f.line, "code": f.code, "severity": f.severity,
              "message": f.message}

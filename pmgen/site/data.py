@@ -213,6 +213,8 @@ def load(
     docs = [_document(repo, cache, path, mark) for path, mark in stamps.items()]
     findings = validate.check_documents(docs, Context(repo, docs, baseline=baseline),
                                         cache=cache.checks)
+    if baseline is None:  # the bundles carry these findings, as `pmgen init` finds them
+        repo.memo[validate.FINDINGS] = findings
     return SiteData(repo=repo, documents=docs, findings=findings, cache=cache,
                     stamps={doc.rel: stamps[doc.path] for doc in docs}, **options)
 

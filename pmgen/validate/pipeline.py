@@ -46,6 +46,10 @@ def _targets(repo: Repo, paths: Sequence[Path] | None, ctx: Context) -> list[Doc
     return [schema.checked(repo.document(path)) for path in paths]
 
 
+# Repo.memo key: every plan's findings, left by a reader that has just checked them all (the
+# site), so that the bundles it renders in the same build do not check them again.
+FINDINGS = "validate.findings"
+
 # rel -> (what the document's checks read, their findings); kept by its owner between runs
 CheckCache = dict[str, tuple[Any, list[Finding]]]
 
