@@ -92,15 +92,21 @@ def git_repo(tmp_path: Path) -> GitRepo:
     return GitRepo(tmp_path)
 
 
+def committed_plans(folder: Path, source: Path, message: str = "plans") -> GitRepo:
+    """A new git repository at ``folder`` with the plans (and schema) of ``source``,
+    committed."""
+    repo = GitRepo(folder)
+    shutil.copytree(source / "delegation", repo.path / "delegation")
+    if (source / "schema").is_dir():
+        shutil.copytree(source / "schema", repo.path / "schema")
+    repo.commit(message)
+    return repo
+
+
 @pytest.fixture
 def example_repo(tmp_path: Path) -> GitRepo:
     """A git repository holding a copy of this repository's example plans, committed."""
-    repo = GitRepo(tmp_path / "plans-repo")
-    shutil.copytree(ROOT / "delegation", repo.path / "delegation")
-    if (ROOT / "schema").is_dir():
-        shutil.copytree(ROOT / "schema", repo.path / "schema")
-    repo.commit("Import the example plans")
-    return repo
+    return committed_plans(tmp_path / "plans-repo", ROOT, "Import the example plans")
 
 
 @pytest.fixture

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, GitRepo
+from conftest import ROOT, GitRepo, committed_plans
 
 from pmgen import __version__, fingerprint
 from pmgen.cli import main
@@ -37,12 +36,7 @@ def cache_file(root: Path) -> Path:
 
 
 def committed(tmp_path: Path, source: Path) -> GitRepo:
-    repo = GitRepo(tmp_path / "repo")
-    shutil.copytree(source / "delegation", repo.path / "delegation")
-    if (source / "schema").is_dir():
-        shutil.copytree(source / "schema", repo.path / "schema")
-    repo.commit("plans")
-    return repo
+    return committed_plans(tmp_path / "repo", source)
 
 
 @pytest.mark.parametrize("source", REPOS, ids=[p.name for p in REPOS])
