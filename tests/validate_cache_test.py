@@ -4,9 +4,12 @@ it; never trusted when stale or damaged; one staged file still sees every other 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, GitRepo, committed_plans
@@ -157,8 +160,31 @@ def test_parallel_and_serial_checks_agree(
         task.write_text(task.read_text().replace("agent: ", "agent: nobody-")
                         .replace("## Mission", "## Mision"))
     monkeypatch.setattr(incremental, "MIN_PARALLEL", 1)
+    forks: list[str] = []
+    get_context = multiprocessing.get_context
+
+    def spied(method: str) -> Any:
+        forks.append(method)
+        return get_context(method)
+
+    monkeypatch.setattr(incremental.multiprocessing, "get_context", spied)
     serial = incremental.run(Repo(root), plancache.PlanCache(None), None, False, jobs=1)
+    assert forks == []
     forked = incremental.run(Repo(root), plancache.PlanCache(None), None, False, jobs=2)
+    assert forks == ["fork"] or threading.active_count() > 1  # a test thread left behind
     plain = pipeline.run(Repo(root), cache=False)
     assert serial == forked == plain
     assert {f.code for f in plain} >= {"PM402", "PM304"}
+
+    # with another thread running (an MCP server's worker), nothing is forked
+    forks.clear()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert incremental.run(Repo(root), plancache.PlanCache(None), None, False,
+                               jobs=2) == plain
+    finally:
+        stop.set()
+        other.join()
+    assert forks == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -101,8 +102,10 @@ def _check(
     jobs = jobs or (os.cpu_count() or 1)
     _SHARED.update(repo=repo, docs=docs, todo={d.rel: d for d in todo}, staged=staged)
     try:
-        if jobs < 2 or len(todo) < MIN_PARALLEL or "fork" not in \
-                multiprocessing.get_all_start_methods():
+        # fork only a single-threaded process: a child forked while another thread holds a
+        # lock (the MCP server's workers, a site's livereload) could wait on it forever
+        if jobs < 2 or len(todo) < MIN_PARALLEL or threading.active_count() > 1 or \
+                "fork" not in multiprocessing.get_all_start_methods():
             return _work(work)
         chunks = [work[i::jobs * 4] for i in range(jobs * 4)]
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
