@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from pmgen.authoring import edit, scaffold
 from pmgen.plans import yamlio
 from pmgen.plans.entities import Entity
-from pmgen.plans.models.common import TASK_STATUSES, TRANSITIONS
 from pmgen.plans.repo import Repo
+from pmgen.plans.statuses import TASK_STATUSES, TRANSITIONS
 from pmgen.validate import mojibake
 from pmgen.validate import pipeline as validate
 

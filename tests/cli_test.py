@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, GitRepo
 from plan_factory import write_plans
 
 from pmgen.cli import main
@@ -168,4 +168,24 @@ def test_init_imports_only_what_a_bundle_needs(plans: dict[str, Path], tmp_path:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                             text=True, check=True)
+    assert result.stderr == "0 []\n"
+
+
+def test_warm_events_and_completion_load_no_models(example_repo: GitRepo) -> None:
+    """Issue 12: `pmgen events` from a warm cache, and shell completion of statuses, load
+    neither pydantic nor the plan models (statuses are plain data, pmgen.plans.statuses):
+    it halved a warm `pmgen events`."""
+    unneeded = ("pydantic", "pmgen.plans.models")
+    code = (
+        "import sys, contextlib, io; from pmgen.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): rc = main(['events'])\n"
+        "from pmgen.commands import conventions\n"
+        "assert 'done' in conventions.STATUSES['task']\n"
+        f"print(rc, sorted(m for m in sys.modules if any(m == u or m.startswith(u + '.') "
+        f"for u in {unneeded!r})), file=sys.stderr)"
+    )
+    run = [sys.executable, "-c", code]
+    subprocess.run(run, cwd=example_repo.path, capture_output=True, check=True)  # fills it
+    result = subprocess.run(run, cwd=example_repo.path, capture_output=True, text=True,
+                            check=True)
     assert result.stderr == "0 []\n"

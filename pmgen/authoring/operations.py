@@ -21,8 +21,8 @@ from pmgen.authoring import edit, ids, scaffold
 from pmgen.errors import PmgenError, UsageError
 from pmgen.plans import fileio
 from pmgen.plans.entities import Entity, check_id, check_item, existing_path, parse_entity
-from pmgen.plans.models.common import PRIORITIES, STATUSES, TRANSITIONS, allowed_transitions
 from pmgen.plans.repo import Repo
+from pmgen.plans.statuses import PRIORITIES, STATUSES, TRANSITIONS, allowed_transitions
 
 
 @dataclass

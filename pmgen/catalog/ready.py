@@ -16,8 +16,9 @@ from typing import Any
 
 from pmgen.catalog.listing import Entry, entries, waits_on, work_items
 from pmgen.history.format import table
-from pmgen.plans.models.common import PRIORITIES, priority_of
+from pmgen.plans.models.common import priority_of
 from pmgen.plans.repo import Repo
+from pmgen.plans.statuses import PRIORITIES
 
 WORKABLE = ("in_progress", "ready", "pending")
 SPRINT_WORKABLE = ("active", "ready")

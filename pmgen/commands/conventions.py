@@ -18,7 +18,7 @@ from click.shell_completion import CompletionItem
 
 from pmgen.plans.documents import kind_for
 from pmgen.plans.entities import PREFIX_OF
-from pmgen.plans.models.common import STATUSES
+from pmgen.plans.statuses import STATUSES
 
 
 def examples(*lines: str) -> str:

@@ -21,8 +21,8 @@ from pmgen.commands.conventions import (
     examples,
 )
 from pmgen.plans.entities import check_id
-from pmgen.plans.models.common import PRIORITIES
 from pmgen.plans.repo import Repo
+from pmgen.plans.statuses import PRIORITIES
 
 
 def _finish(outcome: operations.Outcome, fmt: str, dry_run: bool) -> int:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pmgen import git
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document, parse
-from pmgen.plans.models.common import allowed_transitions, is_backwards
 from pmgen.plans.models.sprint import Sprint
 from pmgen.plans.outline import criteria
+from pmgen.plans.statuses import allowed_transitions, is_backwards
 from pmgen.validate import bodytext, previous, prose_numbers, statuses, workitems
 from pmgen.validate.context import Context
 

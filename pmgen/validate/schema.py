@@ -12,7 +12,8 @@ from pydantic import BaseModel, ValidationError
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document
 from pmgen.plans.models import KINDS
-from pmgen.plans.models.common import STATUSES, VersionNumberError
+from pmgen.plans.models.common import VersionNumberError
+from pmgen.plans.statuses import STATUSES
 
 _ID_HINTS = {
     "sprint": "the id must equal the sprint's folder name",

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from pmgen.plans.models.common import ADR_STATUSES, Date, DocumentModel, Slug, Text
+from pmgen.plans.models.common import Date, DocumentModel, Slug, Text
+from pmgen.plans.statuses import ADR_STATUSES
 
 AdrStatus = Literal[ADR_STATUSES]  # type: ignore[valid-type]
 

@@ -6,14 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from pmgen.plans.models.common import (
-    BUG_STATUSES,
-    PRIORITIES,
-    Date,
-    DocumentModel,
-    Slug,
-    Text,
-)
+from pmgen.plans.models.common import Date, DocumentModel, Slug, Text
+from pmgen.plans.statuses import BUG_STATUSES, PRIORITIES
 
 BugStatus = Literal[BUG_STATUSES]  # type: ignore[valid-type]
 Priority = Literal[PRIORITIES]  # type: ignore[valid-type]

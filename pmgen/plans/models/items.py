@@ -20,14 +20,8 @@ from pydantic import (
     model_validator,
 )
 
-from pmgen.plans.models.common import (
-    ITEM_STATUSES,
-    PRIORITIES,
-    PlanModel,
-    Slug,
-    Text,
-    priority_of,
-)
+from pmgen.plans.models.common import PlanModel, Slug, Text, priority_of
+from pmgen.plans.statuses import ITEM_STATUSES, PRIORITIES
 
 ITEM_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z")
 COMMIT_RE = re.compile(r"^[0-9a-f]{7,40}\Z")

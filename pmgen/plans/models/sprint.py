@@ -7,7 +7,6 @@ from typing import Literal
 from pydantic import Field, NonNegativeInt
 
 from pmgen.plans.models.common import (
-    SPRINT_STATUSES,
     Date,
     DocumentModel,
     PlanModel,
@@ -17,6 +16,7 @@ from pmgen.plans.models.common import (
     VersionText,
 )
 from pmgen.plans.models.items import Counts, Target
+from pmgen.plans.statuses import SPRINT_STATUSES
 
 SprintStatus = Literal[SPRINT_STATUSES]  # type: ignore[valid-type]
 

@@ -7,8 +7,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator
 
 from pmgen.plans.models.common import (
-    PRIORITIES,
-    TASK_STATUSES,
     DocumentModel,
     OptionalColour,
     PlanModel,
@@ -18,6 +16,7 @@ from pmgen.plans.models.common import (
     Text,
 )
 from pmgen.plans.models.items import Counts, Relation, Target, WorkItem
+from pmgen.plans.statuses import PRIORITIES, TASK_STATUSES
 
 TaskStatus = Literal[TASK_STATUSES]  # type: ignore[valid-type]
 Priority = Literal[PRIORITIES]  # type: ignore[valid-type]

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 from pmgen.findings import CODES
 from pmgen.plans.documents import Document
-from pmgen.plans.models.common import TASK_STATUSES
+from pmgen.plans.statuses import TASK_STATUSES
 from pmgen.site import signals
 from pmgen.site.data import SiteData, criteria, event_time, field_text
 from pmgen.site.md import bar, cell, chip, esc, nowrap, rel, table
