@@ -205,3 +205,26 @@ def test_new_sprint_from_exact(empty: GitRepo, capsys: pytest.CaptureFixture[str
     findings = validate.run(Repo(empty.path), sorted(base.rglob("*.md")))
     # "sprint-1.90" names no earlier sprint, so it is not stale text (issue 15)
     assert findings == []
+
+
+def test_new_sprint_from_rewrites_the_number_only_where_it_names_the_sprint(
+        empty: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    """Sprint "1" to "2": `template: 1`, a numbered list and "Phase 1" keep their 1."""
+    empty.write("delegation/agents/dev.yml", "kind: agent\nid: dev\nname: Dev\nrole: Dev\n")
+    empty.write("delegation/sprints/sprint-1/SPRINT.md", (
+        "---\nkind: sprint\ntemplate: 1\nid: sprint-1\nnumber: \"1\"\ntitle: One\n"
+        "status: active\nteam: [dev]\n---\n"
+        "# Sprint 1: One\n\n## Sprint Objectives\n\n### Primary Goal\n\n"
+        "Phase 1 of sprint 1, from sprint-1.\n\n### Success Criteria\n\n"
+        "1. First.\n- [x] Shipped 1 thing.\n\n## Tracks\n\nNone yet.\n"
+    ))
+    empty.commit("sprint 1")
+    assert main(["new", "sprint", "--id", "sprint-2", "--from", "sprint-1"]) == 0
+    capsys.readouterr()
+    assert (empty.path / "delegation/sprints/sprint-2/SPRINT.md").read_text() == (
+        "---\nkind: sprint\ntemplate: 1\nid: sprint-2\nnumber: \"2\"\ntitle: One\n"
+        "status: planning\nprevious: sprint-1\nteam: [dev]\n---\n"
+        "# Sprint 2: One\n\n## Sprint Objectives\n\n### Primary Goal\n\n"
+        "Phase 1 of sprint 2, from sprint-2.\n\n### Success Criteria\n\n"
+        "1. First.\n- [ ] Shipped 1 thing.\n\n## Tracks\n\nNone yet.\n"
+    )

@@ -322,9 +322,17 @@ def _pattern(old: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.-])" + re.escape(old) + r"(?![\w-]|\.\d)")
 
 
-def _carry_text(text: str, pairs: list[tuple[str, str]]) -> str:
-    for old, new in pairs:
-        text = _pattern(old).sub(new, text)
+def _number_pattern(old: str) -> re.Pattern[str]:
+    """The sprint number where text names the sprint ("Sprint 2.33", the quoted ``number:``
+    value), never a bare number: "1" is also a template version, a list item, "Phase 1"."""
+    return re.compile(r"(?i:(?<![\w.-])(sprint\s+|number:\s*[\"']?))" + re.escape(old)
+                      + r"(?![\w-]|\.\d)")
+
+
+def _carry_text(text: str, sprint: tuple[str, str], number: tuple[str, str] | None) -> str:
+    text = _pattern(sprint[0]).sub(sprint[1], text)
+    if number is not None:
+        text = _number_pattern(number[0]).sub(lambda m: m.group(1) + number[1], text)
     return text
 
 
@@ -356,11 +364,11 @@ def new_sprint_from(
     _require_missing(repo, new_path)
     old_source = edit.read_source(old_path, repo.rel(old_path))
     data = yamlio.to_plain(old_source.data())
-    pairs = [(previous, sprint_id)]
     old_number = data.get("number") or number_of(previous)
     new_number = number_of(sprint_id)
-    if isinstance(old_number, str) and new_number and old_number != new_number:
-        pairs.append((old_number, new_number))
+    number = ((str(old_number), new_number)
+              if isinstance(old_number, str | int) and new_number
+              and str(old_number) != new_number else None)
     period = data.get("period") if isinstance(data.get("period"), dict) else {}
     old_start, old_end = period.get("start"), period.get("end")
     values: list[tuple[Any, Any]] = [("status", "planning")]
@@ -376,7 +384,8 @@ def new_sprint_from(
     if "previous" not in data:
         values.append(("previous", previous))  # issue 13: text about it is not stale
     plan = Plan(repo)
-    raw = _carry_text(old_source.raw.decode("utf-8"), pairs).encode("utf-8")
+    raw = _carry_text(old_source.raw.decode("utf-8"), (previous, sprint_id), number).encode(
+        "utf-8")
     raw = _reset(new_path, repo.rel(new_path), raw, values)
     if title is not None and isinstance(data.get("title"), str):
         raw = _retitle(raw, data["title"], title)
@@ -388,7 +397,7 @@ def new_sprint_from(
         # the one reader for editing: a track that is not UTF-8 is refused, not copied
         # with U+FFFD where its bytes were
         raw_task = edit.read_source(task_path, repo.rel(task_path)).raw
-        text = _carry_text(raw_task.decode("utf-8"), pairs)
+        text = _carry_text(raw_task.decode("utf-8"), (previous, sprint_id), number)
         plan.created[target] = _reset(
             target, repo.rel(target), text.encode("utf-8"), [("status", "pending")]
         )
