@@ -44,6 +44,7 @@ _TABLE = [
     ("PM109", "YAML nested too deep"),
     ("PM110", "lone surrogate escape"),
     ("PM111", "symbolic link leads outside the repository"),
+    ("PM112", "cannot read the file"),
     # schema
     ("PM201", "unknown key"),
     ("PM202", "missing required key"),

@@ -184,13 +184,32 @@ def test_a_fifo_a_folder_or_a_device_is_not_read(
     start = time.monotonic()
     assert main(["validate", str(fifo)]) == 1
     assert time.monotonic() - start < 5
-    assert capsys.readouterr().err == f"pmgen: {fifo}: cannot read: not a regular file\n"
+    hint = "  hint: plans are regular files pmgen can read: check the path and its permissions\n"
+    assert capsys.readouterr().out == (
+        f"{fifo}:1:1: PM112 cannot read: not a regular file\n" + hint)
     assert main(["validate", "/dev/null"]) == 1
-    assert capsys.readouterr().err == "pmgen: /dev/null: cannot read: not a regular file\n"
+    assert capsys.readouterr().out == (
+        "/dev/null:1:1: PM112 cannot read: not a regular file\n" + hint)
     folder = plans.path / "delegation/backlog/bug-1.md"
     folder.mkdir()
     assert main(["validate", str(folder)]) == 1
-    assert capsys.readouterr().err == f"pmgen: {folder}: cannot read: a folder\n"
+    assert capsys.readouterr().out == (
+        f"{folder}:1:1: PM112 cannot read: a folder\n" + hint)
+
+
+def test_an_unreadable_file_does_not_hide_the_findings_of_the_others(
+    plans: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`pmgen validate a.md FIFO` reports both: one bad path stops nothing."""
+    os.mkfifo(plans.path / "delegation/sprints/sprint-1/fifo.md")
+    path = plans.path / TASK
+    path.write_text(path.read_text(encoding="utf-8").replace("status: ", "status: nope\nx: "),
+                    encoding="utf-8")
+    assert main(["validate", str(path), str(plans.path / "delegation/sprints/sprint-1/fifo.md")
+                 ]) == 1
+    out = capsys.readouterr().out
+    assert "delegation/sprints/sprint-1/fifo.md:1:1: PM112 cannot read" in out
+    assert f"{TASK}:" in out and "nope" in out
 
 
 def test_a_fifo_named_by_a_plan_or_like_an_adr_does_not_hang_init(
@@ -248,7 +267,9 @@ def test_an_unreadable_file_is_a_clear_error(
         assert main(["validate", str(path)]) == 1
     finally:
         path.chmod(0o644)
-    assert capsys.readouterr().err.endswith(": cannot read: Permission denied\n")
+    assert capsys.readouterr().out == (
+        f"{path}:1:1: PM112 cannot read: Permission denied\n"
+        "  hint: plans are regular files pmgen can read: check the path and its permissions\n")
 
 
 # 5. symbolic links ------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmgen.errors import PmgenError
 from pmgen.plans.documents import PLANS_DIR, Document, kind_for, read
 
 PLAN_SUFFIXES = (".md", ".yml", ".yaml")
@@ -131,7 +130,14 @@ class Repo:
             try:
                 self._documents[key] = read(path, self.rel(path), self.plans_rel(path), fast)
             except OSError as exc:
-                raise PmgenError(f"{self.rel(path)}: cannot read: {exc.strerror}") from None
+                # a finding on this file, so every other named file is still checked
+                doc = Document(path=path, rel=self.rel(path), kind=None, skipped=True)
+                doc.findings.append(doc.finding(
+                    1, 1, "PM112", f"cannot read: {exc.strerror}",
+                    "plans are regular files pmgen can read: check the path and its "
+                    "permissions",
+                ))
+                return doc
         return self._documents[key]
 
     def documents(self) -> list[Document]:
