@@ -119,7 +119,14 @@ def test_migrate_dry_run_and_json(versioned: GitRepo, capsys: pytest.CaptureFixt
     assert main(["migrate", "--dry-run", "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert [(d["path"], d["from"], d["to"]) for d in result["documents"]] == [(REL, 1, 2)]
+    assert (result["written"], result["dry_run"]) == (False, True)
     assert (versioned.path / REL).read_bytes() == DOC.encode()
+    assert main(["migrate", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["written"] is True
+    # nothing left to migrate: nothing written, and the JSON says so
+    assert main(["migrate", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "command": "migrate", "documents": [], "written": False, "dry_run": False}
 
 
 def test_added_section_at_the_end(versioned: GitRepo) -> None:

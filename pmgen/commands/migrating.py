@@ -27,14 +27,16 @@ def migrate(paths: tuple[Path, ...], dry_run: bool, fmt: str, root: Path | None)
     repo = Repo.discover(root)
     files = expand_paths(paths)
     results = migration.migrate_paths(repo, files or None)
+    written = False
     if not dry_run:
         for result in results:
             if result.change is not None:
                 result.change.write()
+                written = written or result.change.changed
     if fmt == "json":
         click.echo(json.dumps({
             "command": "migrate", "documents": [r.as_dict() for r in results],
-            "written": not dry_run, "dry_run": dry_run,
+            "written": written, "dry_run": dry_run,
         }, indent=2, ensure_ascii=False, default=str))
         return 0
     for result in results:
