@@ -79,6 +79,23 @@ def test_a_non_utf8_plan_version_is_shown_byte_for_byte(
     assert (out.out, out.err) == (latin1, b"")
 
 
+def test_saving_a_latin1_plan_again_as_utf8_changes_no_field(
+    git_repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plan saved as Latin-1 (cp1252) reads as the encoding finding's hint reads it, so
+    re-saving the same text as UTF-8 is no `task.updated` event; its title in the history
+    is the one the author typed."""
+    text = task_text().replace("Scheduler", "Sch\xe9duler")
+    git_repo.write(TASK, text.encode("cp1252"))
+    git_repo.commit("Latin-1 task", "2026-01-11T09:00:00+00:00")
+    git_repo.write(TASK, text.encode("utf-8"))
+    git_repo.commit("Save as UTF-8", "2026-01-12T09:00:00+00:00")
+    assert run(git_repo, "events") == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [e["type"] for e in events] == ["task.created", "file.synced"]
+    assert events[0]["data"]["title"] == "Sch\xe9duler"
+
+
 def test_a_deleted_template_is_an_event(
     git_repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,7 +15,14 @@ from typing import Any
 
 from pmgen.history.event import sha256_hex
 from pmgen.plans import outline
-from pmgen.plans.documents import PLANS_DIR, decode, kind_for, parse, split_front_matter
+from pmgen.plans.documents import (
+    CP1252_FALLBACK,
+    PLANS_DIR,
+    decode,
+    kind_for,
+    parse,
+    split_front_matter,
+)
 from pmgen.plans.yamlfast import front_matter
 
 TEMPLATES_DIR = "schema/templates"
@@ -108,7 +115,10 @@ def parse_version(path: str, raw: bytes) -> Version | None:
     # documents.decode makes three more passes (BOM, NUL, CR) that almost every version
     # does not need: the same text, decoded once when none of those bytes is there
     fixes = b"\r" in raw or b"\x00" in raw or raw.startswith(b"\xef\xbb\xbf")
-    text = decode(raw) if fixes else raw.decode("utf-8", "replace")
+    # bytes that are not UTF-8 read as cp1252, as the encoding finding reads them: saving
+    # such a file again as UTF-8 changes no field (no spurious task.updated event)
+    text = (decode(raw, CP1252_FALLBACK) if fixes
+            else raw.decode("utf-8", CP1252_FALLBACK))
     is_yaml = path.endswith((".yml", ".yaml"))
     cut = None if is_yaml else split_front_matter(text)
     split = (text, "") if is_yaml else (cut[0], cut[2]) if isinstance(cut, tuple) else None

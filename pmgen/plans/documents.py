@@ -5,6 +5,7 @@ Parsing never raises on bad input: problems become findings on the document.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import stat
@@ -125,15 +126,29 @@ class Document:
         return value if isinstance(value, str) else None
 
 
-def decode(raw: bytes) -> str:
-    """Text for parsing: BOM dropped, invalid bytes replaced, CRLF/CR made LF.
+def _cp1252_errors(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start:error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+# Bytes that are not UTF-8 read as cp1252 (what an editor saving "ANSI" wrote): the
+# encoding finding's hint, and the history, which must not see a title change when such
+# a file is saved again as UTF-8.
+CP1252_FALLBACK = "pmgen-cp1252"
+codecs.register_error(CP1252_FALLBACK, _cp1252_errors)
+
+
+def decode(raw: bytes, errors: str = "replace") -> str:
+    """Text for parsing: BOM dropped, invalid bytes replaced (or read as cp1252 with
+    ``errors=CP1252_FALLBACK``), CRLF/CR made LF.
 
     The encoding check reports each of these; parsing goes on so that one stray byte
     does not hide every other finding.
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    text = raw.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+    text = raw.decode("utf-8", errors=errors).replace("\x00", "\ufffd")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -7,11 +7,10 @@ points at the same place as a finding from any other check.
 
 from __future__ import annotations
 
-import codecs
 import re
 
 from pmgen.findings import Finding, Fix
-from pmgen.plans.documents import Document
+from pmgen.plans.documents import CP1252_FALLBACK, Document
 from pmgen.validate import mojibake
 from pmgen.validate.context import Context
 
@@ -64,15 +63,6 @@ def _escaped(data: bytes) -> str:
     return "".join(f"\\x{b:02x}" for b in data)
 
 
-def _cp1252_errors(error: UnicodeError) -> tuple[str, int]:
-    assert isinstance(error, UnicodeDecodeError)
-    bad = error.object[error.start:error.end]
-    return bad.decode("cp1252", errors="replace"), error.end
-
-
-codecs.register_error("pmgen-cp1252", _cp1252_errors)
-
-
 def _as_cp1252(content: bytes, start: int, bad: bytes) -> str | None:
     """The line with its bad bytes read as cp1252, if that gives printable text."""
     try:
@@ -80,7 +70,7 @@ def _as_cp1252(content: bytes, start: int, bad: bytes) -> str | None:
             return None
     except UnicodeDecodeError:
         return None
-    text = content.decode("utf-8", errors="pmgen-cp1252")
+    text = content.decode("utf-8", errors=CP1252_FALLBACK)
     if not text.isprintable():
         return None
     return _window(text, len(content[:start].decode("utf-8")))
