@@ -15,6 +15,11 @@ bundles, writing page Markdown) in the pmgen build. Takes minutes at N=1000:
 
     python benchmarks/site_bench.py            # N=1000, T=2
     python benchmarks/site_bench.py --sprints 200 --tracks 2
+    python benchmarks/site_bench.py --serve-only   # only `pmgen serve`: edit to page
+
+`--serve-only` runs a real `pmgen serve` on the N-sprint repository, saves one plan and
+times how long its page takes to show the edit over HTTP: with pmgen's default (MkDocs
+--dirty: only pages whose Markdown changed are rebuilt) and with --clean (every page).
 """
 
 from __future__ import annotations
@@ -197,12 +202,63 @@ def build(root: Path) -> tuple[float, float]:
             setattr(plugin.PmgenPlugin, name, original)
 
 
+def serve_edit(root: Path, *extra: str) -> float:
+    """Seconds from saving one plan to its page showing the edit under `pmgen serve`."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    url = f"http://127.0.0.1:{port}/plans/sprints/sprint-1.0/track-a/"
+    marker = f"Edited while served {time.time()}"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - local
+                return str(response.read().decode("utf-8"))
+        except OSError:
+            return ""
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pmgen", "serve", "--root", str(root), "-a",
+         f"127.0.0.1:{port}", *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while "Build it" not in page():
+            if server.poll() is not None:
+                raise SystemExit("pmgen serve stopped")
+            time.sleep(0.5)
+        task = root / "delegation" / "sprints" / "sprint-1.0" / "track-a" / "TASK.md"
+        text = task.read_text()
+        task.write_text(text.replace("1. Build it", f"1. {marker}: build it", 1))
+        start = time.perf_counter()
+        while marker not in page():
+            time.sleep(0.1)
+        seconds = time.perf_counter() - start
+        task.write_text(text)
+        return seconds
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sprints", type=int, default=1000)
     parser.add_argument("--tracks", type=int, default=2)
+    parser.add_argument("--serve-only", action="store_true")
     args = parser.parse_args()
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    if args.serve_only:
+        with tempfile.TemporaryDirectory(prefix="pmgen-site-bench-") as tmp:
+            root = Path(tmp)
+            make_plans(root, args.sprints, args.tracks)
+            dirty = serve_edit(root)
+            clean = serve_edit(root, "--clean")
+            print(f"pmgen serve, {args.sprints} sprints x {args.tracks} tracks: one plan saved "
+                  f"-> its page shows the edit in {dirty:.1f} s (target < 5 s); "
+                  f"with --clean (every page rebuilt) {clean:.1f} s; ratio {clean / dirty:.1f}x")
+        return 0
     with tempfile.TemporaryDirectory(prefix="pmgen-site-bench-") as tmp:
         results = {}
         small = max(args.sprints // 10, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -55,7 +56,7 @@ def test_serve_rebuilds_a_page_after_a_plan_edit_without_reading_history_again(
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "pmgen", "serve", "--root", str(example_repo.path),
-             "-a", f"127.0.0.1:{port}"],
+             "-a", f"127.0.0.1:{port}", "--verbose"],
             stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     try:
         wait_for(lambda: "Backend Scheduler" in fetch(url), "the first build", log)
@@ -63,6 +64,9 @@ def test_serve_rebuilds_a_page_after_a_plan_edit_without_reading_history_again(
         cache = example_repo.path / ".git" / "pmgen"
         written = {p.name: p.stat().st_mtime_ns for p in cache.iterdir() if p.is_file()}
         assert any(name.startswith("events-cache") for name in written)
+        index_url = f"http://127.0.0.1:{port}/search/search_index.json"
+        indexed = _indexed_pages(fetch(index_url))
+        first_build = log.stat().st_size
 
         task = example_repo.path / TRACK
         text = task.read_text(encoding="utf-8")
@@ -77,6 +81,16 @@ def test_serve_rebuilds_a_page_after_a_plan_edit_without_reading_history_again(
         bundle = fetch(f"http://127.0.0.1:{port}/plans/sprints/sprint-2.33/track-a.bundle.md.txt")
         assert MARKER in bundle
         assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir() if p.is_file()} == written
+
+        # Only the pages whose Markdown changed were rebuilt (`pmgen serve` runs MkDocs
+        # with --dirty), and search still finds every page, and the edit.
+        wait_for(lambda: MARKER in fetch(index_url), "the search index after the edit", log)
+        # one `page_context` event per page rendered (MkDocs logs "Building page" only
+        # once per name, so the rebuild's own lines are filtered as duplicates)
+        rebuilt = log.read_text()[first_build:].count(
+            "Running `page_context` event from plugin 'pmgen'")
+        assert 1 <= rebuilt < len(indexed) / 4, rebuilt
+        assert _indexed_pages(fetch(index_url)) == indexed
         assert server.poll() is None, log.read_text()
 
         # Stopping `pmgen serve` (as a process manager does) stops the server it runs.
@@ -90,3 +104,12 @@ def test_serve_rebuilds_a_page_after_a_plan_edit_without_reading_history_again(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def _indexed_pages(index: str) -> dict[str, int]:
+    """Search entries per page of a search_index.json."""
+    pages: dict[str, int] = {}
+    for entry in json.loads(index)["docs"]:
+        page = entry["location"].split("#", 1)[0]
+        pages[page] = pages.get(page, 0) + 1
+    return pages

@@ -195,6 +195,8 @@ def build(mkdocs_args: tuple[str, ...], root: Path | None) -> int:
 def serve(mkdocs_args: tuple[str, ...], root: Path | None) -> int:
     """Preview the site with live reload: `mkdocs serve` with any MKDOCS_ARGS.
 
-    Editing a plan rebuilds the pages; git history is read again only for new commits.
+    Editing a plan rebuilds only the pages whose content changed (MkDocs' --dirty; give
+    --clean to rebuild every page); git history is read again only for new commits.
     """
-    return _mkdocs("serve", mkdocs_args, root)
+    chosen = {"--dirty", "--dirtyreload", "-c", "--clean"}.intersection(mkdocs_args)
+    return _mkdocs("serve", mkdocs_args if chosen else ("--dirty", *mkdocs_args), root)

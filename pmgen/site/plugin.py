@@ -23,13 +23,14 @@ from mkdocs.structure.pages import Page
 
 from pmgen.errors import PmgenError
 from pmgen.plans.repo import Repo
-from pmgen.site import feed_link, sanitise
+from pmgen.site import feed_link, sanitise, search_index
 from pmgen.site.cache import SiteCache
 from pmgen.site.config import PmgenConfig
 from pmgen.site.data import load
 from pmgen.site.pages import NAV, build_all, home, nav_pages
 from pmgen.site.pages.assets import ASSETS
 from pmgen.site.pages.common import uri as page_uri
+from pmgen.site.stage import Stage
 from pmgen.validate import acknowledge
 from pmgen.validate.report import printable
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure import StructureItem
     from mkdocs.structure.toc import AnchorLink
+    from mkdocs.utils.templates import TemplateContext
 
 log = logging.getLogger("mkdocs.plugins.pmgen")
 
@@ -58,12 +60,25 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
     def __init__(self) -> None:
         super().__init__()
         self._cache: SiteCache | None = None
+        self._stage: Stage | None = None
+        self._search: dict[str, list[dict[str, object]]] = {}
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance, and with it the parsed plans, their
         findings, history and bundles, across the rebuilds of one `mkdocs serve`. MkDocs
-        keeps it for the whole process, so each command starts with an empty cache."""
+        keeps it for the whole process, so each command starts with an empty cache.
+        Under `mkdocs serve --dirty` generated pages become files (``Stage``), so only
+        the pages whose Markdown changed are rebuilt."""
         self._cache = None
+        if self._stage is not None:
+            self._stage.close()
+        self._stage = Stage() if dirty and command == "serve" else None
+        self._search = {}
+
+    def on_shutdown(self) -> None:
+        if self._stage is not None:
+            self._stage.close()
+            self._stage = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -119,7 +134,11 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
             # with no docs folder excludes every file of the folder standing in (issue 14).
             inclusion = (InclusionLevel.INCLUDED if uri in in_nav or not uri.endswith(".md")
                          else InclusionLevel.NOT_IN_NAV)
-            added[uri] = File.generated(config, uri, content=content, inclusion=inclusion)
+            added[uri] = (
+                File.generated(config, uri, content=content, inclusion=inclusion)
+                if self._stage is None else
+                File.generated(config, uri, abs_src_path=self._stage.path(uri, content),
+                               inclusion=inclusion))
             files.append(added[uri])
             self._generated.add(uri)
         homes = [files.get_file_from_path(name) for name in home.HOME_SOURCES]
@@ -140,6 +159,10 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
                                         content=feed_link.sitemap(pages, config.site_url),
                                         inclusion=InclusionLevel.INCLUDED))
         self._nav = nav_pages(data)
+        self._built: set[str] = set()  # urls of the pages this build renders
+        # as Page.url spells them: the home page is "", not "./"
+        self._pages = {"" if f.url in (".", "./") else f.url
+                       for f in files.documentation_pages()}
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -167,6 +190,20 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
         page.meta["title"] = title  # Material prints meta titles as they are, in <title> too
         _plain_toc(list(page.toc))
         return sanitise.clean(html)
+
+    def on_page_context(self, context: TemplateContext, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        if self._stage is not None:
+            self._built.add(page.url)
+        return context
+
+    @event_priority(50)  # before the search plugin writes its index
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Under a dirty rebuild the search plugin indexes only the pages rebuilt: give it
+        back the entries of every other page that still exists."""
+        if self._stage is not None:
+            self._search = search_index.complete(config, self._search, self._built,
+                                                 self._pages)
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Every page names the timeline's Atom feed in its head, so a feed reader given any
