@@ -25,6 +25,7 @@ def _template(
 ) -> tuple[int, list[tuple[int, str, bool, str]]]:
     """The template's version and its sections: (level, title, optional, placeholder)."""
     version = templates.current_version(repo.schema, kind)
+    context = {**dict.fromkeys(KINDS[kind].model_fields), **context}
     text = templates.render(repo.schema, kind, context)
     split = split_front_matter(text)
     body = split[2] if not isinstance(split, str) else text
