@@ -197,8 +197,14 @@ class Mapper:
         self._critical_path()
         self._team()
         state = fields.TASK_STATUS[self.sprint.front["status"]]
+        owner = self.sprint.front.get("owner")
         for track in self.tracks.values():
             front = track.draft.front
+            if owner and "agent" not in front:
+                front["agent"] = owner
+                self.ledger.check(
+                    f"{track.draft.rel}: no agent in the source; the sprint's owner {owner!r} set"
+                )
             front.pop("phase_id", None)
             front.update(sprint=self.sprint.front["id"], status=front.get("status", state))
             front.setdefault("label", track.label)
@@ -224,6 +230,11 @@ class Mapper:
             label = f"{kind} {key}"
             if label not in self.tracks:
                 ident = f"{kind.lower()}-{key.lower()}"
+                for line in self.source.lines[sec.start : sec.end] if kind == "Phase" else ():
+                    phase = _PHASE_ID_RE.match(line)
+                    if phase:  # "- **phase-1-api-foundation**: ..." names the folder
+                        ident = phase["id"]
+                        break
                 draft = Draft(f"{ident}/TASK.md", "task", {"id": ident})
                 self.tracks[label] = Track(key, label, draft)
             self.tracks[label].sections.append(sec)
@@ -310,7 +321,8 @@ class Mapper:
                     "give it: pmgen import FILE --id <sprint-id>",
                 )
             draft.front["id"] = ident
-            self.ledger.check(f"id {ident!r} taken from the title line")
+            if not self.sprint_id:
+                self.ledger.check(f"id {ident!r} taken from the title line")
         elif self.sprint_id:
             draft.front["id"] = self.sprint_id
         if number:
@@ -378,7 +390,6 @@ class Mapper:
             if phase and "phase_id" not in draft.front and track.label.startswith("Phase"):
                 draft.front["phase_id"] = True
                 self.fact(index, draft, "id", phase["id"])
-                draft.rel = f"{phase['id']}/TASK.md"
                 draft.add("Mission", [phase["text"].strip()])
                 self.ledger.keep(index + 1, draft.rel, phase["text"].strip())
                 self.consumed.add(index)
