@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "adr": "pmgen.commands.creating:adr",
     "bug": "pmgen.commands.creating:bug",
     "migrate": "pmgen.commands.migrating:migrate",
+    "import": "pmgen.commands.importing:import_",
     "setup": "pmgen.commands.setup:setup",
 }
 

@@ -193,3 +193,32 @@ def acceptance(text: str, item_id: str, first_line: int = 1) -> list[CheckItem]:
         return []
     lines = text.split("\n")
     return checklist("\n".join(lines[sec.start:sec.end]), first_line=first_line + sec.start)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A pipe table: its header cells, and its rows (cells as written, with the line)."""
+
+    line: int  # 1-based line of the header row, relative to the parsed text
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (1-based line, cells)
+
+
+def tables(text: str) -> list[Table]:
+    """Every pipe table of ``text`` outside code blocks (the one parser's table rule)."""
+    found: list[Table] = []
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    cells: list[str] = []
+    row_line = start = 0
+    for token in _parser().parse(text):
+        if token.type == "table_open" and token.map is not None:
+            start, rows = token.map[0] + 1, []
+        elif token.type == "tr_open" and token.map is not None:
+            row_line, cells = token.map[0] + 1, []
+        elif token.type == "inline":
+            cells.append(token.content.strip())
+        elif token.type == "tr_close":
+            rows.append((row_line, tuple(cells)))
+        elif token.type == "table_close" and rows:
+            found.append(Table(start, rows[0][1], tuple(rows[1:])))
+    return found
