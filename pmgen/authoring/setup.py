@@ -9,7 +9,8 @@ What it writes, each only when missing (``plan`` decides, ``apply`` writes):
 * ``mkdocs.yml``: Material, search and the pmgen plugin, with ``docs/`` as the docs folder
   when there is one and the plans folder (every file excluded) when there is none, since
   MkDocs aborts on a missing docs folder; the plugin supplies a home page either way;
-* ``site/`` in ``.gitignore`` (appended).
+* ``site/`` in ``.gitignore`` (appended);
+* with ``--agents``, an ``AGENTS.md`` section and ``.mcp.json`` (setup_agents).
 
 A file that exists and would change in a way that is not a pure addition (a different
 ``delegation/README.md``, an ``mkdocs.yml`` without the plugin) is named and refused
@@ -21,10 +22,12 @@ unless ``force``: then the README is replaced and ``pmgen`` is added to the plug
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pmgen.authoring import setup_agents
+from pmgen.authoring.setup_change import Change
+from pmgen.authoring.setup_change import read as _read
 from pmgen.plans import fileio, yamlio
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "setup"
@@ -85,32 +88,6 @@ NEXT = (
     ("pmgen new sprint --id sprint-1", "a first sprint; then pmgen new task T:sprint-1/track-a"),
     ("pmgen build", "the site of the plans, in site/"),
 )
-
-
-@dataclass
-class Change:
-    """One file of the setup: what is there, what setup would write, and why."""
-
-    rel: str
-    old: bytes | None
-    new: bytes
-    note: str
-    refused: str | None = None  # why it is not written without --force
-
-    @property
-    def action(self) -> str:
-        if self.old is None:
-            return "create"
-        return "unchanged" if self.old == self.new else "update"
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise fileio.CannotWrite(path, fileio.reason(exc)) from None
 
 
 def _readme(root: Path, force: bool) -> Change:
@@ -237,9 +214,13 @@ def _gitignore(root: Path) -> Change:
                   "the built site is not committed")
 
 
-def plan(root: Path, force: bool = False) -> list[Change]:
-    """What setup would do in ``root``, file by file (nothing is written)."""
-    return [_readme(root, force), _pre_commit(root), _mkdocs(root, force), _gitignore(root)]
+def plan(root: Path, force: bool = False, agents: bool = False) -> list[Change]:
+    """What setup would do in ``root``, file by file (nothing is written); with ``agents``,
+    also AGENTS.md and .mcp.json (setup_agents)."""
+    changes = [_readme(root, force), _pre_commit(root), _mkdocs(root, force), _gitignore(root)]
+    if agents:
+        changes += [setup_agents.agents_md(root), setup_agents.mcp_json(root, force)]
+    return changes
 
 
 def apply(root: Path, changes: list[Change]) -> None:
