@@ -6,6 +6,7 @@ What it writes, each only when missing (``plan`` decides, ``apply`` writes):
 * ``.pre-commit-config.yaml``: pmgen's hooks as ``repo: local`` (the installed pmgen runs
   them, so no git host is needed); an existing file keeps every byte of the user's hooks:
   pmgen's block is appended and the result is checked to load as the user's data plus it;
+  a pmgen block with only some of the hooks gets the others (setup_hooks);
 * ``mkdocs.yml``: Material, search and the pmgen plugin, with ``docs/`` as the docs folder
   when there is one and the plans folder (every file excluded) when there is none, since
   MkDocs aborts on a missing docs folder; the plugin supplies a home page either way;
@@ -25,9 +26,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pmgen.authoring import setup_agents
+from pmgen.authoring import setup_agents, setup_hooks
 from pmgen.authoring.setup_change import Change
 from pmgen.authoring.setup_change import read as _read
+from pmgen.authoring.setup_hooks import HOOK_IDS, LOCAL_HOOKS
 from pmgen.plans import fileio, yamlio
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "setup"
@@ -37,13 +39,6 @@ HOOK_TYPES = ["pre-commit", "pre-merge-commit", "commit-msg"]
 def _template(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
-
-# The manifest's hooks (.pre-commit-hooks.yaml) as `repo: local`: same ids, entries, files
-# and stages (tests/setup_test.py holds them to it); language: system runs the installed
-# pmgen, so no git host is needed.
-LOCAL_HOOKS = "".join(line for line in _template("pre-commit-hooks.yaml").splitlines(True)
-                      if not line.startswith("#"))  # the file's own header
-HOOK_IDS = ("pmgen-validate", "pmgen-no-transient-files", "pmgen-task-trailer")
 
 PRE_COMMIT_CONFIG = (
     "# pre-commit hooks (https://pre-commit.com); install them with: pre-commit install\n"
@@ -101,9 +96,7 @@ def _readme(root: Path, force: bool) -> Change:
 
 
 def _hook_ids(data: Any) -> set[str]:
-    repos = data.get("repos") if isinstance(data, dict) else None
-    return {str(h.get("id")) for r in repos or [] if isinstance(r, dict)
-            for h in r.get("hooks") or [] if isinstance(h, dict)}
+    return {str(h.get("id")) for _, h in setup_hooks.hooks(data)}
 
 
 def _load(text: str, rel: str) -> Any:
@@ -139,7 +132,7 @@ def _append_repo(text: str, data: Any) -> str:
     return yamlio.dump(data)
 
 
-def _pre_commit(root: Path) -> Change:
+def _pre_commit(root: Path, force: bool = False) -> Change:
     rel = ".pre-commit-config.yaml"
     old = _read(root / rel)
     if old is None:
@@ -156,7 +149,11 @@ def _pre_commit(root: Path) -> Change:
         text = _append_repo(text, data)
         notes.append("added pmgen's hooks after yours")
     elif missing:
-        notes.append(f"has some of pmgen's hooks; add {', '.join(missing)} by hand")
+        merged = setup_hooks.complete(text, data, missing, force)
+        if merged.refused:
+            return Change(rel, old, old, "", refused=merged.refused)
+        text = merged.text
+        notes.append(merged.note)
     if "default_install_hook_types" not in data:
         text = f"default_install_hook_types: [{', '.join(HOOK_TYPES)}]\n" + text
         notes.append("added default_install_hook_types")
@@ -217,7 +214,8 @@ def _gitignore(root: Path) -> Change:
 def plan(root: Path, force: bool = False, agents: bool = False) -> list[Change]:
     """What setup would do in ``root``, file by file (nothing is written); with ``agents``,
     also AGENTS.md and .mcp.json (setup_agents)."""
-    changes = [_readme(root, force), _pre_commit(root), _mkdocs(root, force), _gitignore(root)]
+    changes = [_readme(root, force), _pre_commit(root, force), _mkdocs(root, force),
+               _gitignore(root)]
     if agents:
         changes += [setup_agents.agents_md(root), setup_agents.mcp_json(root, force)]
     return changes
