@@ -140,32 +140,142 @@ def test_open_bugs_that_name_the_track(example_repo: GitRepo) -> None:
     assert "## Open bugs\n\nNone open.\n" in markdown
 
 
-def test_findings_on_the_carried_text(example_repo: GitRepo) -> None:
-    path = example_repo.path / TASK
+def _flags(value: Any) -> list[dict[str, Any]]:
+    """Every finding row a JSON bundle's parts carry, wherever it is placed."""
+    if isinstance(value, list):
+        return [row for v in value for row in _flags(v)]
+    if not isinstance(value, dict):
+        return []
+    rows = [row for key, v in value.items() if key.endswith("findings") for row in v]
+    return rows + [row for key, v in value.items() if not key.endswith("findings")
+                   for row in _flags(v)]
+
+
+def _edit(repo: GitRepo, rel: str, old: str, new: str) -> int:
+    """Replace ``old`` by ``new`` in ``rel``; the 1-based line where ``new`` starts."""
+    path = repo.path / rel
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("## Mission\n\n", "## Mission\n\n"
-                                 "TODO: what this track delivers, in two or three sentences.\n\n",
-                                 1), encoding="utf-8")
-    line = path.read_text(encoding="utf-8").split("\n").index(
-        "TODO: what this track delivers, in two or three sentences.") + 1
+    assert old in text
+    text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return text[:text.index(new)].count("\n") + 1
+
+
+PLACEHOLDER = "TODO: what this track delivers, in two or three sentences."
+
+
+def test_findings_on_the_carried_text(example_repo: GitRepo) -> None:
+    line = _edit(example_repo, TASK, "## Mission\n\n", f"## Mission\n\n{PLACEHOLDER}\n\n") + 2
     markdown, _ = _both(example_repo, "T:sprint-2.33/track-a")
-    assert (f"- `{TASK}:{line}` PM308 (warning): placeholder \"TODO: what this track delivers, "
-            "in two or three sentences.\" left from the template\n") in markdown
-    rows = _part(example_repo, "T:sprint-2.33/track-a", "problems")["findings"]
-    assert {"path": TASK, "line": line, "code": "PM308", "severity": "warning",
-            "message": 'placeholder "TODO: what this track delivers, in two or three '
-                       'sentences." left from the template'} in rows
+    mission = _part(example_repo, "T:sprint-2.33/track-a", "mission")
+    assert mission["text"].startswith(PLACEHOLDER)
+    row = {"path": TASK, "line": line, "code": "PM308", "severity": "warning",
+           "message": f'placeholder "{PLACEHOLDER}" left from the template'}
+    assert mission["findings"] == [row]
+    # the note is right under the text it flags, before the next part
+    assert (f"## Mission\n\n{mission['text']}\n\n> ⚠ PM308 (warning) `{TASK}:{line}`: "
+            f"placeholder \"{PLACEHOLDER}\" left from the template\n\n## Objectives\n"
+            ) in markdown
+    assert ("## Known problems in these plans\n\n2 standing findings from `pmgen validate`: "
+            "2 shown as a ⚠ note right under the text it flags. Do not take flagged text as "
+            "current; check it against the code first.\n") in markdown
+    assert _part(example_repo, "T:sprint-2.33/track-a", "problems") == {
+        "total": 2, "next_to_text": 2, "elsewhere": 0}
+
+
+def test_front_matter_findings_next_to_the_fields(example_repo: GitRepo) -> None:
+    # PM412 is on 'project: root:' of SPRINT.md: the reference documents resolve there
+    sprint = "delegation/sprints/sprint-2.33/SPRINT.md"
+    line = next(n for n, text in enumerate(
+        (example_repo.path / sprint).read_text(encoding="utf-8").split("\n"), start=1)
+        if text.strip().startswith("root:"))
+    markdown, _ = _both(example_repo, "T:sprint-2.33/track-a")
+    refs = markdown.split("## Reference documents\n\n", 1)[1].split("\n---\n", 1)[0]
+    assert refs.endswith(f"\n\n> ⚠ PM412 (warning) `{sprint}:{line}`: project root "
+                         "'../oh-my-coins' not found; 4 reference(s) not checked\n")
+    data = _part(example_repo, "T:sprint-2.33/track-a", "references")
+    assert [(r["code"], r["line"]) for r in data["findings"]] == [("PM412", line)]
+
+
+def test_stale_sprint_text_flagged_in_the_section_that_carries_it(
+    example_repo: GitRepo
+) -> None:
+    sprint = "delegation/sprints/sprint-2.6/SPRINT.md"
+    own = _edit(example_repo, sprint, "### Track B: Agentic AI\n\n",
+                "### Track B: Agentic AI\n\nWork on branch track-b-sprint-2.5.\n\n") + 2
+    rule = _edit(example_repo, sprint, "## Testing Protocol\n\n",
+                 "## Testing Protocol\n\nCommit on branch fix-sprint-2.5 first.\n\n") + 2
+
+    def row(line: int) -> dict[str, Any]:
+        return {"path": sprint, "line": line, "code": "PM604", "severity": "warning",
+                "message": "'sprint-2.5' names sprint 2.5 but this is sprint-2.6 (copied "
+                           "from another sprint?)"}
+
+    def note(line: int) -> str:
+        return (f"> ⚠ PM604 (warning) `{sprint}:{line}`: 'sprint-2.5' names sprint 2.5 but "
+                "this is sprint-2.6 (copied from another sprint?)")
+
+    plan = _part(example_repo, "T:sprint-2.6/track-b", "sprint_plan")
+    assert plan["own"]["findings"] == [row(own)]
+    testing = next(sec for sec in plan["sections"] if sec["title"] == "Testing Protocol")
+    assert testing["findings"] == [row(rule)]
+    markdown, _ = _both(example_repo, "T:sprint-2.6/track-b")
+    assert (f"### This track's section: Track B: Agentic AI\n\n{plan['own']['text']}\n\n"
+            f"{note(own)}\n\n### Dependency notes:") in markdown
+    assert (f"### Testing Protocol\n\n{testing['text']}\n\n{note(rule)}\n\n"
+            "### Reference Materials\n") in markdown
+    # track A does not carry track B's subsection: that finding is listed at the end
+    markdown, _ = _both(example_repo, "T:sprint-2.6/track-a")
+    assert markdown.count(note(own)) == 1
+    assert (f"## Known problems in text not carried here\n\nOn lines of these plans that "
+            f"this bundle does not carry; read them there.\n\n{note(own)}\n\n---\n\n## Build"
+            ) in markdown
+    assert "3 standing findings from `pmgen validate`: 2 shown as a ⚠ note right under the " \
+        "text it flags; 1 on text not carried here, listed at the end under \"Known problems " \
+        "in text not carried here\"." in markdown
+    assert _part(example_repo, "T:sprint-2.6/track-a", "problems_elsewhere") == {
+        "findings": [row(own)]}
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json"])
+def test_budget_keeps_every_finding(example_repo: GitRepo, fmt: str) -> None:
+    sprint = "delegation/sprints/sprint-2.6/SPRINT.md"
+    _edit(example_repo, sprint, "## Notes\n\n", "## Notes\n\nAs on branch fix-sprint-2.5.\n\n")
+    _edit(example_repo, "delegation/sprints/sprint-2.6/track-a/TASK.md", "## Mission\n\n",
+          f"## Mission\n\n{PLACEHOLDER}\n\n")
+    full = bundle.build(Repo(example_repo.path), "T:sprint-2.6/track-a")
+    bundle.trim(full, fmt)
+    tight = bundle.build(Repo(example_repo.path), "T:sprint-2.6/track-a", max_tokens=1)
+    text = bundle.trim(tight, fmt)
+    assert 'section "Notes" of delegation/sprints/sprint-2.6/SPRINT.md' in [
+        d["what"] for d in tight.dropped]
+    parts = [{"name": p.name, "data": p.data} for p in full.parts]
+    rows = sorted(_flags(parts), key=lambda r: (r["path"], r["line"]))
+    assert [r["code"] for r in rows] == ["PM412", "PM604", "PM308"]
+    kept = {p.name: p.data for p in tight.parts}
+    # the mission is never dropped: its finding stays next to it; the dropped section's
+    # finding moves to the list at the end
+    assert [r["code"] for r in kept["mission"]["findings"]] == ["PM308"]
+    assert [r["code"] for r in kept["problems_elsewhere"]["findings"]] == ["PM604"]
+    assert kept["problems"] == {"total": 3, "next_to_text": 2, "elsewhere": 1}
+    shown = _flags(json.loads(text)["parts"]) if fmt == "json" else [
+        r for r in rows if f"`{r['path']}:{r['line']}`" in text]
+    assert sorted(shown, key=lambda r: (r["path"], r["line"])) == rows
 
 
 def test_acknowledged_findings_are_not_listed(example_repo: GitRepo) -> None:
-    rows = _part(example_repo, "T:sprint-2.33/track-a", "problems")["findings"]
-    assert [r["code"] for r in rows] == ["PM412"]  # the project checkout is not here
+    data = json.loads(bundle.render(Repo(example_repo.path), "T:sprint-2.33/track-a",
+                                    fmt="json"))
+    assert [r["code"] for r in _flags(data["parts"])] == ["PM412"]  # no project checkout
     sprint = example_repo.path / "delegation/sprints/sprint-2.33/SPRINT.md"
     text = sprint.read_text(encoding="utf-8")
     sprint.write_text(_ack(text), encoding="utf-8")
     markdown, _ = _both(example_repo, "T:sprint-2.33/track-a")
     assert ("## Known problems in these plans\n\nNone known: `pmgen validate` finds nothing "
             "standing in these plans.\n") in markdown
+    assert "⚠ PM" not in markdown
+    assert _part(example_repo, "T:sprint-2.33/track-a", "problems") == {
+        "total": 0, "next_to_text": 0, "elsewhere": 0}
 
 
 def _ack(text: str) -> str:
@@ -182,5 +292,6 @@ def test_stale_text_warning_reaches_the_bundle(tmp_path: Path) -> None:
     found: list[str] = []
     for sprint in sorted((repo.path / "delegation/sprints").glob("*/SPRINT.md")):
         entity = f"S:{sprint.parent.name}"
-        found += [r["code"] for r in _part(repo, entity, "problems")["findings"]]
-    assert {"PM613", "PM604"} & set(found)
+        data = json.loads(bundle.render(Repo(repo.path), entity, fmt="json"))
+        found += [r["code"] for r in _flags(data["parts"])]
+    assert {"PM613", "PM604"} <= set(found)

@@ -6,10 +6,12 @@ What it writes, each only when missing (``plan`` decides, ``apply`` writes):
 * ``.pre-commit-config.yaml``: pmgen's hooks as ``repo: local`` (the installed pmgen runs
   them, so no git host is needed); an existing file keeps every byte of the user's hooks:
   pmgen's block is appended and the result is checked to load as the user's data plus it;
+  a pmgen block with only some of the hooks gets the others (setup_hooks);
 * ``mkdocs.yml``: Material, search and the pmgen plugin, with ``docs/`` as the docs folder
   when there is one and the plans folder (every file excluded) when there is none, since
   MkDocs aborts on a missing docs folder; the plugin supplies a home page either way;
-* ``site/`` in ``.gitignore`` (appended).
+* ``site/`` in ``.gitignore`` (appended);
+* with ``--agents``, an ``AGENTS.md`` section and ``.mcp.json`` (setup_agents).
 
 A file that exists and would change in a way that is not a pure addition (a different
 ``delegation/README.md``, an ``mkdocs.yml`` without the plugin) is named and refused
@@ -21,10 +23,13 @@ unless ``force``: then the README is replaced and ``pmgen`` is added to the plug
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pmgen.authoring import setup_agents, setup_hooks
+from pmgen.authoring.setup_change import Change
+from pmgen.authoring.setup_change import read as _read
+from pmgen.authoring.setup_hooks import HOOK_IDS, LOCAL_HOOKS
 from pmgen.plans import fileio, yamlio
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "setup"
@@ -34,13 +39,6 @@ HOOK_TYPES = ["pre-commit", "pre-merge-commit", "commit-msg"]
 def _template(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
-
-# The manifest's hooks (.pre-commit-hooks.yaml) as `repo: local`: same ids, entries, files
-# and stages (tests/setup_test.py holds them to it); language: system runs the installed
-# pmgen, so no git host is needed.
-LOCAL_HOOKS = "".join(line for line in _template("pre-commit-hooks.yaml").splitlines(True)
-                      if not line.startswith("#"))  # the file's own header
-HOOK_IDS = ("pmgen-validate", "pmgen-no-transient-files", "pmgen-task-trailer")
 
 PRE_COMMIT_CONFIG = (
     "# pre-commit hooks (https://pre-commit.com); install them with: pre-commit install\n"
@@ -87,32 +85,6 @@ NEXT = (
 )
 
 
-@dataclass
-class Change:
-    """One file of the setup: what is there, what setup would write, and why."""
-
-    rel: str
-    old: bytes | None
-    new: bytes
-    note: str
-    refused: str | None = None  # why it is not written without --force
-
-    @property
-    def action(self) -> str:
-        if self.old is None:
-            return "create"
-        return "unchanged" if self.old == self.new else "update"
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise fileio.CannotWrite(path, fileio.reason(exc)) from None
-
-
 def _readme(root: Path, force: bool) -> Change:
     rel = "delegation/README.md"
     old, new = _read(root / rel), README.encode("utf-8")
@@ -124,9 +96,7 @@ def _readme(root: Path, force: bool) -> Change:
 
 
 def _hook_ids(data: Any) -> set[str]:
-    repos = data.get("repos") if isinstance(data, dict) else None
-    return {str(h.get("id")) for r in repos or [] if isinstance(r, dict)
-            for h in r.get("hooks") or [] if isinstance(h, dict)}
+    return {str(h.get("id")) for _, h in setup_hooks.hooks(data)}
 
 
 def _load(text: str, rel: str) -> Any:
@@ -162,7 +132,7 @@ def _append_repo(text: str, data: Any) -> str:
     return yamlio.dump(data)
 
 
-def _pre_commit(root: Path) -> Change:
+def _pre_commit(root: Path, force: bool = False) -> Change:
     rel = ".pre-commit-config.yaml"
     old = _read(root / rel)
     if old is None:
@@ -179,7 +149,11 @@ def _pre_commit(root: Path) -> Change:
         text = _append_repo(text, data)
         notes.append("added pmgen's hooks after yours")
     elif missing:
-        notes.append(f"has some of pmgen's hooks; add {', '.join(missing)} by hand")
+        merged = setup_hooks.complete(text, data, missing, force)
+        if merged.refused:
+            return Change(rel, old, old, "", refused=merged.refused)
+        text = merged.text
+        notes.append(merged.note)
     if "default_install_hook_types" not in data:
         text = f"default_install_hook_types: [{', '.join(HOOK_TYPES)}]\n" + text
         notes.append("added default_install_hook_types")
@@ -237,9 +211,14 @@ def _gitignore(root: Path) -> Change:
                   "the built site is not committed")
 
 
-def plan(root: Path, force: bool = False) -> list[Change]:
-    """What setup would do in ``root``, file by file (nothing is written)."""
-    return [_readme(root, force), _pre_commit(root), _mkdocs(root, force), _gitignore(root)]
+def plan(root: Path, force: bool = False, agents: bool = False) -> list[Change]:
+    """What setup would do in ``root``, file by file (nothing is written); with ``agents``,
+    also AGENTS.md and .mcp.json (setup_agents)."""
+    changes = [_readme(root, force), _pre_commit(root, force), _mkdocs(root, force),
+               _gitignore(root)]
+    if agents:
+        changes += [setup_agents.agents_md(root), setup_agents.mcp_json(root, force)]
+    return changes
 
 
 def apply(root: Path, changes: list[Change]) -> None:

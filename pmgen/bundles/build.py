@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmgen.bundles.carry import bugs_part, findings_part, sprint_plan_part
+from pmgen.bundles.carry import bugs_part, sprint_plan_part
+from pmgen.bundles.flags import place, standing
 from pmgen.bundles.parts import (
     Content,
     Part,
     criteria_part,
+    criteria_spans,
     critical_path,
     dependencies,
     details_part,
+    front_matter_span,
     profile_part,
     section,
+    section_span,
     sprint_doc,
     sprint_name,
     task_doc,
@@ -23,6 +27,8 @@ from pmgen.bundles.parts import (
 )
 from pmgen.bundles.refs import references, sha256_file
 from pmgen.bundles.work import work_part
+from pmgen.plans import outline
+from pmgen.plans.documents import Document
 from pmgen.plans.entities import Entity
 from pmgen.plans.items import counts_text
 from pmgen.plans.models import Sprint
@@ -56,13 +62,28 @@ def _sprint_inputs(ctx: Context, sprint_id: str, inputs: dict[str, str]) -> None
         inputs[task.rel] = sha256_file(task.path)
 
 
-def _references_part(ctx: Context, sprint: Sprint, lists: list[Any], inputs: dict[str, str]
-                     ) -> Part:
+WORKSPACE_KEYS = ("worktree", "branch", "port", "container_prefix", "data_dir", "colour",
+                  "colour_name", "env", "strict_scope", "primary_directories")
+WORK_KEYS = ("items", "feeds", "coordinates_with", "blocked_reason", "baseline", "target")
+
+
+def _references_part(ctx: Context, sprint: Sprint, lists: list[Any], inputs: dict[str, str],
+                     plans: list[Document]) -> Part:
     root = sprint.project.root if sprint.project else "."
     docs = references(ctx.repo.root, root, lists)
     for doc in docs:
         inputs[doc["file"]] = doc["sha256"]
-    return Part("references", "Reference documents", {"project_root": root, "documents": docs})
+    data = {"project_root": root, "documents": docs}
+    return Part("references", "Reference documents", data,
+                [front_matter_span(d, data, "references", "project") for d in plans])
+
+
+def _flag(ctx: Context, parts: list[Part], docs: list[Document]) -> list[Part]:
+    """``parts`` with the findings on the plans ``docs`` placed next to their text."""
+    # the plans, then every other file a part carries text of (the agent profile)
+    rels = [doc.rel for doc in docs] + [s.rel for part in parts for s in part.spans]
+    place(parts, standing(ctx.repo, list(dict.fromkeys(rels))), {d.rel: d for d in docs})
+    return parts
 
 
 def track(ctx: Context, entity: Entity) -> Content:
@@ -113,10 +134,20 @@ def track(ctx: Context, entity: Entity) -> Content:
     }
     heading = f"{sprint_name(sprint)} - {task.label}: {task.title}"
     work = work_part(tdoc, task)
+    if work is not None:
+        work.spans += [front_matter_span(tdoc, work.data, *WORK_KEYS)] + [
+            section_span(tdoc, sec, work.data)
+            for sec in outline.named(tdoc.body, outline.WORK_ITEMS)]
+    goal = outline.section(sdoc.body, "Primary Goal")
+    sprint_spans = [front_matter_span(sdoc, sprint_ctx, "critical_path"),
+                    front_matter_span(tdoc, sprint_ctx, "depends_on", "waits_on"),
+                    *criteria_spans(sdoc, sprint_ctx["criteria"]),
+                    *([section_span(sdoc, goal, sprint_ctx, "goal_findings")] if goal else [])]
     parts = [
-        Part("context", "Context", context),
-        findings_part(ctx.repo, [tdoc.rel, sdoc.rel]),
-        Part("workspace", "Workspace anchor", workspace),
+        Part("context", "Context", context,
+             [front_matter_span(tdoc, context), front_matter_span(sdoc, context)]),
+        Part("workspace", "Workspace anchor", workspace,
+             [front_matter_span(tdoc, workspace, *WORKSPACE_KEYS)]),
         text_part("mission", "Mission", tdoc, "Mission"),
         text_part("objectives", "Objectives", tdoc, "Objectives"),
         text_part("constraints", "Constraints", tdoc, "Constraints"),
@@ -125,12 +156,13 @@ def track(ctx: Context, entity: Entity) -> Content:
         details_part(tdoc, ("mission", "objectives", "constraints", "success criteria",
                             *(("work items",) if task.items else ()))),
         profile_part(ctx, task.agent, inputs),
-        Part("sprint", "Sprint context", sprint_ctx),
+        Part("sprint", "Sprint context", sprint_ctx, sprint_spans),
         sprint_plan_part(sdoc, task),
         bugs_part(ctx.repo, entity),
-        _references_part(ctx, sprint, [task.references, sprint.references], inputs),
+        _references_part(ctx, sprint, [task.references, sprint.references], inputs,
+                         [tdoc, sdoc]),
     ]
-    return Content(heading, parts, inputs)
+    return Content(heading, _flag(ctx, parts, [tdoc, sdoc]), inputs)
 
 
 def sprint(ctx: Context, entity: Entity) -> Content:
@@ -150,19 +182,22 @@ def sprint(ctx: Context, entity: Entity) -> Content:
         "dependencies": dependencies(ctx, entity.sprint_id),
         "critical_path": critical_path(ctx, model, None),
     }
+    tasks = list(ctx.tasks_of(entity.sprint_id))
+    table = {"tracks": tracks_table(ctx, entity.sprint_id)}
     parts = [
-        Part("context", "Context", context),
-        findings_part(ctx.repo, [sdoc.rel, *(t.rel for t in ctx.tasks_of(entity.sprint_id))]),
+        Part("context", "Context", context, [front_matter_span(sdoc, context)]),
         text_part("goal", "Primary goal", sdoc, "Primary Goal"),
         criteria_part(sdoc),
-        Part("tracks", "Tracks", {"tracks": tracks_table(ctx, entity.sprint_id)}),
+        Part("tracks", "Tracks", table, [front_matter_span(t, table) for t in tasks]),
         details_part(sdoc, ("sprint objectives", "tracks")),
         profile_part(ctx, model.owner, inputs, "owner"),
-        Part("sprint", "Sprint context", sprint_ctx),
+        Part("sprint", "Sprint context", sprint_ctx,
+             [front_matter_span(sdoc, sprint_ctx, "critical_path")]),
         bugs_part(ctx.repo, entity),
-        _references_part(ctx, model, [model.references], inputs),
+        _references_part(ctx, model, [model.references], inputs, [sdoc]),
     ]
-    return Content(f"{sprint_name(model)}: {model.title}", parts, inputs)
+    return Content(f"{sprint_name(model)}: {model.title}", _flag(ctx, parts, [sdoc, *tasks]),
+                   inputs)
 
 
 def content(ctx: Context, entity: Entity) -> Content:

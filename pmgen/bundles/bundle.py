@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pmgen.bundles import build as bundle_build
+from pmgen.bundles import flags
 from pmgen.bundles import memory as bundle_memory
 from pmgen.bundles.format import part_markdown
 from pmgen.bundles.load import load
@@ -60,7 +61,8 @@ def build(
         repo.memo["git_state"] = state(repo.root)
     inside_git, head = repo.memo["git_state"]
     memory = bundle_memory.memory(repo, resolved, inside_git, head)
-    parts.insert(len(parts) - 1, Part("memory", "Session memory", memory))
+    at = next(i for i, part in enumerate(parts) if part.name == "references")
+    parts.insert(at, Part("memory", "Session memory", memory))
     if since is not None:
         doc = ctx.tasks[(resolved.sprint_id, resolved.track)] if resolved.track else (
             ctx.sprints[resolved.sprint_id])
@@ -210,6 +212,8 @@ def _drop_section(bundle: Bundle, fmt: str, name: str,
                 part.data["dropped"].pop(0)
                 kept.insert(0, victim)
                 continue
+            # the findings on the dropped text stay: listed at the end
+            flags.unplace(bundle.parts, victim.pop("findings", []))
             bundle.dropped.append({
                 "what": f"section \"{victim['title']}\" of {part.data['source']}",
                 "characters": size, "tokens": tokens(size)})

@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pmgen.bundles.carry import md_bugs, md_problems, md_sections, md_sprint_plan
+from pmgen.bundles.carry import md_bugs, md_sections, md_sprint_plan
+from pmgen.bundles.flags import md_elsewhere, md_summary, with_notes
 from pmgen.bundles.work import md_work
 
 NOT_SET = "not set"
@@ -180,9 +181,11 @@ def _edge(edge: dict[str, Any], other: str, lead: str = "- ") -> str:
 def md_sprint(data: dict[str, Any]) -> str:
     blocks = []
     if "goal" in data:
-        blocks.append("### Primary goal\n\n" + (data["goal"] or "_Not written._"))
+        blocks.append(with_notes("### Primary goal\n\n" + (data["goal"] or "_Not written._"),
+                                 data, "goal_findings"))
     if "criteria" in data:
-        blocks.append("### Sprint success criteria\n\n" + md_criteria(data["criteria"]))
+        blocks.append(with_notes("### Sprint success criteria\n\n"
+                                 + md_criteria(data["criteria"]), data["criteria"]))
     if "siblings" in data:
         rows = [f"- {_track_name(s)}" + ("" if s.get("invalid") else
                                           f", agent {_code(s.get('agent'))}")
@@ -294,7 +297,8 @@ MARKDOWN: dict[str, Callable[[Any], str]] = {
     "profile": md_profile,
     "sprint": md_sprint,
     "memory": md_memory,
-    "problems": md_problems,
+    "problems": md_summary,
+    "problems_elsewhere": md_elsewhere,
     "bugs": md_bugs,
     "sprint_plan": md_sprint_plan,
     "references": md_references,
@@ -302,4 +306,9 @@ MARKDOWN: dict[str, Callable[[Any], str]] = {
 
 
 def part_markdown(name: str, title: str, data: Any) -> str:
-    return f"## {title}\n\n{MARKDOWN[name](data).rstrip()}\n"
+    """A part's Markdown, then the notes of the findings on the text it carries as a whole
+    (those on one of its sections or items are under that, by its renderer)."""
+    text = MARKDOWN[name](data).rstrip()
+    if isinstance(data, dict):
+        text = with_notes(text, data)
+    return f"## {title}\n\n{text}\n"

@@ -21,12 +21,40 @@ from pmgen.validate.context import Context
 
 
 @dataclass
+class Span:
+    """Plan text a bundle carries: lines ``first`` to ``last`` of ``rel`` (with ``keys``,
+    only those top-level front matter keys of it). A finding on that text is shown where
+    ``holder`` is rendered, as ``holder[key]`` (issue 16: findings next to their text)."""
+
+    rel: str
+    first: int
+    last: int
+    holder: dict[str, Any]
+    key: str = "findings"
+    keys: tuple[str, ...] = ()
+
+
+@dataclass
 class Part:
-    """One section of a bundle. ``data`` is JSON-ready; the Markdown is rendered from it."""
+    """One section of a bundle. ``data`` is JSON-ready; the Markdown is rendered from it.
+    ``spans``: the plan text it carries (not emitted)."""
 
     name: str
     title: str
     data: Any
+    spans: list[Span] = field(default_factory=list)
+
+
+def section_span(doc: Document, sec: outline.Section, holder: dict[str, Any],
+                 key: str = "findings") -> Span:
+    """The file lines of section ``sec`` of ``doc``'s body, heading included."""
+    return Span(doc.rel, doc.body_line + sec.line - 1, doc.body_line + sec.end - 1, holder, key)
+
+
+def front_matter_span(doc: Document, holder: dict[str, Any], *keys: str) -> Span:
+    """``doc``'s front matter (only ``keys`` of it, when given); a YAML file is all of it."""
+    last = doc.body_line - 1 if doc.is_markdown else max(1, doc.text.count("\n") + 1)
+    return Span(doc.rel, 1, last, holder, keys=keys)
 
 
 @dataclass
@@ -60,7 +88,9 @@ def section(doc: Document, title: str, level: int | None = None) -> str | None:
 
 def text_part(name: str, title: str, doc: Document, heading: str) -> Part:
     text = section(doc, heading, level=2)
-    return Part(name, title, {"text": text, "source": f"{doc.rel} ## {heading}"})
+    data = {"text": text, "source": f"{doc.rel} ## {heading}"}
+    sec = outline.section(doc.body, heading)
+    return Part(name, title, data, [section_span(doc, sec, data)] if sec else [])
 
 
 def shift_headings(text: str, by: int) -> str:
@@ -80,6 +110,7 @@ def details_part(doc: Document, shown: tuple[str, ...]) -> Part:
     """Every other top section of the plan's body, verbatim and in order: what the
     objectives point to (work items, test targets, definition of done...)."""
     found = []
+    spans = []
     heads = sections(doc.body)
     top = min((sec.level for sec in heads), default=1)
     level = top + 1 if sum(1 for sec in heads if sec.level == top) == 1 else top
@@ -88,8 +119,9 @@ def details_part(doc: Document, shown: tuple[str, ...]) -> Part:
         if sec.level == level and title.lower() not in shown and sec.text.strip():
             text = shift_headings(sec.text.strip("\n"), 3 - sec.level)
             found.append({"title": title, "text": text})
+            spans.append(section_span(doc, sec, found[-1]))
     return Part("details", f"More from {doc.rel.rsplit('/', 1)[-1]}",
-                {"sections": found, "source": doc.rel})
+                {"sections": found, "source": doc.rel}, spans)
 
 
 def criteria_part(doc: Document, title: str = "Success criteria") -> Part:
@@ -102,7 +134,12 @@ def criteria_part(doc: Document, title: str = "Success criteria") -> Part:
         "text": None if items else text,
         "source": f"{doc.rel} ## Success Criteria",
     }
-    return Part("criteria", title, data)
+    return Part("criteria", title, data, criteria_spans(doc, data))
+
+
+def criteria_spans(doc: Document, holder: dict[str, Any]) -> list[Span]:
+    """Every "Success Criteria" section of ``doc`` (outline.criteria reads them all)."""
+    return [section_span(doc, sec, holder) for sec in outline.named(doc.body, outline.CRITERIA)]
 
 
 def sprint_name(sprint: Sprint) -> str:
@@ -147,7 +184,7 @@ def profile_part(
     data = model.model_dump(mode="json", exclude={"kind", "template"})
     data["missing"] = None
     data["source"] = doc.rel
-    return Part("profile", "Agent profile", data)
+    return Part("profile", "Agent profile", data, [front_matter_span(doc, data)])
 
 
 def dependencies(ctx: Context, sprint_id: str) -> list[dict[str, Any]]:

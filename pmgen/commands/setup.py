@@ -21,19 +21,24 @@ def _diff(rel: str, old: bytes | None, new: bytes) -> str:
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
-@click.command(epilog=examples("pmgen setup --dry-run", "pmgen setup"))
+@click.command(epilog=examples("pmgen setup --dry-run", "pmgen setup",
+                               "pmgen setup --agents"))
 @click.option("--dry-run", is_flag=True, help="Show what would be written (a diff); write nothing.")
 @click.option("--force", is_flag=True,
               help="Also change files that exist and differ: replace delegation/README.md, "
-                   "add the pmgen plugin to an existing mkdocs.yml.")
+                   "add the pmgen plugin to an existing mkdocs.yml, re-indent .mcp.json.")
+@click.option("--agents", is_flag=True,
+              help="Also tell coding agents how to work with the plans: a section in "
+                   "AGENTS.md and the pmgen MCP server in .mcp.json.")
 @ROOT
-def setup(dry_run: bool, force: bool, root: Path | None) -> int:
+def setup(dry_run: bool, force: bool, agents: bool, root: Path | None) -> int:
     """Set up pmgen in a git repository: delegation/, the pre-commit hooks, mkdocs.yml
     and site/ in .gitignore.
 
     Adds to an existing .pre-commit-config.yaml and .gitignore, keeping every line of
     yours; refuses to change any other file that exists and differs unless --force.
-    Running it again changes nothing.
+    Running it again changes nothing. --agents also appends a section to AGENTS.md (once;
+    never replacing your text) and adds the pmgen server to .mcp.json.
     """
     from pmgen.authoring import setup as setting_up
 
@@ -43,7 +48,7 @@ def setup(dry_run: bool, force: bool, root: Path | None) -> int:
         raise PmgenError(f"{start} is not in a git repository",
                          "run git init first, then pmgen setup")
     where = Path(top.decode("utf-8", errors="surrogateescape").strip())
-    changes = setting_up.plan(where, force)
+    changes = setting_up.plan(where, force, agents)
     refused = [c for c in changes if c.refused]
     if refused:
         for c in refused:
