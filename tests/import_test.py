@@ -229,3 +229,26 @@ def test_imported_seeds_pass_validate(git_repo: GitRepo) -> None:
     check = pmgen(git_repo.path, "validate")
     assert check.returncode == 0, check.stdout + check.stderr
     assert " error" not in check.stdout
+
+
+def test_the_sources_own_contradiction_is_imported_and_acknowledged(git_repo: GitRepo) -> None:
+    """A SIM giving two tracks the same port imports as written: the clash (PM406) is
+    acknowledged in the track with the reason, reported to check, and validate passes
+    while `--show-acknowledged` still shows it."""
+    (git_repo.path / "delegation").mkdir()
+    text = (SEEDS / "sim-2.33.md").read_text(encoding="utf-8")
+    assert text.count("| `3001` |") == 1
+    (git_repo.path / "sim.md").write_text(text.replace("| `3001` |", "| `8001` |"),
+                                          encoding="utf-8")
+    result = pmgen(git_repo.path, "import", "sim.md")
+    assert result.returncode == 0, result.stderr
+    assert ("delegation/sprints/sprint-2.33/track-b/TASK.md:18: PM406 port 8001 is also used "
+            "by track-a") in result.stdout
+    assert "(acknowledged: the source says so; resolve it)" in result.stdout
+    task = (git_repo.path / "delegation/sprints/sprint-2.33/track-b/TASK.md").read_text()
+    assert ("acknowledge:\n  - code: PM406\n    line: 18\n    reason: 'imported as the "
+            "source wrote it: port 8001 is also used by track-a") in task
+    git_repo.commit("imported")
+    assert pmgen(git_repo.path, "validate").returncode == 0
+    shown = pmgen(git_repo.path, "validate", "--show-acknowledged")
+    assert "PM406" in shown.stdout and "acknowledged" in shown.stdout

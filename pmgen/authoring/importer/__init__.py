@@ -22,9 +22,14 @@ from pmgen.plans import fileio
 from pmgen.plans.entities import Entity, check_id, entity_path
 from pmgen.plans.repo import Repo
 
-# Findings that are the source's own contradictions (numbers, copied text): imported as
-# they are, acknowledged with the reason, for the team to resolve.
-SOURCE_CODES = frozenset({"PM603", "PM604", "PM606", "PM613", "PM614", "PM615", "PM616"})
+# Errors that are the source's own contradictions, not the importer's: a dependency on a
+# track it does not describe (PM404), a cycle (PM405), a port, branch, worktree or
+# container prefix given to two tracks (PM406-PM409), a period ending before it starts
+# (PM601), counts that contradict each other (PM603). Imported as the source wrote them,
+# acknowledged with the reason, for the team to resolve. Format, schema, structure and
+# encoding findings are the importer's to get right: they are never acknowledged.
+SOURCE_CODES = frozenset({"PM404", "PM405", "PM406", "PM407", "PM408", "PM409", "PM601",
+                          "PM603"})
 
 
 @dataclass
