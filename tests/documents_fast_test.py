@@ -26,6 +26,18 @@ def test_fast_and_full_parse_agree_on_the_example_plans(path: Path) -> None:
     assert fast.key_position(("id",)) == full.key_position(("id",))
 
 
+@pytest.mark.parametrize("path", PLANS, ids=[p.relative_to(ROOT).as_posix() for p in PLANS])
+def test_key_lines_from_libyaml_are_the_round_trip_positions(path: Path) -> None:
+    """A bundle places a finding under the field that holds its line: the cheap key
+    lines (libyaml) are exactly the lines the round-trip tree gives."""
+    fast = read(path, "x", None, fast=True)
+    lines = fast.key_lines()
+    assert fast.front_matter is None  # no round-trip load was needed
+    full = read(path, "x", None)
+    assert lines == {str(k): full.key_position((k,))[0] for k in full.data or {}}
+    assert len(lines) == len(full.data or {})
+
+
 @pytest.mark.parametrize("text", [
     "a: 2026-02-22\nb: '2026-02-22'\n",  # a date and a string that looks like one
     "1: x\n",  # a non-string key stays what the full parse makes of it

@@ -37,7 +37,7 @@ def standing(repo: Repo, rels: list[str]) -> list[dict[str, Any]]:
 
 def _key_ranges(doc: Document) -> dict[str, tuple[int, int]]:
     """File lines (first, last) of each top-level front matter key of ``doc``."""
-    starts = sorted((doc.key_position((key,))[0], key) for key in doc.data or {})
+    starts = sorted((line, key) for key, line in doc.key_lines().items())
     starts = [(line, key) for line, key in starts if line > doc.yaml_offset]  # known only
     end = doc.body_line - 2 if doc.is_markdown else doc.text.count("\n") + 1
     return {key: (line, (starts[i + 1][0] - 1) if i + 1 < len(starts) else end)

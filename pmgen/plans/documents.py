@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmgen.findings import Finding
-from pmgen.plans import yamlio
+from pmgen.plans import yamlfast, yamlio
 
 if TYPE_CHECKING:  # pydantic costs 40 ms to import; `pmgen events` parses without it
     from pydantic import BaseModel
@@ -112,6 +112,15 @@ class Document:
         if pos is None:
             return (1, 1)
         return pos[0] + self.yaml_offset, pos[1]
+
+    def key_lines(self) -> dict[str, int]:
+        """File line of each top-level front matter key: from libyaml when the document
+        was parsed fast (no round-trip load), else from the round-trip tree."""
+        if self.front_matter is None and self.yaml_text:
+            found = yamlfast.key_lines(self.yaml_text)
+            if found is not None:
+                return {key: line + 1 + self.yaml_offset for key, line in found.items()}
+        return {str(key): self.key_position((key,))[0] for key in self.data or {}}
 
     def value_position(self, loc: tuple[Any, ...]) -> tuple[int, int]:
         self._positions()
@@ -217,11 +226,9 @@ def parse(
     if doc.body and _DEEP_RE.search(doc.body):
         _bound_body(doc)
     if fast:
-        from pmgen.plans.yamlfast import _Unsure, fast_load
-
         try:
-            doc.data = fast_load(yaml_text, native_dates=True)
-        except _Unsure:
+            doc.data = yamlfast.fast_load(yaml_text, native_dates=True)
+        except yamlfast._Unsure:
             pass
         else:
             if _ESCAPE_RE.search(yaml_text):

@@ -16,6 +16,8 @@ class Context:
     documents: list[Document] = field(default_factory=list)
     staged: bool = False  # compare statuses with HEAD (PM605)
     baseline: Any = None  # acknowledge.Baseline: findings the repository accepts (issue 13)
+    # what checks derive once from every plan (by name), for the life of this context
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def _of_kind(self, kind: str) -> list[Document]:
         return [d for d in self.documents if d.kind == kind]

@@ -9,6 +9,7 @@ Honest reports ("Sprint 2.5 Achievements", "Completion", "Retrospective") are le
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -76,9 +77,29 @@ def previous_sprint(sprint_id: str, ctx: Context) -> Document | None:
     mine = sprint_number(doc)
     if mine is None:
         return None
-    below = [(n, other.parts.get("sprint", ""), other) for other in ctx.sprints.values()
-             if (n := sprint_number(other)) is not None and len(n) == len(mine) and n < mine]
-    return max(below, key=lambda t: (t[0], t[1]))[2] if below else None
+    numbers, docs = _numbered(ctx).get(len(mine), ([], []))
+    # the highest number below mine (of equals, the last folder name): one bisection, not
+    # a pass over every sprint for each plan checked (quadratic in a site of 1,000)
+    index = bisect.bisect_left(numbers, mine)
+    return docs[index - 1] if index else None
+
+
+def _numbered(ctx: Context) -> dict[int, tuple[list[tuple[int, ...]], list[Document]]]:
+    """The numbered sprints by count of number parts: numbers sorted, and their plans."""
+    found = ctx.memo.get("numbered-sprints")
+    if found is None:
+        rows: dict[int, list[tuple[tuple[int, ...], str, Document]]] = {}
+        for other in ctx.sprints.values():
+            number = sprint_number(other)
+            if number is not None:
+                rows.setdefault(len(number), []).append(
+                    (number, other.parts.get("sprint", ""), other))
+        found = {}
+        for size, group in rows.items():
+            group.sort(key=lambda t: (t[0], t[1]))
+            found[size] = ([t[0] for t in group], [t[2] for t in group])
+        ctx.memo["numbered-sprints"] = found
+    return found  # type: ignore[no-any-return]
 
 
 def previous_folder(sprint_id: str, ctx: Context) -> str | None:
