@@ -193,6 +193,43 @@ def test_a_finished_sprint_or_track_is_never_overdue_or_waiting(example_repo: Gi
     assert signals.for_track(ctx, ctx.track_index["sprint-2.33/track-b"]) == []
 
 
+def test_stale_marks_unfinished_plans_no_commit_touched_for_stale_days(
+        example_repo: GitRepo) -> None:
+    pytest.importorskip("pmgen.history.store")
+    # every plan was committed on 2026-01-10, 47 days before TODAY; track-a again 2 days ago
+    track_a = example_repo.path / "delegation/sprints/sprint-2.33/track-a/TASK.md"
+    track_a.write_text(track_a.read_text() + "\nA note on progress.\n")
+    example_repo.commit("Touch track-a", "2026-02-24T10:00:00+00:00")
+    edit(example_repo, "delegation/sprints/sprint-2.6-items/SPRINT.md", "status: ready",
+         "status: completed")
+    ctx = load(Repo(example_repo.path))
+
+    def stale(signals_: list[signals.Signal]) -> list[tuple[str, str]]:
+        return [(s.text, s.detail) for s in signals_ if s.kind == "stale"]
+
+    old = [("Stale: no commit for 47 days", "last commit touching it on 2026-01-10")]
+    assert stale(signals.for_track(ctx, ctx.track_index["sprint-2.33/track-a"])) == []
+    assert stale(signals.for_track(ctx, ctx.track_index["sprint-2.33/track-b"])) == old
+    sprint_233, sprint_26 = ctx.sprint_doc("sprint-2.33"), ctx.sprint_doc("sprint-2.6")
+    items = ctx.sprint_doc("sprint-2.6-items")
+    assert sprint_233 and sprint_26 and items
+    assert stale(signals.for_sprint(ctx, sprint_233)) == []  # one of its tracks moved
+    assert stale(signals.for_sprint(ctx, sprint_26)) == old
+    assert stale(signals.for_sprint(ctx, items)) == []  # completed: never stale
+    pages = build_all(ctx)
+    shown = ('<span class="pmgen-signal pmgen-signal--stale" title="last commit touching it on '
+             '2026-01-10">Stale: no commit for 47 days</span>')
+    for uri in ("plans/index.md", "plans/sprints.md", "plans/sprints/sprint-2.33/index.md",
+                "plans/sprints/sprint-2.33/track-b.md", "plans/board.md"):
+        assert shown in text(pages, uri), uri
+    assert shown not in text(pages, "plans/sprints/sprint-2.33/track-a.md")
+    relaxed = load(Repo(example_repo.path), stale_days=48)
+    assert "pmgen-signal--stale" not in "".join(
+        page for page in build_all(relaxed).values() if isinstance(page, str))
+    quiet = load(Repo(example_repo.path), history=False)  # no history: nothing to judge by
+    assert stale(signals.for_sprint(quiet, sprint_26)) == []
+
+
 # -- 3. board --------------------------------------------------------------------------------
 def test_board_has_columns_cards_and_a_filter(example_repo: GitRepo) -> None:
     pages = pages_of(example_repo.path)

@@ -459,6 +459,7 @@ def test_an_explicit_nav_gets_the_plans_section(example_repo: GitRepo, tmp_path:
     ("\n      prefix: ../up", "Plugin 'pmgen' option 'prefix': '../up' is not a folder name"),
     ("\n      findings: loud", "Plugin 'pmgen' option 'findings': Expected one of"),
     ("\n      latest_events: 0", "Plugin 'pmgen' option 'latest_events': 0 is not a count"),
+    ("\n      stale_days: -3", "Plugin 'pmgen' option 'stale_days': -3 is not a count"),
     ("\n      colour: blue", "Plugin 'pmgen' option 'colour': Unrecognised configuration name"),
 ])
 def test_plugin_options_are_validated(tmp_path: Path, options: str, message: str,

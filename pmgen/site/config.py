@@ -60,6 +60,9 @@ class PmgenConfig(base.Config):
     """Events on the dashboard."""
     feed_entries = _Count(50)
     """Entries in the Atom feed."""
+    stale_days = _Count(7)
+    """Days without a commit touching an unfinished sprint or track before it shows as
+    stale."""
     timeline_entries = _Count(1000)
     """Events on the timeline page; when there are more, every event is also on a page per
     month, so no page grows with the whole history."""

@@ -58,6 +58,7 @@ class SiteData:
     stamps: dict[str, Stamp] = field(default_factory=dict)  # plan files, by rel
     known_pages: set[str] = field(default_factory=set)  # generated pages, set by the build
     today: dt.date = field(default_factory=clock.today)  # days left, overdue (issue 17)
+    stale_days: int = 7  # no commit touching an unfinished sprint or track for this long
     _bundle_cache: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
     # -- documents ------------------------------------------------------------------------
@@ -145,6 +146,26 @@ class SiteData:
             else:
                 found += exact.get(subject, [])
         return sorted(found, key=event_time)
+
+    @cached_property
+    def last_commits(self) -> dict[str, dt.date]:
+        """The day (UTC) of the last commit that touched each event subject; ``T:<sprint>/``
+        holds the latest of the sprint's tracks. Empty when there is no history."""
+        found: dict[str, dt.date] = {}
+        for event in self.events or []:  # oldest first: the last one wins
+            try:
+                day = dt.date.fromisoformat(event_time(event)[:10])
+            except ValueError:
+                continue
+            found[event.subject] = day
+            if event.subject.startswith("T:") and "/" in event.subject:
+                found[event.subject.split("/", 1)[0] + "/"] = day
+        return found
+
+    def last_commit(self, subjects: tuple[str, ...]) -> dt.date | None:
+        """The latest day a commit touched any of ``subjects`` (as ``events_for`` names them)."""
+        days = [self.last_commits[s] for s in subjects if s in self.last_commits]
+        return max(days, default=None)
 
     # -- bundles --------------------------------------------------------------------------
     def bundle(self, entity: str, fmt: str) -> str | None:

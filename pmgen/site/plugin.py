@@ -95,6 +95,7 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
                 bundles=self.config.bundles, latest_events=self.config.latest_events,
                 feed_entries=self.config.feed_entries,
                 timeline_entries=self.config.timeline_entries, site_url=config.site_url,
+                stale_days=self.config.stale_days,
                 directory_urls=config.use_directory_urls,
                 docs_pages=frozenset(f.src_uri for f in files.documentation_pages()),
             )

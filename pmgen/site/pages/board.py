@@ -83,7 +83,8 @@ def _track_card(ctx: SiteData, track: Document, page: str) -> Card:
     body = (f'<a class="pmgen-board__title" href="{href(ctx, page, track_uri(ctx, sprint, tid))}">'
             f"{esc(label)}{': ' + esc(title) if title else ''}</a>"
             + _meta(sprint, agent, priority, status_of(track))
-            + signals.html(signals.track_signals(track, ctx.track_index))
+            + signals.html(signals.track_signals(track, ctx.track_index)
+                           + signals.stale_track(ctx, track))
             + bar(progress.done, progress.total))
     return Card(status_of(track), sprint, agent, priority, _wrap("track", sprint, agent,
                                                                priority, status_of(track), body))
