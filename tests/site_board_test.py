@@ -270,8 +270,8 @@ def test_graph_nodes_link_to_tracks_are_coloured_and_feeding_edges_differ(
         example_repo: GitRepo) -> None:
     pages = pages_of(example_repo.path)
     sprint = text(pages, "plans/sprints/sprint-2.33/index.md")
-    assert '<a href="track-a/"><g class="pmgen-node pmgen-node--in_progress" ' \
-           'data-id="track-a" data-status="in_progress">' in sprint
+    assert '<a href="track-a/"><g class="pmgen-node pmgen-node--in_progress ' \
+           'pmgen-node--critical" data-id="track-a" data-status="in_progress">' in sprint
     assert 'class="pmgen-scroll-hint"' in sprint
     items = text(pages, "plans/sprints/sprint-2.6-items/index.md")
     assert '<g class="pmgen-edge pmgen-edge--feeds" data-from="track-a" data-to="track-b" ' \
@@ -286,6 +286,53 @@ def test_graph_links_survive_the_sanitiser() -> None:
     html = ('<svg class="pmgen-graph"><a href="../track-a/"><g class="pmgen-node">'
             '<rect x="1" y="1" width="2" height="2"/></g></a></svg>')
     assert 'href="../track-a/"' in sanitise.clean(html)
+
+
+def test_critical_path_is_the_longest_chain_of_unfinished_waiting(
+        example_repo: GitRepo) -> None:
+    # two chains in sprint-2.33: track-d -> track-b -> track-a (track-b already waits on
+    # track-a) and track-s -> track-a
+    edit(example_repo, "delegation/sprints/sprint-2.33/track-d/TASK.md", "status: in_progress",
+         "status: in_progress\ndepends_on:\n  - task: track-b")
+    edit(example_repo, "delegation/sprints/sprint-2.33/track-s/TASK.md", "status: in_progress",
+         "status: in_progress\ndepends_on:\n  - task: track-a")
+    sprint = text(pages_of(example_repo.path), "plans/sprints/sprint-2.33/index.md")
+    critical = re.findall(r'data-from="([\w-]+)" data-to="([\w-]+)" data-kind="waits" '
+                          r'data-critical="true"><title>[^<]*\(on the critical path\)</title>',
+                          sprint)
+    assert critical == [("track-b", "track-a"), ("track-d", "track-b")]
+    assert ('<g class="pmgen-edge pmgen-edge--waits" data-from="track-s" data-to="track-a" '
+            'data-kind="waits"><title>') in sprint
+    assert re.findall(r'pmgen-node--critical" data-id="([\w-]+)"', sprint) == [
+        "track-a", "track-b", "track-d"]
+    assert '<span class="pmgen-legend-critical">━━▶ critical path</span>' in sprint
+    assert ("<strong>Critical path</strong> (the longest chain of unfinished tracks that wait "
+            "on each other, in the order the work must be done): track-a → track-b → track-d"
+            "</p>") in sprint
+    # finished work is off the path: with track-b done, the other chain is the longest
+    edit(example_repo, "delegation/sprints/sprint-2.33/track-b/TASK.md", "status: in_progress",
+         "status: done")
+    sprint = text(pages_of(example_repo.path), "plans/sprints/sprint-2.33/index.md")
+    assert "in the order the work must be done): track-a → track-s</p>" in sprint
+    other = text(pages_of(example_repo.path), "plans/sprints/sprint-2.6-items/index.md")
+    assert "critical" not in other  # tracks that only feed each other: no path
+
+
+def test_critical_path_of_a_small_graph() -> None:
+    from pmgen.site import svg
+
+    nodes = [svg.Node(n, n, "", status) for n, status in
+             [("a", "done"), ("b", "pending"), ("c", "pending"), ("d", "pending"),
+              ("e", "in_progress"), ("f", "pending")]]
+    edges = [svg.Edge("c", "b"), svg.Edge("b", "a"), svg.Edge("f", "e"), svg.Edge("e", "d"),
+             svg.Edge("d", "f", kind="feeds"), svg.Edge("c", "d", kind="feeds")]
+    assert svg.critical_path(nodes, edges, signals.FINISHED) == ["d", "e", "f"]
+    cycle = [svg.Edge("b", "c"), svg.Edge("c", "b")]
+    assert svg.critical_path(nodes, cycle, signals.FINISHED) == ["c", "b"]
+    assert svg.critical_path(nodes, [svg.Edge("b", "a")], signals.FINISHED) == []
+    drawn = svg.dependency_graph(nodes, edges, ["d", "e", "f"])
+    assert drawn.count('data-critical="true"') == 2
+    assert drawn.count("pmgen-node--critical") == 3
 
 
 # -- 5. burndown and changelog ----------------------------------------------------------------

@@ -59,8 +59,8 @@ def test_sprint_page_has_card_tracks_table_and_graph(pages: dict[str, str | byte
     assert page.startswith("---\nhide:\n  - toc\n---\n# Collector Orchestration Engine")
     assert "| [Track B: Frontend Management](track-b.md) | [frontend-developer]" \
            "(../../agents/frontend-developer.md) | `feat/UI-SCHEDULER` | 3001 |" in page
-    assert '<g class="pmgen-edge pmgen-edge--waits" data-from="track-b" data-to="track-a" ' \
-           'data-kind="waits">' in page
+    assert '<g class="pmgen-edge pmgen-edge--waits pmgen-edge--critical" data-from="track-b" ' \
+           'data-to="track-a" data-kind="waits" data-critical="true">' in page
     assert "- **track-b** waits on **track-a**: API Schema for Run/Schedule" in page
     assert "events. [On the timeline](../../timeline.md?entity=sprint-2.33)" in page
 

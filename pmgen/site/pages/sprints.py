@@ -215,17 +215,22 @@ def graph_section(ctx: SiteData, sprint: str, page: str = "") -> str:
     nodes, edges = graph_nodes(ctx, sprint, page)
     if not edges:
         return ""
+    critical = svg.critical_path(nodes, edges, signals.FINISHED)
     lines = ["## Dependencies", "",
              '<p class="pmgen-scroll-hint">Wider than the screen: scroll sideways to see the '
              "whole graph.</p>",
              "",
              '<div class="pmgen-figure pmgen-figure--graph">' + svg.dependency_graph(
-                 nodes, edges) + "</div>", "",
-             svg.LEGEND, ""]
+                 nodes, edges, critical) + "</div>", "",
+             svg.legend(bool(critical)), ""]
     for edge in edges:
         verb = "waits on" if edge.kind == "waits" else "feeds"
         lines.append(f"- **{text(edge.source)}** {verb} **{text(edge.target)}**"
                      + (f": {text(edge.note)}" if edge.note else ""))
+    if critical:
+        lines += ["", '<p class="pmgen-critical-path"><strong>Critical path</strong> (the '
+                  "longest chain of unfinished tracks that wait on each other, in the order "
+                  "the work must be done): " + " → ".join(esc(t) for t in critical) + "</p>"]
     return "\n".join(lines) + "\n"
 
 
