@@ -56,7 +56,7 @@ def test_every_kind_of_page_is_built(pages: dict[str, str | bytes]) -> None:
 
 def test_sprint_page_has_card_tracks_table_and_graph(pages: dict[str, str | bytes]) -> None:
     page = text(pages, "plans/sprints/sprint-2.33/index.md")
-    assert page.startswith("---\nhide:\n  - toc\n---\n# Collector Orchestration Engine")
+    assert page.startswith("# Collector Orchestration Engine")
     assert "| [Track B: Frontend Management](track-b.md) | [frontend-developer]" \
            "(../../agents/frontend-developer.md) | `feat/UI-SCHEDULER` | 3001 |" in page
     assert '<g class="pmgen-edge pmgen-edge--waits pmgen-edge--critical" data-from="track-b" ' \

@@ -134,8 +134,8 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
     rows += _target_rows(ctx, doc, page)
     tags: list[object] = data["tags"] if isinstance(data.get("tags"), list) else []
     rows.append(("Tags", " ".join(f'<span class="pmgen-tag">{esc(t)}</span>' for t in tags)))
-    out = [
-        WIDE + f"# {text(title_of(doc))}",
+    out = [  # a long page: it keeps its table of contents (no WIDE); its tables scroll
+        f"# {text(title_of(doc))}",
         "",
         card(f"Sprint {field_text(doc, 'number') or sprint}", rows),
         findings_block(ctx.sprint_findings(sprint), page, ctx.docs_pages),
