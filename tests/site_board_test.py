@@ -70,11 +70,11 @@ def test_dashboard_cards_team_owner_previous_and_assignee_are_links(
     assert 'href="board/?status=blocked"' in dashboard
     assert 'href="#validation-findings"' in dashboard
     sprint = text(pages, "plans/sprints/sprint-2.33/index.md")
-    assert '<dt>Team</dt><dd><a href="../../agents/architect/">architect</a>, ' in sprint
+    assert '<dt>Team</dt>\n<dd><a href="../../agents/architect/">architect</a>, ' in sprint
     bug = text(pages, "plans/backlog/bug-0001.md")
-    assert '<dt>Assignee</dt><dd><a href="../../agents/omc-ml-scientist/">omc-ml-scientist' \
+    assert '<dt>Assignee</dt>\n<dd><a href="../../agents/omc-ml-scientist/">omc-ml-scientist' \
            "</a></dd>" in bug
-    assert '<dt>Sprint</dt><dd><a href="../../sprints/sprint-2.6/">sprint-2.6</a></dd>' in bug
+    assert '<dt>Sprint</dt>\n<dd><a href="../../sprints/sprint-2.6/">sprint-2.6</a></dd>' in bug
     assert '<a href="../../sprints/sprint-2.6/track-b/">sprint-2.6/track-b</a>' in bug
     backlog = text(pages, "plans/backlog.md")
     assert "| [omc-ml-scientist](backlog/../agents/omc-ml-scientist.md) |" in backlog or \
@@ -237,7 +237,7 @@ def test_board_has_columns_cards_and_a_filter(example_repo: GitRepo) -> None:
     assert board.startswith("---\nhide:\n  - toc\n---\n# Board")
     heads = re.findall(r'data-column="([^"]+)"', board)
     assert heads == ["To do", "In progress", "Blocked", "Review", "Done"]
-    assert '<form class="pmgen-filter" id="pmgen-board-filter">' in board
+    assert '<form class="pmgen-filter" id="pmgen-board-filter" data-search-exclude>' in board
     for name in ("sprint", "agent", "priority", "status"):
         assert f'<select name="{name}">' in board
     card = re.search(r'<div class="pmgen-board__card pmgen-board__card--item" '

@@ -3,7 +3,9 @@ the table of contents of long pages, the search index, links to repository files
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,10 +33,17 @@ def build(repo: GitRepo, site: Path, extra: str = "") -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     folder = tmp_path_factory.mktemp("built")
     repo = committed_plans(folder / "plans-repo", ROOT, "Import the example plans")
-    return build(repo, folder / "site")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PMGEN_TODAY", "2026-02-26")
+        yield build(repo, folder / "site")
+
+
+def search_texts(site: Path) -> dict[str, str]:
+    index = json.loads((site / "search/search_index.json").read_text())
+    return {doc["location"]: doc["text"] for doc in index["docs"]}
 
 
 def test_a_long_sprint_page_has_a_table_of_contents(site: Path) -> None:
@@ -48,3 +57,18 @@ def test_a_long_sprint_page_has_a_table_of_contents(site: Path) -> None:
     assert sections[-1] == "History"
     assert ("primary-goal", "Primary Goal") in titles  # the plan's own headings, one level down
     assert html.count('href="#track-a-data-backend"') >= 1
+
+
+def test_search_results_read_the_header_card_as_words(site: Path) -> None:
+    texts = search_texts(site)
+    assert texts["plans/sprints/sprint-2.6/"].startswith(
+        "Sprint 2.6 Status Ready Signals Overdue by 33 days Stale: no commit for 47 days "
+        "Period 2026-01-10 → 2026-01-24 (2 weeks) Team omc-data-specialist, omc-ml-scientist, "
+        "omc-devops-engineer Project Oh My Coins - Autonomous Trading Platform Success criteria "
+        "0/5 Baseline 565 passing, 18 failing, 77 errors")
+    assert texts["plans/backlog/bug-0001/"].startswith(
+        "BUG:bug-0001 Status Open Priority P1 Reported 2026-01-10 Assignee omc-ml-scientist")
+    assert texts["plans/"].startswith("4 sprints 1 active 4 tracks in progress 0 blocked")
+    board = texts["plans/board/"]
+    assert "any" not in board.split()  # the filter's options are not indexed
+    assert " To do 17 Track A: Data &amp; Backend Ready " in board

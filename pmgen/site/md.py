@@ -182,13 +182,17 @@ def _link(match: re.Match[str], source: str, uri: str, pages: dict[str, str]) ->
 
 
 def card(title: str, rows: list[tuple[str, str]], extra_class: str = "") -> str:
-    """A header card: a title and label/value rows (values are HTML, already escaped)."""
+    """A header card: a title and label/value rows (values are HTML, already escaped).
+
+    The parts are apart by a newline, which the grid layout ignores and search indexers
+    (MkDocs', Material's) keep as a space: a search result reads "Status Ready Period ...",
+    not "StatusReadyPeriod..."."""
     items = "".join(
-        f"<dt>{esc(label)}</dt><dd>{value}</dd>" for label, value in rows if value
+        f"<dt>{esc(label)}</dt>\n<dd>{value}</dd>\n" for label, value in rows if value
     )
     return (
         f'<div class="pmgen-card {extra_class}"><div class="pmgen-card__title">{esc(title)}'
-        f'</div><dl class="pmgen-card__rows">{items}</dl></div>\n'
+        f'</div>\n<dl class="pmgen-card__rows">\n{items}</dl></div>\n'
     )
 
 
