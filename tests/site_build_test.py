@@ -13,6 +13,10 @@ from conftest import ROOT, GitRepo, committed_plans
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from pmgen.plans.repo import Repo
+from pmgen.site.data import load
+from pmgen.site.pages import build_all
+
 MKDOCS_YML = """\
 site_name: Test plans
 theme:
@@ -72,3 +76,60 @@ def test_search_results_read_the_header_card_as_words(site: Path) -> None:
     board = texts["plans/board/"]
     assert "any" not in board.split()  # the filter's options are not indexed
     assert " To do 17 Track A: Data &amp; Backend Ready " in board
+
+
+NAMES = ("\nRun `scripts/test.sh` first, fill [the template](docs/sprints/SIM_TEMPLATE.md#top) "
+         "and read `docs/`; `docs/missing.md` and [gone](../../../nowhere.md) are not in the "
+         "repository, `a b` is no path.\n")
+SPRINT = "delegation/sprints/sprint-2.33/SPRINT.md"
+
+
+@pytest.fixture
+def names_files(example_repo: GitRepo) -> GitRepo:
+    """The example plans, with a sprint naming two files of the repository and two that
+    are not in it."""
+    example_repo.write("scripts/test.sh", "#!/bin/sh\n")
+    example_repo.write("docs/sprints/SIM_TEMPLATE.md", "# Template\n")
+    path = example_repo.path / SPRINT
+    path.write_text(path.read_text() + NAMES)
+    example_repo.commit("Name project files")
+    return example_repo
+
+
+def test_plan_names_of_repository_files_link_where_the_repository_shows_them(
+        names_files: GitRepo) -> None:
+    url = "https://git.example/acme/app/src/main/"
+    pages = build_all(load(Repo(names_files.path), files_url=url))
+    page = pages["plans/sprints/sprint-2.33/index.md"]
+    assert isinstance(page, str)
+    assert page.endswith(
+        f"Run [`scripts/test.sh`]({url}scripts/test.sh) first, fill [the template]"
+        f"({url}docs/sprints/SIM_TEMPLATE.md#top) and read [`docs/`]({url}docs); "
+        "`docs/missing.md` and gone are not in the repository, `a b` is no path.\n"
+        + page[page.index("\n## History"):])
+
+
+def test_without_a_repository_url_file_names_stay_plain_text(names_files: GitRepo) -> None:
+    page = build_all(load(Repo(names_files.path)))["plans/sprints/sprint-2.33/index.md"]
+    assert isinstance(page, str)
+    assert ("Run `scripts/test.sh` first, fill the template and read `docs/`; "
+            "`docs/missing.md` and gone are not in the repository") in page
+
+
+@pytest.mark.parametrize(("config", "link"), [
+    ("repo_url: https://github.com/acme/app\n",
+     "https://github.com/acme/app/blob/HEAD/scripts/test.sh"),
+    ("repo_url: https://gitlab.com/acme/app.git\n",
+     "https://gitlab.com/acme/app/-/blob/HEAD/scripts/test.sh"),
+    ("repo_url: https://git.example/acme/app\n", None),
+    ("", None),
+])
+def test_a_built_site_links_repository_files_from_repo_url(
+        names_files: GitRepo, tmp_path: Path, config: str, link: str | None) -> None:
+    site = build(names_files, tmp_path / "site", config)
+    html = (site / "plans/sprints/sprint-2.33/index.html").read_text()
+    if link is None:
+        assert "<p>Run <code>scripts/test.sh</code> first, fill the template and read" in html
+    else:
+        assert f'<p>Run <a href="{link}"><code>scripts/test.sh</code></a> first' in html
+    assert "missing.md</a>" not in html

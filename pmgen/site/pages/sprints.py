@@ -145,7 +145,7 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
         progress_section(ctx, doc, page),
         "## Plan",
         "",
-        body(doc.body, doc.rel, page, links, shift=1),
+        body(doc.body, doc.rel, page, links, shift=1, files=ctx.repo_files),
         history_section(ctx, page, (f"S:{sprint}", f"T:{sprint}/")),
     ]
     return "\n".join(out)
