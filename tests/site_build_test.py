@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,3 +139,37 @@ def test_a_built_site_links_repository_files_from_repo_url(
     else:
         assert f'<p>Run <a href="{link}"><code>scripts/test.sh</code></a> first' in html
     assert "missing.md</a>" not in html
+
+
+def test_the_readme_way_to_read_the_built_site_serves_pages_and_search(site: Path) -> None:
+    """README: `python -m http.server -d site`, not site/index.html from disk (folder
+    listings, no search)."""
+    for advice in (ROOT / "README.md", ROOT / "docs/getting-started.md"):
+        text = advice.read_text()
+        assert "`python -m http.server -d site`" in text and "`pmgen serve`" in text
+        assert "Open `site/index.html`" not in text
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "http.server", "-d", str(site), "--bind",
+                               "127.0.0.1", str(port)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        def get(path: str) -> str:
+            direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            for _ in range(400):
+                try:
+                    with direct.open(f"http://127.0.0.1:{port}/{path}") as answer:
+                        return str(answer.read().decode())
+                except urllib.error.HTTPError:
+                    raise
+                except urllib.error.URLError:  # not listening yet
+                    time.sleep(0.05)
+            raise AssertionError(f"http.server did not answer on port {port}")
+
+        page = get("plans/sprints/sprint-2.6/")
+        assert "<title>Production Readiness" in page and "Directory listing" not in page
+        assert json.loads(get("search/search_index.json"))["docs"]
+    finally:
+        server.terminate()
+        server.wait()
