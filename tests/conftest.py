@@ -187,6 +187,119 @@ def tab(browser: Any, base_url: str) -> Iterator[Any]:
         context.close()
 
 
+SIZES = {"laptop": (1366, 900), "phone": (390, 844)}  # what the issue 17 checks look at
+
+
+def open_page(browser: Any, size: str, scheme: str = "light") -> Any:
+    """A page of ``size`` in the ``scheme`` colour scheme (a phone is mobile and touch);
+    ``page.problems`` collects page errors."""
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  color_scheme=scheme, is_mobile=size == "phone",
+                                  has_touch=size == "phone")
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    return page
+
+
+# Wider than the viewport: the document's width and the elements that stick out (not those
+# inside a scrolling table or figure, which scroll on their own); null when it fits.
+OVERFLOW = """() => {
+  const doc = document.documentElement;
+  if (doc.scrollWidth <= doc.clientWidth + 1) return null;
+  const wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.right > doc.clientWidth + 1 && !el.closest('.md-typeset__scrollwrap, .pmgen-figure'))
+      wide.push(el.tagName + '.' + el.className + ' ' + Math.round(box.right));
+    if (wide.length > 3) break;
+  }
+  return [doc.scrollWidth, wide];
+}"""
+
+
+# Every visible text node: its colour (with its alpha and the opacity of its elements)
+# over the colours painted behind it (translucent layers composited up to an opaque one;
+# the page is white below all), as WCAG 2 relative luminance. SVG text is painted with
+# `fill`, over the box it sits in (a graph node's rect) or the page. Large text (24px, or
+# 18.67px bold) needs 3:1, any other 4.5:1.
+_CONTRAST = """() => {
+  const parse = (text) => {  // rgb(a) 0-255, or color(srgb r g b / a) 0-1 (color-mix)
+    const v = (text.match(/[\\d.]+/g) || []).map(Number);
+    if (v.length < 3) return null;
+    const k = text.startsWith('color(') ? 255 : 1;
+    return [v[0] * k, v[1] * k, v[2] * k, v.length > 3 ? v[3] : 1];
+  };
+  const over = (top, below) => {
+    const a = top[3];
+    return [0, 1, 2].map(i => top[i] * a + below[i] * (1 - a)).concat([1]);
+  };
+  const lum = (c) => {
+    const [r, g, b] = c.slice(0, 3).map(v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const backdrop = (el) => {
+    const layers = [];
+    const node = el.closest('.pmgen-node');
+    if (el instanceof SVGElement && node) {
+      const fill = parse(getComputedStyle(node.querySelector('rect')).fill);
+      if (fill) layers.push(fill);
+      el = node.closest('svg');
+    }
+    for (let n = el; n; n = n.parentElement) {
+      const c = parse(getComputedStyle(n).backgroundColor);
+      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    return layers.reverse().reduce((below, top) => over(top, below), [255, 255, 255, 1]);
+  };
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    const el = t.parentElement;
+    if (!el || !t.data.trim() || el.closest('script, style, title, noscript, option')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(t);
+    const box = range.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2 || box.right <= 0 || box.left >= innerWidth) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility !== 'visible') continue;
+    let opacity = 1;
+    for (let n = el; n; n = n.parentElement) opacity *= +getComputedStyle(n).opacity;
+    if (opacity === 0) continue;
+    const clip = el.closest('[class*="visually-hidden"], .md-visually-hidden');
+    if (clip) continue;
+    const svg = el instanceof SVGElement;
+    const colour = parse(svg ? style.fill : style.color);
+    if (!colour) continue;
+    colour[3] *= opacity;
+    const bg = backdrop(el);
+    const fg = over(colour, bg);
+    const [a, b] = [lum(fg), lum(bg)];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), bold = +style.fontWeight >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < need) {
+      const where = el.tagName.toLowerCase() + '.' + String(el.className.baseVal ?? el.className)
+        .split(' ').filter(Boolean).join('.');
+      found.push([`${where} ${ratio.toFixed(2)} < ${need}`, t.data.trim().slice(0, 30)]);
+    }
+  }
+  return found;
+}"""
+
+
+def low_contrast(page: Any) -> list[str]:
+    """The visible texts of the page below WCAG AA contrast, one line per kind of element
+    and ratio, with an example text."""
+    seen: dict[str, list[str]] = {}
+    for problem, text in page.evaluate(_CONTRAST):
+        seen.setdefault(problem, []).append(text)
+    return [f"{problem}, e.g. {texts[0]!r} ({len(texts)} texts)"
+            for problem, texts in sorted(seen.items())]
+
+
 def generated_pages(site: Path, prefix: str = "plans") -> list[str]:
     """The URLs (relative to the site) of the pages pmgen generated in a built site."""
     return sorted(p.parent.relative_to(site).as_posix() + "/"

@@ -70,11 +70,11 @@ def test_dashboard_cards_team_owner_previous_and_assignee_are_links(
     assert 'href="board/?status=blocked"' in dashboard
     assert 'href="#validation-findings"' in dashboard
     sprint = text(pages, "plans/sprints/sprint-2.33/index.md")
-    assert '<dt>Team</dt><dd><a href="../../agents/architect/">architect</a>, ' in sprint
+    assert '<dt>Team</dt>\n<dd><a href="../../agents/architect/">architect</a>, ' in sprint
     bug = text(pages, "plans/backlog/bug-0001.md")
-    assert '<dt>Assignee</dt><dd><a href="../../agents/omc-ml-scientist/">omc-ml-scientist' \
+    assert '<dt>Assignee</dt>\n<dd><a href="../../agents/omc-ml-scientist/">omc-ml-scientist' \
            "</a></dd>" in bug
-    assert '<dt>Sprint</dt><dd><a href="../../sprints/sprint-2.6/">sprint-2.6</a></dd>' in bug
+    assert '<dt>Sprint</dt>\n<dd><a href="../../sprints/sprint-2.6/">sprint-2.6</a></dd>' in bug
     assert '<a href="../../sprints/sprint-2.6/track-b/">sprint-2.6/track-b</a>' in bug
     backlog = text(pages, "plans/backlog.md")
     assert "| [omc-ml-scientist](backlog/../agents/omc-ml-scientist.md) |" in backlog or \
@@ -193,6 +193,43 @@ def test_a_finished_sprint_or_track_is_never_overdue_or_waiting(example_repo: Gi
     assert signals.for_track(ctx, ctx.track_index["sprint-2.33/track-b"]) == []
 
 
+def test_stale_marks_unfinished_plans_no_commit_touched_for_stale_days(
+        example_repo: GitRepo) -> None:
+    pytest.importorskip("pmgen.history.store")
+    # every plan was committed on 2026-01-10, 47 days before TODAY; track-a again 2 days ago
+    track_a = example_repo.path / "delegation/sprints/sprint-2.33/track-a/TASK.md"
+    track_a.write_text(track_a.read_text() + "\nA note on progress.\n")
+    example_repo.commit("Touch track-a", "2026-02-24T10:00:00+00:00")
+    edit(example_repo, "delegation/sprints/sprint-2.6-items/SPRINT.md", "status: ready",
+         "status: completed")
+    ctx = load(Repo(example_repo.path))
+
+    def stale(signals_: list[signals.Signal]) -> list[tuple[str, str]]:
+        return [(s.text, s.detail) for s in signals_ if s.kind == "stale"]
+
+    old = [("Stale: no commit for 47 days", "last commit touching it on 2026-01-10")]
+    assert stale(signals.for_track(ctx, ctx.track_index["sprint-2.33/track-a"])) == []
+    assert stale(signals.for_track(ctx, ctx.track_index["sprint-2.33/track-b"])) == old
+    sprint_233, sprint_26 = ctx.sprint_doc("sprint-2.33"), ctx.sprint_doc("sprint-2.6")
+    items = ctx.sprint_doc("sprint-2.6-items")
+    assert sprint_233 and sprint_26 and items
+    assert stale(signals.for_sprint(ctx, sprint_233)) == []  # one of its tracks moved
+    assert stale(signals.for_sprint(ctx, sprint_26)) == old
+    assert stale(signals.for_sprint(ctx, items)) == []  # completed: never stale
+    pages = build_all(ctx)
+    shown = ('<span class="pmgen-signal pmgen-signal--stale" title="last commit touching it on '
+             '2026-01-10">Stale: no commit for 47 days</span>')
+    for uri in ("plans/index.md", "plans/sprints.md", "plans/sprints/sprint-2.33/index.md",
+                "plans/sprints/sprint-2.33/track-b.md", "plans/board.md"):
+        assert shown in text(pages, uri), uri
+    assert shown not in text(pages, "plans/sprints/sprint-2.33/track-a.md")
+    relaxed = load(Repo(example_repo.path), stale_days=48)
+    assert "pmgen-signal--stale" not in "".join(
+        page for page in build_all(relaxed).values() if isinstance(page, str))
+    quiet = load(Repo(example_repo.path), history=False)  # no history: nothing to judge by
+    assert stale(signals.for_sprint(quiet, sprint_26)) == []
+
+
 # -- 3. board --------------------------------------------------------------------------------
 def test_board_has_columns_cards_and_a_filter(example_repo: GitRepo) -> None:
     pages = pages_of(example_repo.path)
@@ -200,7 +237,7 @@ def test_board_has_columns_cards_and_a_filter(example_repo: GitRepo) -> None:
     assert board.startswith("---\nhide:\n  - toc\n---\n# Board")
     heads = re.findall(r'data-column="([^"]+)"', board)
     assert heads == ["To do", "In progress", "Blocked", "Review", "Done"]
-    assert '<form class="pmgen-filter" id="pmgen-board-filter">' in board
+    assert '<form class="pmgen-filter" id="pmgen-board-filter" data-search-exclude>' in board
     for name in ("sprint", "agent", "priority", "status"):
         assert f'<select name="{name}">' in board
     card = re.search(r'<div class="pmgen-board__card pmgen-board__card--item" '
@@ -233,8 +270,8 @@ def test_graph_nodes_link_to_tracks_are_coloured_and_feeding_edges_differ(
         example_repo: GitRepo) -> None:
     pages = pages_of(example_repo.path)
     sprint = text(pages, "plans/sprints/sprint-2.33/index.md")
-    assert '<a href="track-a/"><g class="pmgen-node pmgen-node--in_progress" ' \
-           'data-id="track-a" data-status="in_progress">' in sprint
+    assert '<a href="track-a/"><g class="pmgen-node pmgen-node--in_progress ' \
+           'pmgen-node--critical" data-id="track-a" data-status="in_progress">' in sprint
     assert 'class="pmgen-scroll-hint"' in sprint
     items = text(pages, "plans/sprints/sprint-2.6-items/index.md")
     assert '<g class="pmgen-edge pmgen-edge--feeds" data-from="track-a" data-to="track-b" ' \
@@ -249,6 +286,53 @@ def test_graph_links_survive_the_sanitiser() -> None:
     html = ('<svg class="pmgen-graph"><a href="../track-a/"><g class="pmgen-node">'
             '<rect x="1" y="1" width="2" height="2"/></g></a></svg>')
     assert 'href="../track-a/"' in sanitise.clean(html)
+
+
+def test_critical_path_is_the_longest_chain_of_unfinished_waiting(
+        example_repo: GitRepo) -> None:
+    # two chains in sprint-2.33: track-d -> track-b -> track-a (track-b already waits on
+    # track-a) and track-s -> track-a
+    edit(example_repo, "delegation/sprints/sprint-2.33/track-d/TASK.md", "status: in_progress",
+         "status: in_progress\ndepends_on:\n  - task: track-b")
+    edit(example_repo, "delegation/sprints/sprint-2.33/track-s/TASK.md", "status: in_progress",
+         "status: in_progress\ndepends_on:\n  - task: track-a")
+    sprint = text(pages_of(example_repo.path), "plans/sprints/sprint-2.33/index.md")
+    critical = re.findall(r'data-from="([\w-]+)" data-to="([\w-]+)" data-kind="waits" '
+                          r'data-critical="true"><title>[^<]*\(on the critical path\)</title>',
+                          sprint)
+    assert critical == [("track-b", "track-a"), ("track-d", "track-b")]
+    assert ('<g class="pmgen-edge pmgen-edge--waits" data-from="track-s" data-to="track-a" '
+            'data-kind="waits"><title>') in sprint
+    assert re.findall(r'pmgen-node--critical" data-id="([\w-]+)"', sprint) == [
+        "track-a", "track-b", "track-d"]
+    assert '<span class="pmgen-legend-critical">━━▶ critical path</span>' in sprint
+    assert ("<strong>Critical path</strong> (the longest chain of unfinished tracks that wait "
+            "on each other, in the order the work must be done): track-a → track-b → track-d"
+            "</p>") in sprint
+    # finished work is off the path: with track-b done, the other chain is the longest
+    edit(example_repo, "delegation/sprints/sprint-2.33/track-b/TASK.md", "status: in_progress",
+         "status: done")
+    sprint = text(pages_of(example_repo.path), "plans/sprints/sprint-2.33/index.md")
+    assert "in the order the work must be done): track-a → track-s</p>" in sprint
+    other = text(pages_of(example_repo.path), "plans/sprints/sprint-2.6-items/index.md")
+    assert "critical" not in other  # tracks that only feed each other: no path
+
+
+def test_critical_path_of_a_small_graph() -> None:
+    from pmgen.site import svg
+
+    nodes = [svg.Node(n, n, "", status) for n, status in
+             [("a", "done"), ("b", "pending"), ("c", "pending"), ("d", "pending"),
+              ("e", "in_progress"), ("f", "pending")]]
+    edges = [svg.Edge("c", "b"), svg.Edge("b", "a"), svg.Edge("f", "e"), svg.Edge("e", "d"),
+             svg.Edge("d", "f", kind="feeds"), svg.Edge("c", "d", kind="feeds")]
+    assert svg.critical_path(nodes, edges, signals.FINISHED) == ["d", "e", "f"]
+    cycle = [svg.Edge("b", "c"), svg.Edge("c", "b")]
+    assert svg.critical_path(nodes, cycle, signals.FINISHED) == ["c", "b"]
+    assert svg.critical_path(nodes, [svg.Edge("b", "a")], signals.FINISHED) == []
+    drawn = svg.dependency_graph(nodes, edges, ["d", "e", "f"])
+    assert drawn.count('data-critical="true"') == 2
+    assert drawn.count("pmgen-node--critical") == 3
 
 
 # -- 5. burndown and changelog ----------------------------------------------------------------

@@ -56,11 +56,11 @@ def test_every_kind_of_page_is_built(pages: dict[str, str | bytes]) -> None:
 
 def test_sprint_page_has_card_tracks_table_and_graph(pages: dict[str, str | bytes]) -> None:
     page = text(pages, "plans/sprints/sprint-2.33/index.md")
-    assert page.startswith("---\nhide:\n  - toc\n---\n# Collector Orchestration Engine")
+    assert page.startswith("# Collector Orchestration Engine")
     assert "| [Track B: Frontend Management](track-b.md) | [frontend-developer]" \
            "(../../agents/frontend-developer.md) | `feat/UI-SCHEDULER` | 3001 |" in page
-    assert '<g class="pmgen-edge pmgen-edge--waits" data-from="track-b" data-to="track-a" ' \
-           'data-kind="waits">' in page
+    assert '<g class="pmgen-edge pmgen-edge--waits pmgen-edge--critical" data-from="track-b" ' \
+           'data-to="track-a" data-kind="waits" data-critical="true">' in page
     assert "- **track-b** waits on **track-a**: API Schema for Run/Schedule" in page
     assert "events. [On the timeline](../../timeline.md?entity=sprint-2.33)" in page
 
@@ -459,6 +459,7 @@ def test_an_explicit_nav_gets_the_plans_section(example_repo: GitRepo, tmp_path:
     ("\n      prefix: ../up", "Plugin 'pmgen' option 'prefix': '../up' is not a folder name"),
     ("\n      findings: loud", "Plugin 'pmgen' option 'findings': Expected one of"),
     ("\n      latest_events: 0", "Plugin 'pmgen' option 'latest_events': 0 is not a count"),
+    ("\n      stale_days: -3", "Plugin 'pmgen' option 'stale_days': -3 is not a count"),
     ("\n      colour: blue", "Plugin 'pmgen' option 'colour': Unrecognised configuration name"),
 ])
 def test_plugin_options_are_validated(tmp_path: Path, options: str, message: str,

@@ -82,7 +82,7 @@ def test_each_fact_is_on_the_track_page_and_in_both_bundles(
 
 def test_the_sprint_page_shows_previous_and_target(pages: dict[str, str | bytes]) -> None:
     page = str(pages["plans/sprints/sprint-2.6-items/index.md"])
-    assert "<dt>Previous sprint</dt><dd><code>sprint-2.5</code></dd>" in page
+    assert "<dt>Previous sprint</dt>\n<dd><code>sprint-2.5</code></dd>" in page
     assert "9 failing, 19 errors (fewer than 10 failing tests and fewer than 20 errors)" in page
 
 

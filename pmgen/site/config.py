@@ -60,6 +60,28 @@ class PmgenConfig(base.Config):
     """Events on the dashboard."""
     feed_entries = _Count(50)
     """Entries in the Atom feed."""
+    stale_days = _Count(7)
+    """Days without a commit touching an unfinished sprint or track before it shows as
+    stale."""
+    files_url = c.Optional(c.URL())
+    """Where the repository shows a file: this URL + the file's path (e.g.
+    `https://github.com/acme/app/blob/main/`). A plan naming a file of the repository, in
+    a link or a code span, links there. Default: from `repo_url` on GitHub and GitLab;
+    without either, such names stay plain text."""
     timeline_entries = _Count(1000)
     """Events on the timeline page; when there are more, every event is also on a page per
     month, so no page grows with the whole history."""
+
+
+def files_url(repo_url: str | None) -> str | None:
+    """Where GitHub or GitLab show a file of ``repo_url`` at its default branch (the URL a
+    path is appended to), or None for other hosts (set the plugin's `files_url`)."""
+    if not repo_url:
+        return None
+    base = repo_url.rstrip("/").removesuffix(".git")
+    host = base.split("://", 1)[-1].split("/", 1)[0].lower()
+    if host == "github.com" or host.endswith(".github.com"):
+        return base + "/blob/HEAD/"
+    if host == "gitlab.com" or host.startswith("gitlab."):
+        return base + "/-/blob/HEAD/"
+    return None

@@ -21,6 +21,7 @@ from pmgen.plans.documents import Document
 from pmgen.plans.repo import Repo
 from pmgen.site import sources
 from pmgen.site.cache import Bundle, History, SiteCache, Stamp, stamp
+from pmgen.site.md import RepoFiles
 from pmgen.site.sources import BUNDLE_FORMATS, event_time, load_history
 from pmgen.validate import pipeline as validate
 from pmgen.validate import schema
@@ -58,6 +59,8 @@ class SiteData:
     stamps: dict[str, Stamp] = field(default_factory=dict)  # plan files, by rel
     known_pages: set[str] = field(default_factory=set)  # generated pages, set by the build
     today: dt.date = field(default_factory=clock.today)  # days left, overdue (issue 17)
+    stale_days: int = 7  # no commit touching an unfinished sprint or track for this long
+    files_url: str | None = None  # where the repository shows a file: this URL + its path
     _bundle_cache: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
     # -- documents ------------------------------------------------------------------------
@@ -146,6 +149,26 @@ class SiteData:
                 found += exact.get(subject, [])
         return sorted(found, key=event_time)
 
+    @cached_property
+    def last_commits(self) -> dict[str, dt.date]:
+        """The day (UTC) of the last commit that touched each event subject; ``T:<sprint>/``
+        holds the latest of the sprint's tracks. Empty when there is no history."""
+        found: dict[str, dt.date] = {}
+        for event in self.events or []:  # oldest first: the last one wins
+            try:
+                day = dt.date.fromisoformat(event_time(event)[:10])
+            except ValueError:
+                continue
+            found[event.subject] = day
+            if event.subject.startswith("T:") and "/" in event.subject:
+                found[event.subject.split("/", 1)[0] + "/"] = day
+        return found
+
+    def last_commit(self, subjects: tuple[str, ...]) -> dt.date | None:
+        """The latest day a commit touched any of ``subjects`` (as ``events_for`` names them)."""
+        days = [self.last_commits[s] for s in subjects if s in self.last_commits]
+        return max(days, default=None)
+
     # -- bundles --------------------------------------------------------------------------
     def bundle(self, entity: str, fmt: str) -> str | None:
         """The bundle `pmgen init ENTITY` prints, or None when bundles are unavailable."""
@@ -161,6 +184,16 @@ class SiteData:
         out = git.text(self.repo.root, "log", "--format=%H%x1f%s", "HEAD") or ""
         pairs = (line.split("\x1f", 1) for line in out.splitlines() if "\x1f" in line)
         return {sha: subject for sha, subject in pairs}
+
+    @cached_property
+    def repo_files(self) -> RepoFiles | None:
+        """The repository's tracked files, linked at ``files_url`` (None without one)."""
+        if not self.files_url:
+            return None
+        listing = git.output(self.repo.root, "ls-files", "-z")
+        prefix = git.text(self.repo.root, "rev-parse", "--show-prefix") or ""
+        return RepoFiles(self.files_url.rstrip("/") + "/" + prefix,
+                         git.split_z(listing) if listing else [])
 
     @cached_property
     def head(self) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from urllib.parse import quote
 
 from pmgen.findings import CODES, Finding
 from pmgen.plans.outline import blocks
@@ -20,6 +21,35 @@ _LINK_RE = re.compile(
 _TAG_RE = re.compile(r"<(?=[A-Za-z/!?])")
 _COMMENT_RE = re.compile(r"<!--.*?-->")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# A code span that may name a file of the repository: `scripts/test.sh`, `README.md`.
+_PATH_RE = re.compile(r"^[\w@+-][\w.@+/-]*\Z")
+
+
+class RepoFiles:
+    """The files of the repository the plans are in, and the URL that shows one:
+    ``url`` + its path (e.g. ``https://github.com/acme/app/blob/HEAD/``). A plan naming
+    one, in a link or a code span, links there; other paths stay text (issue 17)."""
+
+    def __init__(self, url: str, files: list[str]) -> None:
+        self.url = url if url.endswith("/") else url + "/"
+        self.files = frozenset(files)
+        self.dirs = frozenset(posixpath.dirname(f) for f in files) - {""}
+        self.dirs |= {parent for d in self.dirs for parent in _parents(d)}
+
+    def link(self, path: str, source: str) -> str | None:
+        """The URL of ``path``, read from the folder of the plan ``source`` or from the
+        repository's root, or None when neither is a file or folder of the repository."""
+        path = path.strip()
+        for base in ("" if path.startswith("/") else posixpath.dirname(source), ""):
+            found = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+            if found in self.files or found in self.dirs:
+                return self.url + quote(found, safe="/@+-._~")
+        return None
+
+
+def _parents(folder: str) -> list[str]:
+    parts = folder.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def rel(from_uri: str, to_uri: str) -> str:
@@ -124,10 +154,11 @@ def _finding_line(f: Finding, uri: str, docs_pages: frozenset[str]) -> str:
 
 
 def body(text: str, source: str, uri: str, pages: dict[str, str], shift: int = 1,
-         drop_title: bool = True) -> str:
+         drop_title: bool = True, files: RepoFiles | None = None) -> str:
     """A plan body made fit for a page: headings one level down (the page has its own
-    title), links to other plans pointed at their pages, links to files that are not on the
-    site made plain text, and raw HTML shown as text.
+    title), links to other plans pointed at their pages, links and code spans naming a
+    file of the repository linked to it at ``files.url`` (with no ``files``, or a path that
+    is not in the repository: plain text), and raw HTML shown as text.
 
     ``source`` is the plan's repository path, ``uri`` the page's path, ``pages`` maps plan
     repository paths to page paths.
@@ -145,7 +176,7 @@ def body(text: str, source: str, uri: str, pages: dict[str, str], shift: int = 1
                 continue
             level = min(heads[index] + shift, 6)
             line = "#" * level + " " + line.lstrip().lstrip("#").lstrip()
-        out.append(_inline(line, source, uri, pages))
+        out.append(_inline(line, source, uri, pages, files))
     return "\n".join(out).strip("\n") + "\n"
 
 
@@ -155,17 +186,26 @@ def _structure(text: str) -> tuple[frozenset[int], dict[int, int]]:
     return parsed.code_lines, {h.line - 1: h.level for h in parsed.headings}
 
 
-def _inline(line: str, source: str, uri: str, pages: dict[str, str]) -> str:
+def _inline(line: str, source: str, uri: str, pages: dict[str, str],
+            files: RepoFiles | None = None) -> str:
     # Code spans are kept verbatim: split on backticks, touch only the text between them.
     parts = re.split(r"(`+[^`]*`+)", line)
     for i in range(0, len(parts), 2):
         part = _COMMENT_RE.sub("", parts[i])
         part = _TAG_RE.sub("&lt;", part).translate(_BRACES)  # no attribute lists: text
-        parts[i] = _LINK_RE.sub(lambda m: _link(m, source, uri, pages), part)
+        parts[i] = _LINK_RE.sub(lambda m: _link(m, source, uri, pages, files), part)
+    for i in range(1, len(parts), 2):
+        in_link = parts[i - 1].endswith("[") or parts[i + 1].startswith("]")
+        named = parts[i].strip("`").strip()
+        if files is not None and not in_link and _PATH_RE.match(named):
+            url = files.link(named, source)
+            if url is not None:
+                parts[i] = f"[{parts[i]}]({url})"
     return "".join(parts)
 
 
-def _link(match: re.Match[str], source: str, uri: str, pages: dict[str, str]) -> str:
+def _link(match: re.Match[str], source: str, uri: str, pages: dict[str, str],
+          files: RepoFiles | None = None) -> str:
     target = match["target"]
     scheme = _SCHEME_RE.match(target)
     if scheme and scheme.group(0)[:-1].lower() not in SCHEMES:
@@ -176,19 +216,27 @@ def _link(match: re.Match[str], source: str, uri: str, pages: dict[str, str]) ->
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
     page = pages.get(resolved)
     if page is None:
-        # A file of the project the plan talks about, not a page of this site.
+        # A file of the project the plan talks about, not a page of this site: linked
+        # where the repository shows it, or plain text.
+        url = files.link(path, source) if files is not None and path else None
+        if url is not None:
+            return f"[{match['text']}]({url}{'#' + anchor if anchor else ''})"
         return match["text"] if not match["bang"] else f"*{match['text']}*"
     return f"[{match['text']}]({rel(uri, page)}{'#' + anchor if anchor else ''})"
 
 
 def card(title: str, rows: list[tuple[str, str]], extra_class: str = "") -> str:
-    """A header card: a title and label/value rows (values are HTML, already escaped)."""
+    """A header card: a title and label/value rows (values are HTML, already escaped).
+
+    The parts are apart by a newline, which the grid layout ignores and search indexers
+    (MkDocs', Material's) keep as a space: a search result reads "Status Ready Period ...",
+    not "StatusReadyPeriod..."."""
     items = "".join(
-        f"<dt>{esc(label)}</dt><dd>{value}</dd>" for label, value in rows if value
+        f"<dt>{esc(label)}</dt>\n<dd>{value}</dd>\n" for label, value in rows if value
     )
     return (
         f'<div class="pmgen-card {extra_class}"><div class="pmgen-card__title">{esc(title)}'
-        f'</div><dl class="pmgen-card__rows">{items}</dl></div>\n'
+        f'</div>\n<dl class="pmgen-card__rows">\n{items}</dl></div>\n'
     )
 
 

@@ -25,7 +25,7 @@ from pmgen.errors import PmgenError
 from pmgen.plans.repo import Repo
 from pmgen.site import feed_link, sanitise, search_index
 from pmgen.site.cache import SiteCache
-from pmgen.site.config import PmgenConfig
+from pmgen.site.config import PmgenConfig, files_url
 from pmgen.site.data import load
 from pmgen.site.pages import NAV, build_all, home, nav_pages
 from pmgen.site.pages.assets import ASSETS
@@ -110,6 +110,8 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
                 bundles=self.config.bundles, latest_events=self.config.latest_events,
                 feed_entries=self.config.feed_entries,
                 timeline_entries=self.config.timeline_entries, site_url=config.site_url,
+                stale_days=self.config.stale_days,
+                files_url=self.config.files_url or files_url(config.repo_url),
                 directory_urls=config.use_directory_urls,
                 docs_pages=frozenset(f.src_uri for f in files.documentation_pages()),
             )

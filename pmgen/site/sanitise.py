@@ -34,7 +34,8 @@ _SVG = {"circle", "defs", "g", "line", "marker", "path", "polyline", "rect", "sv
 _DATA = {"data-done", "data-total", "data-from", "data-to", "data-id", "data-status",
          "data-series", "data-label", "data-value", "data-search-exclude", "data-tabs",
          # the board's cards and columns (issue 17)
-         "data-sprint", "data-agent", "data-priority", "data-column", "data-kind"}
+         "data-sprint", "data-agent", "data-priority", "data-column", "data-kind",
+         "data-critical"}
 
 _ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "id", "title", "lang", "dir", "role", "style", "aria-label",

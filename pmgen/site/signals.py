@@ -1,5 +1,6 @@
 """Time and flow signals of a sprint or a track (issue 17): days left, overdue, blocked
-(with its reason) and waiting on unfinished work (naming it).
+(with its reason), waiting on unfinished work (naming it) and stale (no commit touching it
+for ``SiteData.stale_days`` days, from git history).
 
 Every page that shows a sprint or a track (dashboard, sprints index, sprint and track
 pages, board) asks here, so they never disagree. "Today" is ``pmgen.clock.today`` (pinned
@@ -22,7 +23,7 @@ FINISHED = frozenset({"completed", "done", "cancelled", "complete", "closed"})
 
 @dataclass(frozen=True)
 class Signal:
-    kind: str  # "days-left", "overdue", "blocked", "waiting"
+    kind: str  # "days-left", "overdue", "blocked", "waiting", "stale"
     text: str  # what the reader sees, e.g. "3 days left"
     detail: str = ""  # the reason or what it waits on
 
@@ -97,6 +98,25 @@ def track_signals(track: Document, tracks: dict[str, Document]) -> list[Signal]:
     return found
 
 
+def stale(ctx: SiteData, doc: Document, subjects: tuple[str, ...]) -> list[Signal]:
+    """Stale: the plan is not finished and no commit touched ``subjects`` for
+    ``ctx.stale_days`` days or more. Nothing without history, or for a plan never committed."""
+    if _status(doc) in FINISHED:
+        return []
+    last = ctx.last_commit(subjects)
+    if last is None:
+        return []
+    days = (ctx.today - last).days
+    if days < ctx.stale_days:
+        return []
+    return [Signal("stale", f"Stale: no commit for {days} days",
+                   f"last commit touching it on {last.isoformat()}")]
+
+
+def stale_track(ctx: SiteData, track: Document) -> list[Signal]:
+    return stale(ctx, track, (f"T:{track.parts.get('sprint', '')}/{track.parts.get('id', '')}",))
+
+
 def html(signals: list[Signal]) -> str:
     return " ".join(s.html() for s in signals)
 
@@ -109,7 +129,8 @@ def for_sprint(ctx: SiteData, doc: Document) -> list[Signal]:
                if any(s.kind == "blocked" for s in track_signals(t, ctx.track_index))]
     if blocked:
         found.append(Signal("blocked", f"{len(blocked)} blocked", ", ".join(blocked)))
-    return found
+    sprint = doc.parts.get("sprint", "")
+    return found + stale(ctx, doc, (f"S:{sprint}", f"T:{sprint}/"))
 
 
 def for_track(ctx: SiteData, doc: Document) -> list[Signal]:
@@ -118,4 +139,4 @@ def for_track(ctx: SiteData, doc: Document) -> list[Signal]:
     found = track_signals(doc, ctx.track_index)
     if sprint is not None and _status(doc) not in FINISHED:
         found = sprint_signals(sprint, ctx.today) + found
-    return found
+    return found + stale_track(ctx, doc)

@@ -35,10 +35,47 @@ class Edge:
     kind: str = "waits"  # "waits" (solid arrow) or "feeds" (dashed, open head)
 
 
-# What the marks mean, under the graph (the SVG's <title>s say it to screen readers).
-LEGEND = ('<p class="pmgen-graph-legend"><span class="pmgen-legend-waits">──▶ waits on</span> '
-          '<span class="pmgen-legend-feeds">- - ▷ feeds</span> · boxes are coloured by status '
-          "and link to the track</p>")
+def legend(critical: bool = False) -> str:
+    """What the marks mean, under the graph (the SVG's <title>s say it to screen readers)."""
+    path = ('<span class="pmgen-legend-critical">━━▶ critical path</span> ' if critical
+            else "")
+    return ('<p class="pmgen-graph-legend"><span class="pmgen-legend-waits">──▶ waits on</span> '
+            f'<span class="pmgen-legend-feeds">- - ▷ feeds</span> {path}· boxes are coloured by '
+            "status and link to the track</p>")
+
+
+def critical_path(nodes: list[Node], edges: list[Edge], finished: frozenset[str]) -> list[str]:
+    """The longest chain of unfinished tracks that wait on each other, as node ids in the
+    order the work must be done (the one waited on first); [] when no unfinished track
+    waits on another. Feeding does not order work; a cycle stops a chain; of two chains
+    as long, the first in the graph's order wins."""
+    open_ = {n.id for n in nodes if n.status not in finished}
+    waits: dict[str, list[str]] = {}
+    for edge in edges:
+        if edge.kind == "waits" and edge.source in open_ and edge.target in open_:
+            waits.setdefault(edge.source, []).append(edge.target)
+    memo: dict[str, list[str]] = {}
+
+    def chain(node: str, seen: frozenset[str]) -> list[str]:
+        """``node`` then what it waits on, longest first (in the order of waiting)."""
+        if node in memo:
+            return memo[node]
+        best: list[str] = []
+        for target in waits.get(node, []):
+            if target not in seen:
+                below = chain(target, seen | {node})
+                if len(below) > len(best):
+                    best = below
+        memo[node] = [node, *best]
+        return memo[node]
+
+    longest: list[str] = []
+    for node in nodes:
+        if node.id in open_:
+            found = chain(node.id, frozenset())
+            if len(found) > len(longest):
+                longest = found
+    return list(reversed(longest)) if len(longest) > 1 else []
 
 
 def _short(text: str, limit: int) -> str:
@@ -65,10 +102,15 @@ def _layers(nodes: list[Node], edges: list[Edge]) -> dict[str, int]:
     return {n.id: depth(n.id, frozenset()) for n in nodes}
 
 
-def dependency_graph(nodes: list[Node], edges: list[Edge]) -> str:
-    """Tracks as boxes in columns; an arrow from each track to the track it waits on."""
+def dependency_graph(nodes: list[Node], edges: list[Edge], critical: list[str] | None = None
+                     ) -> str:
+    """Tracks as boxes in columns; an arrow from each track to the track it waits on. The
+    ``critical`` path (``critical_path``) is drawn thicker, and its marks say so."""
     if not nodes:
         return ""
+    on_path = set(critical or [])
+    critical_edges = {(after, before) for before, after in zip(critical or [], (critical or [])[1:],
+                                                              strict=False)}
     width_box, height_box, gap_x, gap_y, pad = 240, 58, 80, 22, 16
     layers = _layers(nodes, edges)
     columns: dict[int, list[Node]] = {}
@@ -107,9 +149,14 @@ def dependency_graph(nodes: list[Node], edges: list[Edge]) -> str:
         verb = "waits on" if edge.kind == "waits" else "feeds"
         note = f"{edge.source} {verb} {edge.target}" + (f": {edge.note}" if edge.note else "")
         marker = "pmgen-arrow" if edge.kind == "waits" else "pmgen-feed"
+        hot = edge.kind == "waits" and (edge.source, edge.target) in critical_edges
+        klass = f"pmgen-edge pmgen-edge--{esc(edge.kind)}" + (
+            " pmgen-edge--critical" if hot else "")
+        note += " (on the critical path)" if hot else ""
         parts.append(
-            f'<g class="pmgen-edge pmgen-edge--{esc(edge.kind)}" data-from="{esc(edge.source)}" '
-            f'data-to="{esc(edge.target)}" data-kind="{esc(edge.kind)}">'
+            f'<g class="{klass}" data-from="{esc(edge.source)}" '
+            f'data-to="{esc(edge.target)}" data-kind="{esc(edge.kind)}"'
+            + (' data-critical="true">' if hot else ">") +
             f"<title>{esc(note)}</title>"
             f'<path d="M {x1} {y1} C {bend} {y1}, {bend} {y2}, {x2} {y2}" fill="none" '
             f'marker-end="url(#{marker})"/></g>'
@@ -120,6 +167,7 @@ def dependency_graph(nodes: list[Node], edges: list[Edge]) -> str:
         slug = re.sub(r"[^a-z0-9_-]", "", node.status.lower()) or "unknown"
         klass = f"pmgen-node pmgen-node--{slug}" + (" pmgen-node--external" if node.external
                                                     else "")
+        klass += " pmgen-node--critical" if node.id in on_path else ""
         if node.href:
             parts.append(f'<a href="{node.href}">')
         parts.append(

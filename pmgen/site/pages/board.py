@@ -81,9 +81,10 @@ def _track_card(ctx: SiteData, track: Document, page: str) -> Card:
     label = field_text(track, "label") or tid
     title = field_text(track, "title")
     body = (f'<a class="pmgen-board__title" href="{href(ctx, page, track_uri(ctx, sprint, tid))}">'
-            f"{esc(label)}{': ' + esc(title) if title else ''}</a>"
+            f"{esc(label)}{': ' + esc(title) if title else ''}</a> "
             + _meta(sprint, agent, priority, status_of(track))
-            + signals.html(signals.track_signals(track, ctx.track_index))
+            + signals.html(signals.track_signals(track, ctx.track_index)
+                           + signals.stale_track(ctx, track))
             + bar(progress.done, progress.total))
     return Card(status_of(track), sprint, agent, priority, _wrap("track", sprint, agent,
                                                                priority, status_of(track), body))
@@ -99,7 +100,7 @@ def _item_card(sprint: str, track: Document, item: dict[str, Any], link: str) ->
     progress = item.get("progress")
     acceptance = item.get("acceptance") or []
     body = (f'<a class="pmgen-board__title" href="{link}">{esc(item["id"])}: '
-            f"{esc(item['title'])}</a>"
+            f"{esc(item['title'])}</a> "
             + _meta(f"{sprint}/{track.parts['id']}", agent, priority, status)
             + (signals.Signal("blocked", "Blocked", reasons).html() if reasons else ""))
     if isinstance(progress, dict):
@@ -116,7 +117,7 @@ def _meta(where: str, agent: str, priority: str, status: str) -> str:
         bits.append(f'<span class="pmgen-board__agent">@{esc(agent)}</span>')
     if priority:
         bits.append(f'<span class="pmgen-tag">{esc(priority)}</span>')
-    return '<div class="pmgen-board__meta">' + " ".join(bits) + "</div>"
+    return '<div class="pmgen-board__meta">' + " ".join(bits) + "</div> "
 
 
 def _wrap(kind: str, sprint: str, agent: str, priority: str, status: str, body: str) -> str:
@@ -136,8 +137,8 @@ def columns(cards: list[Card]) -> str:
         members = [c for c in cards if column_of(c.status) == name]
         parts.append(f'<div class="pmgen-board__column" data-column="{esc(name)}">'
                      f'<div class="pmgen-board__head">{esc(name)} '
-                     f'<span class="pmgen-board__count">{len(members)}</span></div>'
-                     + "".join(c.html for c in members) + "</div>")
+                     f'<span class="pmgen-board__count">{len(members)}</span></div> '
+                     + " ".join(c.html for c in members) + "</div>")
     parts.append("</div>")
     return "".join(parts) + "\n"
 
@@ -149,7 +150,8 @@ def _filter(cards: list[Card]) -> str:
                           for v in sorted(values) if v)
         return (f'<label>{label} <select name="{name}"><option value="">any</option>'
                 f"{options}</select></label> ")
-    return ('<form class="pmgen-filter" id="pmgen-board-filter">'
+    # the filter's options are not content: kept out of the search index
+    return ('<form class="pmgen-filter" id="pmgen-board-filter" data-search-exclude>'
             + select("sprint", "Sprint", {c.sprint for c in cards})
             + select("agent", "Agent", {c.agent for c in cards})
             + select("priority", "Priority", {c.priority for c in cards})

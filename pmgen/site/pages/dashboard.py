@@ -59,9 +59,9 @@ def stats(ctx: SiteData, page: str, active: list[Document]) -> str:
         (len(bugs), "open bugs", href(ctx, page, uri(ctx, "backlog.md"))),
         (len(standing), "findings", "#validation-findings"),
     ]
-    cells = "".join(
+    cells = " ".join(  # a space apart: search reads "4 sprints 1 active", not "4 sprints1"
         f'<a class="pmgen-stat{" pmgen-stat--bad" if label == "findings" and errors else ""}" '
-        f'href="{link}"><span class="pmgen-stat__value">{value}</span>'
+        f'href="{link}"><span class="pmgen-stat__value">{value}</span> '
         f'<span class="pmgen-stat__label">{esc(label)}</span></a>'
         for value, label, link in items
     )

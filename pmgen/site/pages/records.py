@@ -72,7 +72,7 @@ def build_kind(ctx: SiteData, kind: str) -> Output:
             f"# {text(field_text(doc, 'title') or ident)}", "",
             card(f"{entity}:{field_text(doc, 'id') or ident}", card_rows),
             findings_block(ctx.findings_by_path.get(doc.rel, []), page, ctx.docs_pages),
-            body(doc.body, doc.rel, page, links, shift=1),
+            body(doc.body, doc.rel, page, links, shift=1, files=ctx.repo_files),
             history_section(ctx, page, (f"{entity}:{field_text(doc, 'id') or ident}",)),
         ])
     heads = ["Id", "Title", "Status"] + [h for h, _ in columns]

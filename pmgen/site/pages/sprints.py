@@ -134,8 +134,8 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
     rows += _target_rows(ctx, doc, page)
     tags: list[object] = data["tags"] if isinstance(data.get("tags"), list) else []
     rows.append(("Tags", " ".join(f'<span class="pmgen-tag">{esc(t)}</span>' for t in tags)))
-    out = [
-        WIDE + f"# {text(title_of(doc))}",
+    out = [  # a long page: it keeps its table of contents (no WIDE); its tables scroll
+        f"# {text(title_of(doc))}",
         "",
         card(f"Sprint {field_text(doc, 'number') or sprint}", rows),
         findings_block(ctx.sprint_findings(sprint), page, ctx.docs_pages),
@@ -145,7 +145,7 @@ def sprint_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str]) 
         progress_section(ctx, doc, page),
         "## Plan",
         "",
-        body(doc.body, doc.rel, page, links, shift=1),
+        body(doc.body, doc.rel, page, links, shift=1, files=ctx.repo_files),
         history_section(ctx, page, (f"S:{sprint}", f"T:{sprint}/")),
     ]
     return "\n".join(out)
@@ -215,17 +215,22 @@ def graph_section(ctx: SiteData, sprint: str, page: str = "") -> str:
     nodes, edges = graph_nodes(ctx, sprint, page)
     if not edges:
         return ""
+    critical = svg.critical_path(nodes, edges, signals.FINISHED)
     lines = ["## Dependencies", "",
              '<p class="pmgen-scroll-hint">Wider than the screen: scroll sideways to see the '
              "whole graph.</p>",
              "",
              '<div class="pmgen-figure pmgen-figure--graph">' + svg.dependency_graph(
-                 nodes, edges) + "</div>", "",
-             svg.LEGEND, ""]
+                 nodes, edges, critical) + "</div>", "",
+             svg.legend(bool(critical)), ""]
     for edge in edges:
         verb = "waits on" if edge.kind == "waits" else "feeds"
         lines.append(f"- **{text(edge.source)}** {verb} **{text(edge.target)}**"
                      + (f": {text(edge.note)}" if edge.note else ""))
+    if critical:
+        lines += ["", '<p class="pmgen-critical-path"><strong>Critical path</strong> (the '
+                  "longest chain of unfinished tracks that wait on each other, in the order "
+                  "the work must be done): " + " → ".join(esc(t) for t in critical) + "</p>"]
     return "\n".join(lines) + "\n"
 
 

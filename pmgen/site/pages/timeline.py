@@ -85,7 +85,7 @@ def _filtered_table(ctx: SiteData, page: str, events: list[Event]) -> list[str]:
     options = "".join(f'<option value="{esc(t)}">{esc(t)}</option>' for t in types)
     known = "".join(f'<option value="{esc(s)}"></option>' for s in entities)
     return [
-        '<form class="pmgen-filter" id="pmgen-timeline-filter">'
+        '<form class="pmgen-filter" id="pmgen-timeline-filter" data-search-exclude>'
         '<label>Event <select name="type"><option value="">any</option>'
         f"{options}</select></label> "
         '<label>Entity <input name="entity" list="pmgen-entities" '

@@ -99,7 +99,7 @@ def track_page(ctx: SiteData, doc: Document, page: str, links: dict[str, str],
         work.section(doc),
         "## Plan",
         "",
-        body(doc.body, doc.rel, page, links, shift=1),
+        body(doc.body, doc.rel, page, links, shift=1, files=ctx.repo_files),
         bundle_section(ctx, sprint, track, page, bundles),
         history_section(ctx, page, (f"T:{sprint}/{track}",)),
     ]
