@@ -198,3 +198,18 @@ def test_strict_exits_1_on_the_warnings_the_plugin_logs(
                     str(baseline)], capsys)[0] == 0
     code, _, err = pages(example_repo, out, capsys, "--strict", "--baseline", str(baseline))
     assert (code, err) == (0, "")  # acknowledged findings are no warnings
+
+
+def test_links_in_the_pages_html_follow_the_engine(
+    example_repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Zensical rewrites a raw HTML link as it does a Markdown one (to the Markdown file);
+    MkDocs leaves it as written (to the built page's URL)."""
+    zensical, mkdocs = tmp_path / "z", tmp_path / "m"
+    assert pages(example_repo, zensical, capsys)[0] == 0
+    assert pages(example_repo, mkdocs, capsys, "--engine", "mkdocs")[0] == 0
+    card = 'class="pmgen-board__title" href="{}"'
+    board = (zensical / "plans/board.md").read_text(encoding="utf-8")
+    assert card.format("sprints/sprint-2.33/track-a.md") in board
+    board = (mkdocs / "plans/board.md").read_text(encoding="utf-8")
+    assert card.format("../sprints/sprint-2.33/track-a/") in board

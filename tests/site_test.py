@@ -480,7 +480,7 @@ def test_pmgen_pages_writes_the_same_pages(example_repo: GitRepo, tmp_path: Path
     out = tmp_path / "out"
     assert main(["pages", "--out", str(out)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    expected = build_all(load(Repo(example_repo.path)))
+    expected = build_all(load(Repo(example_repo.path), html_links="sources"))
     # the pages, their navigation (.nav.yml) and a home page: the folder had none
     total = len(expected) + 2
     assert lines[0] == f"wrote {total} files to {out.as_posix()}/ ({total} changed)"

@@ -38,6 +38,11 @@ plugins:
 """
 
 
+# How each engine treats links in raw HTML: Zensical rewrites them as Markdown links (so
+# the pages link Markdown files), MkDocs leaves them as written (so they link built URLs).
+ENGINES = {"zensical": "sources", "mkdocs": "urls"}
+
+
 @click.command(epilog=examples(
     "pmgen pages --out site-pages", "pmgen pages --out docs --no-history",
     "pmgen pages --out docs --clean --site-url https://plans.example.org/ --strict",
@@ -56,10 +61,12 @@ plugins:
               help="Address the site is published at: absolute links in the Atom feed.")
 @click.option("--strict", is_flag=True,
               help="Exit 1 on warnings, as `mkdocs build --strict` with the plugin.")
+@click.option("--engine", type=click.Choice(ENGINES), default="zensical", show_default=True,
+              help="The engine that builds OUT: how links in the pages' HTML are written.")
 @ROOT
 def pages(
     out: Path, prefix: str, no_history: bool, no_bundles: bool, baseline: Path | None,
-    clean: bool, site_url: str | None, strict: bool, root: Path | None,
+    clean: bool, site_url: str | None, strict: bool, engine: str, root: Path | None,
 ) -> int:
     """Write the site's generated pages (Markdown and assets) to OUT.
 
@@ -84,7 +91,7 @@ def pages(
     repo = Repo.discover(root)
     accepted = acknowledge.load_baseline(baseline) if baseline is not None else None
     data = load(repo, SiteCache(repo.root), accepted, prefix=prefix, history=not no_history,
-                bundles=not no_bundles, site_url=site_url)
+                bundles=not no_bundles, site_url=site_url, html_links=ENGINES[engine])
     files = build_all(data)
     files[f"{prefix}/{export.NAV_FILE}"] = export.nav()
     if export.owned_home(out, home.HOME):

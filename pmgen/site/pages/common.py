@@ -113,7 +113,10 @@ def page_url(ctx: SiteData, page: str) -> str:
 
 def href(ctx: SiteData, page: str, target: str) -> str:
     """A link from ``page`` to ``target`` (docs paths) for raw HTML, which MkDocs does not
-    rewrite as it does Markdown links: the relative URL, escaped."""
+    rewrite as it does Markdown links: the relative URL, escaped. An engine that rewrites
+    them (``html_links="sources"``) gets the Markdown link."""
+    if ctx.html_links == "sources":
+        return esc(rel(page, target))
     here, there = page_url(ctx, page), page_url(ctx, target)
     base = here if here.endswith("/") or not here else posixpath.dirname(here)
     path = posixpath.relpath(there or ".", base.rstrip("/") or ".")
