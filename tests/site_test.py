@@ -97,7 +97,7 @@ def test_agents_adr_and_backlog_pages(pages: dict[str, str | bytes]) -> None:
 def test_sprints_index_lists_each_sprint_with_progress(pages: dict[str, str | bytes]) -> None:
     index = text(pages, "plans/sprints.md")
     row = next(line for line in index.splitlines() if "sprint-2.33/index.md" in line)
-    assert index.startswith("---\nhide:\n  - toc\n---\n# Sprints\n")
+    assert index.startswith("---\nhide:\n  - toc\nsearch:\n  exclude: true\n---\n# Sprints\n")
     assert row.startswith("| [sprint-2.33](sprints/sprint-2.33/index.md) | Collector Orchestration")
     assert 'class="pmgen-progress"' in row
 

@@ -179,3 +179,24 @@ def test_the_feed_links_pages_that_exist(zensical_site: tuple[Path, Path]) -> No
         assert link.startswith("https://plans.example.org/"), link
         path = link[len("https://plans.example.org/"):]
         assert (site / path / "index.html").is_file(), link
+
+
+def test_long_generated_lists_are_kept_out_of_the_search_index(
+    zensical_site: tuple[Path, Path]
+) -> None:
+    """Zensical limits the size of an indexed section (1,000 sprints exceed it): the lists
+    of what other pages hold are not indexed; each plan is, on its own page."""
+    import json
+
+    _, site = zensical_site
+    items = json.loads((site / "search.json").read_text(encoding="utf-8"))["items"]
+    locations = {item["location"] for item in items}
+    assert "plans/sprints/sprint-2.33/" in locations
+    assert "plans/sprints/sprint-2.33/track-b/" in locations
+    assert "plans/#latest-events" in locations  # a short list stays
+    for listing in ("plans/timeline/", "plans/board/", "plans/sprints/", "plans/backlog/",
+                    "plans/adr/", "plans/#open-sprints", "plans/#tracks-by-status",
+                    "plans/#validation-findings", "plans/metrics/#test-baseline",
+                    "plans/agents/architect/#tracks"):
+        assert not any(loc == listing or loc.startswith(listing + "#") for loc in locations), (
+            listing)
