@@ -213,3 +213,15 @@ def test_links_in_the_pages_html_follow_the_engine(
     assert card.format("sprints/sprint-2.33/track-a.md") in board
     board = (mkdocs / "plans/board.md").read_text(encoding="utf-8")
     assert card.format("../sprints/sprint-2.33/track-a/") in board
+
+
+def test_a_home_page_pmgen_wrote_is_the_users_once_edited(
+    example_repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "docs"
+    assert pages(example_repo, out, capsys)[0] == 0
+    assert "index.md" in manifest(out)
+    (out / "index.md").write_text("# Our plans\n", encoding="utf-8")
+    assert pages(example_repo, out, capsys, "--clean")[0] == 0
+    assert (out / "index.md").read_text(encoding="utf-8") == "# Our plans\n"
+    assert "index.md" not in manifest(out)

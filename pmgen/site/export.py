@@ -99,12 +99,18 @@ def write(out: Path, pages: Output, *, clean: bool = False) -> Export:
 
 
 def owned_home(out: Path, home: str) -> bool:
-    """Whether pmgen may write the home page: the folder has none, or pmgen wrote it."""
+    """Whether pmgen may write the home page: the folder has none, or only the one pmgen
+    wrote, unchanged since (a home page of the user's is never replaced)."""
     from pmgen.site.pages.home import HOME_SOURCES
 
-    if home in _manifest(out):
-        return True
-    return not any((out / name).exists() for name in HOME_SOURCES)
+    recorded = _manifest(out).get(home)
+    for name in HOME_SOURCES:
+        current = _current(out / name)
+        if current is None and not (out / name).exists():
+            continue
+        if name != home or current is None or _digest(current) != recorded:
+            return False
+    return True
 
 
 def _digest(data: bytes) -> str:
