@@ -79,7 +79,7 @@ def test_dashboard_cards_team_owner_previous_and_assignee_are_links(
     backlog = text(pages, "plans/backlog.md")
     assert "| [omc-ml-scientist](backlog/../agents/omc-ml-scientist.md) |" in backlog or \
            "| [omc-ml-scientist](agents/omc-ml-scientist.md) |" in backlog
-    assert backlog.startswith("---\nhide:\n  - toc\n---\n")
+    assert backlog.startswith("---\nhide:\n  - toc\nsearch:\n  exclude: true\n---\n")
 
 
 def test_raw_html_links_follow_the_url_style(example_repo: GitRepo) -> None:
@@ -234,7 +234,7 @@ def test_stale_marks_unfinished_plans_no_commit_touched_for_stale_days(
 def test_board_has_columns_cards_and_a_filter(example_repo: GitRepo) -> None:
     pages = pages_of(example_repo.path)
     board = text(pages, "plans/board.md")
-    assert board.startswith("---\nhide:\n  - toc\n---\n# Board")
+    assert board.startswith("---\nhide:\n  - toc\nsearch:\n  exclude: true\n---\n# Board")
     heads = re.findall(r'data-column="([^"]+)"', board)
     assert heads == ["To do", "In progress", "Blocked", "Review", "Done"]
     assert '<form class="pmgen-filter" id="pmgen-board-filter" data-search-exclude>' in board

@@ -97,7 +97,7 @@ def test_agents_adr_and_backlog_pages(pages: dict[str, str | bytes]) -> None:
 def test_sprints_index_lists_each_sprint_with_progress(pages: dict[str, str | bytes]) -> None:
     index = text(pages, "plans/sprints.md")
     row = next(line for line in index.splitlines() if "sprint-2.33/index.md" in line)
-    assert index.startswith("---\nhide:\n  - toc\n---\n# Sprints\n")
+    assert index.startswith("---\nhide:\n  - toc\nsearch:\n  exclude: true\n---\n# Sprints\n")
     assert row.startswith("| [sprint-2.33](sprints/sprint-2.33/index.md) | Collector Orchestration")
     assert 'class="pmgen-progress"' in row
 
@@ -481,8 +481,10 @@ def test_pmgen_pages_writes_the_same_pages(example_repo: GitRepo, tmp_path: Path
     out = tmp_path / "out"
     assert main(["pages", "--out", str(out)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    expected = build_all(load(Repo(example_repo.path)))
-    assert lines[0] == f"wrote {len(expected)} files to {out.as_posix()}/plans/"
+    expected = build_all(load(Repo(example_repo.path), html_links="sources"))
+    # the pages, their navigation (.nav.yml) and a home page: the folder had none
+    total = len(expected) + 2
+    assert lines[0] == f"wrote {total} files to {out.as_posix()}/ ({total} changed)"
     for uri, content in expected.items():
         data = content.encode() if isinstance(content, str) else content
         assert (out / uri).read_bytes() == data, uri
@@ -497,7 +499,7 @@ def test_pmgen_pages_into_a_place_it_cannot_write_is_a_clear_error(
     out = blocker / "out"
     assert main(["pages", "--out", str(out), "--root", str(example_repo.path)]) == 1
     err = capsys.readouterr().err
-    assert f"pmgen: {out}/plans/" in err and ": cannot write: not a directory" in err
+    assert f"pmgen: {out}/" in err and ": cannot write: not a directory" in err
     assert "hint: give --out a folder you can write to" in err
     assert blocker.read_text() == "not a folder\n"
 

@@ -20,7 +20,6 @@ import click
 from pmgen.commands import ROOT
 from pmgen.commands.conventions import examples
 from pmgen.errors import PmgenError
-from pmgen.plans import fileio
 from pmgen.plans.repo import Repo
 
 DEFAULT_CONFIG = """\
@@ -39,8 +38,14 @@ plugins:
 """
 
 
+# How each engine treats links in raw HTML: Zensical rewrites them as Markdown links (so
+# the pages link Markdown files), MkDocs leaves them as written (so they link built URLs).
+ENGINES = {"zensical": "sources", "mkdocs": "urls"}
+
+
 @click.command(epilog=examples(
     "pmgen pages --out site-pages", "pmgen pages --out docs --no-history",
+    "pmgen pages --out docs --clean --site-url https://plans.example.org/ --strict",
 ))
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the pages to (created if missing).")
@@ -50,45 +55,76 @@ plugins:
 @click.option("--no-bundles", is_flag=True, help="Leave out the agent context bundles.")
 @click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Findings listed in this file are shown as acknowledged.")
+@click.option("--clean", is_flag=True,
+              help="Delete the pages of removed plans (only files an earlier run wrote).")
+@click.option("--site-url", metavar="URL",
+              help="Address the site is published at: absolute links in the Atom feed.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 on warnings, as `mkdocs build --strict` with the plugin.")
+@click.option("--engine", type=click.Choice(ENGINES), default="zensical", show_default=True,
+              help="The engine that builds OUT: how links in the pages' HTML are written.")
 @ROOT
 def pages(
     out: Path, prefix: str, no_history: bool, no_bundles: bool, baseline: Path | None,
-    root: Path | None,
+    clean: bool, site_url: str | None, strict: bool, engine: str, root: Path | None,
 ) -> int:
     """Write the site's generated pages (Markdown and assets) to OUT.
 
-    The same pages the MkDocs plugin adds, as files, for any engine that reads a docs folder.
+    The same pages the MkDocs plugin adds, as files, for any engine that reads a docs
+    folder (Zensical), with a navigation of the index pages (PREFIX/.nav.yml), a home page
+    when OUT has none, and a manifest of the files written (OUT/.pmgen-pages.json).
     """
+    from pmgen.site import export
+    from pmgen.site import strict as warnings
     from pmgen.site.cache import SiteCache
     from pmgen.site.data import load
-    from pmgen.site.pages import build_all
+    from pmgen.site.pages import build_all, home
     from pmgen.site.pages.common import prefix_problem
     from pmgen.validate import acknowledge
 
     problem = prefix_problem(prefix)
     if problem:
         raise click.BadParameter(problem, param_hint="--prefix")
+    if site_url is not None and not _is_site_url(site_url):
+        raise click.BadParameter(f"{site_url!r} is not an http(s) address, e.g. "
+                                 "https://plans.example.org/", param_hint="--site-url")
     repo = Repo.discover(root)
     accepted = acknowledge.load_baseline(baseline) if baseline is not None else None
     data = load(repo, SiteCache(repo.root), accepted, prefix=prefix, history=not no_history,
-                bundles=not no_bundles)
-    written = 0
-    for uri, content in sorted(build_all(data).items()):
-        target = out / uri
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # a temp file and a rename: a kill or a full disk never leaves a cut page
-            fileio.replace(target, content.encode("utf-8") if isinstance(content, str)
-                           else content)
-        except OSError as exc:
-            raise fileio.CannotWrite(target, fileio.reason(exc),
-                                     "give --out a folder you can write to") from None
-        written += 1
-    click.echo(f"wrote {written} files to {out.as_posix()}/{prefix}/")
-    if data.findings:
+                bundles=not no_bundles, site_url=site_url, html_links=ENGINES[engine])
+    files = build_all(data)
+    files[f"{prefix}/{export.NAV_FILE}"] = export.nav()
+    if export.owned_home(out, home.HOME):
+        files[home.HOME] = home.build(repo.root.name, prefix)
+    result = export.write(out, files, clean=clean)
+    click.echo(f"wrote {result.files} files to {out.as_posix()}/ "
+               f"({len(result.changed)} changed)")
+    for rel in result.removed:
+        click.echo(f"removed {(out / rel).as_posix()}: its plan is gone")
+    if result.stale:
+        click.echo(f"{len(result.stale)} files of removed plans are left in {out.as_posix()}/ "
+                   "(run with --clean to delete them)")
+    for rel in result.kept:
+        click.echo(f"kept {(out / rel).as_posix()}: its plan is gone, but the file was "
+                   "edited since pmgen wrote it")
+    loud = warnings.warnings(data)
+    if strict:
+        for line in loud:
+            click.echo(f"WARNING: {line}", err=True)
+        if loud:
+            click.echo(f"Aborted with {len(loud)} warnings in strict mode", err=True)
+            return 1
+    elif data.findings:
         click.echo(f"{len(data.findings)} validation findings are shown on the pages "
                    "(run pmgen validate)")
     return 0
+
+
+def _is_site_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _mkdocs(command: str, args: tuple[str, ...], root: Path | None) -> int:

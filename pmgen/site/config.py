@@ -8,6 +8,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from pmgen.site.pages.common import prefix_problem
+from pmgen.site.strict import LEVELS
 
 
 class _Prefix(c.Type):
@@ -53,7 +54,7 @@ class PmgenConfig(base.Config):
     baseline = c.Optional(c.File(exists=True))
     """A baseline file (`pmgen validate --write-baseline`): its findings are shown as
     acknowledged, as `pmgen validate --baseline` reports them."""
-    findings = c.Choice(("errors", "all", "none"), default="errors")
+    findings = c.Choice(LEVELS, default="errors")
     """Findings logged as MkDocs warnings (so `--strict` fails): 'errors' (findings of
     severity error), 'all', or 'none'. Every finding is shown on its page regardless."""
     latest_events = _Count(10)

@@ -55,6 +55,9 @@ class SiteData:
     timeline_entries: int = 1000
     site_url: str | None = None
     directory_urls: bool = True  # the engine's URL style (MkDocs: use_directory_urls)
+    # Links in raw HTML: "urls" to the built pages (MkDocs leaves raw HTML as written), or
+    # "sources" to the Markdown files (Zensical rewrites them as it does Markdown links).
+    html_links: str = "urls"
     docs_pages: frozenset[str] = frozenset()  # hand-written pages of the docs folder
     stamps: dict[str, Stamp] = field(default_factory=dict)  # plan files, by rel
     known_pages: set[str] = field(default_factory=set)  # generated pages, set by the build

@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page
 
 from pmgen.errors import PmgenError
 from pmgen.plans.repo import Repo
-from pmgen.site import feed_link, sanitise, search_index
+from pmgen.site import feed_link, sanitise, search_index, strict
 from pmgen.site.cache import SiteCache
 from pmgen.site.config import PmgenConfig, files_url
 from pmgen.site.data import load
@@ -48,8 +48,8 @@ log = logging.getLogger("mkdocs.plugins.pmgen")
 # Markdown extensions the generated pages use; added when mkdocs.yml does not list them.
 EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "pymdownx.superfences",
               "pymdownx.tasklist")
-# Front matter keys a generated page keeps (its own: pmgen writes "hide" only).
-META = ("hide",)
+# Front matter keys a generated page keeps (its own: pmgen writes these only).
+META = ("hide", "search")
 
 
 class PmgenPlugin(BasePlugin[PmgenConfig]):
@@ -118,10 +118,8 @@ class PmgenPlugin(BasePlugin[PmgenConfig]):
         except PmgenError as exc:
             raise PluginError(printable(f"pmgen: {exc.message}")) from None
         for f in data.findings:
-            loud = f.acknowledged is None and (self.config.findings == "all" or (
-                self.config.findings == "errors" and f.severity == "error"))
-            log.log(logging.WARNING if loud else logging.INFO,
-                    printable(f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}"))
+            log.log(logging.WARNING if strict.loud(f, self.config.findings) else logging.INFO,
+                    strict.line(f))
         if self.config.history and data.events is None:
             log.info(printable(f"no timeline: {data.history_note}"))
         in_nav = set(nav_pages(data))

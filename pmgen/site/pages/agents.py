@@ -6,6 +6,7 @@ from pmgen.plans.documents import Document
 from pmgen.site.data import SiteData, field_text
 from pmgen.site.md import card, cell, chip, esc, findings_block, rel, table, text
 from pmgen.site.pages.common import (
+    UNSEARCHED,
     Output,
     agent_uri,
     history_section,
@@ -77,7 +78,8 @@ def agent_page(ctx: SiteData, doc: Document, page: str) -> str:
             f"({rel(page, track_uri(ctx, sprint, tid))})",
             cell(field_text(track, "title")), chip(status_of(track)),
         ])
-    out += ["## Tracks", "", table(["Sprint", "Track", "Title", "Status"], rows_t) if rows_t
+    out += ["## Tracks" + UNSEARCHED, "",
+            table(["Sprint", "Track", "Title", "Status"], rows_t) if rows_t
             else "No tracks assigned yet.\n"]
     out.append(history_section(ctx, page, (f"A:{aid}",)))
     return "\n".join(out)

@@ -18,7 +18,7 @@ from pmgen.site import signals
 from pmgen.site.data import SiteData, criteria, field_text
 from pmgen.site.md import bar, chip, esc
 from pmgen.site.md import label as status_label
-from pmgen.site.pages.common import WIDE, Output, href, status_of, track_uri, uri
+from pmgen.site.pages.common import LISTING, Output, href, status_of, track_uri, uri
 
 # column title -> the track and item statuses it holds
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -44,7 +44,7 @@ def build(ctx: SiteData) -> Output:
     page = uri(ctx, "board.md")
     sprints = [d for d in ctx.sprints if status_of(d) in OPEN]
     cards = [c for d in sprints for c in cards_of(ctx, d.parts["sprint"], page)]
-    out = [WIDE + "# Board", "",
+    out = [LISTING + "# Board", "",
            "Tracks and work items of the open sprints (planning, ready, active, review), "
            "by status.", ""]
     if not cards:

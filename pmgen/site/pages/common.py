@@ -19,6 +19,12 @@ Output = dict[str, "str | bytes"]
 
 # Front matter of wide pages (tables): no table of contents column.
 WIDE = "---\nhide:\n  - toc\n---\n"
+# Pages and sections that list what other pages hold (every sprint, track, event) are kept
+# out of the search index, which finds each item on its own page: Zensical limits the size
+# of an indexed section, and 1,000 sprints exceed it (issue 17). Material reads the same
+# markers. LISTING is the front matter of such a wide page; UNSEARCHED follows a heading.
+LISTING = "---\nhide:\n  - toc\nsearch:\n  exclude: true\n---\n"
+UNSEARCHED = " { data-search-exclude }"
 
 
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*\Z")
@@ -113,7 +119,10 @@ def page_url(ctx: SiteData, page: str) -> str:
 
 def href(ctx: SiteData, page: str, target: str) -> str:
     """A link from ``page`` to ``target`` (docs paths) for raw HTML, which MkDocs does not
-    rewrite as it does Markdown links: the relative URL, escaped."""
+    rewrite as it does Markdown links: the relative URL, escaped. An engine that rewrites
+    them (``html_links="sources"``) gets the Markdown link."""
+    if ctx.html_links == "sources":
+        return esc(rel(page, target))
     here, there = page_url(ctx, page), page_url(ctx, target)
     base = here if here.endswith("/") or not here else posixpath.dirname(here)
     path = posixpath.relpath(there or ".", base.rstrip("/") or ".")

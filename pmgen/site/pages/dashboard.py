@@ -11,6 +11,7 @@ from pmgen.site import signals
 from pmgen.site.data import SiteData, criteria, event_time, field_text
 from pmgen.site.md import bar, cell, chip, esc, nowrap, rel, table
 from pmgen.site.pages.common import (
+    UNSEARCHED,
     WIDE,
     Output,
     agent_link,
@@ -34,12 +35,12 @@ def build(ctx: SiteData) -> Output:
     active = [d for d in ctx.sprints if status_of(d) in ACTIVE]
     shown = sorted((d for d in ctx.sprints if status_of(d) in OPEN),
                    key=lambda d: OPEN.index(status_of(d)))
-    out = [WIDE + "# Dashboard", "", stats(ctx, page, active), "## Open sprints", ""]
+    out = [WIDE + "# Dashboard", "", stats(ctx, page, active), "## Open sprints" + UNSEARCHED, ""]
     if not shown:
         out += ["No sprint is open (planning, ready, active or in review).", ""]
     out.append(sprints_table(ctx, page, shown))
-    out += ["## Tracks by status", "", tracks_by_status(ctx, page, shown),
-            "## Latest events", "", latest(ctx, page), "## Validation findings", "",
+    out += ["## Tracks by status" + UNSEARCHED, "", tracks_by_status(ctx, page, shown),
+            "## Latest events", "", latest(ctx, page), "## Validation findings" + UNSEARCHED, "",
             findings(ctx, page)]
     return {page: "\n".join(out)}
 

@@ -9,7 +9,7 @@ from pmgen.history.event import Event
 from pmgen.site import svg
 from pmgen.site.data import SiteData, event_time, field_text
 from pmgen.site.md import cell, esc, rel, table
-from pmgen.site.pages.common import Output, sprint_uri, uri
+from pmgen.site.pages.common import UNSEARCHED, Output, sprint_uri, uri
 
 SERIES = ("passing", "failing", "errors")
 CRITERION_EVENTS = ("criterion.checked",)
@@ -22,7 +22,7 @@ def build(ctx: SiteData) -> Output:
 
 def baseline(ctx: SiteData, page: str) -> str:
     sprints = [d for d in reversed(ctx.sprints) if isinstance((d.data or {}).get("baseline"), dict)]
-    out = ["## Test baseline", ""]
+    out = ["## Test baseline" + UNSEARCHED, ""]
     if not sprints:
         return "\n".join(out + ["No sprint records a test baseline (`baseline:` in SPRINT.md)."
                                 ]) + "\n"
@@ -45,7 +45,7 @@ def baseline(ctx: SiteData, page: str) -> str:
 
 
 def per_week(ctx: SiteData) -> str:
-    out = ["## Success criteria ticked per week", ""]
+    out = ["## Success criteria ticked per week" + UNSEARCHED, ""]
     if ctx.events is None:
         return "\n".join(out + ['!!! note "No history"', "", f"    {ctx.history_note}"]) + "\n"
     weeks: Counter[str] = Counter()

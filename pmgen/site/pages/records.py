@@ -6,7 +6,7 @@ from pmgen.plans.documents import Document
 from pmgen.site.data import SiteData, field_text
 from pmgen.site.md import body, card, cell, chip, esc, findings_block, rel, table, text
 from pmgen.site.pages.common import (
-    WIDE,
+    LISTING,
     Output,
     agent_html,
     agent_link,
@@ -77,7 +77,7 @@ def build_kind(ctx: SiteData, kind: str) -> Output:
         ])
     heads = ["Id", "Title", "Status"] + [h for h, _ in columns]
     # wide: the table needs the table-of-contents column more than an empty one (issue 17)
-    pages[index_page] = WIDE + f"# {title}\n\n" + (table(heads, rows) if rows else empty + "\n")
+    pages[index_page] = LISTING + f"# {title}\n\n" + (table(heads, rows) if rows else empty + "\n")
     return pages
 
 

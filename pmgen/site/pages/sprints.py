@@ -25,6 +25,7 @@ from pmgen.site.md import (
 from pmgen.site.pages import board
 from pmgen.site.pages.burndown import progress_section
 from pmgen.site.pages.common import (
+    LISTING,
     WIDE,
     Output,
     agent_html,
@@ -89,7 +90,7 @@ def index(ctx: SiteData) -> str:
             findings_marker(ctx.sprint_findings(sprint)),
             signals.html(signals.for_sprint(ctx, doc)) or "&nbsp;",
         ])
-    out = [WIDE + "# Sprints", ""]
+    out = [LISTING + "# Sprints", ""]
     if not rows:
         out.append("No sprints yet: add one under `delegation/sprints/<id>/SPRINT.md`.")
     else:

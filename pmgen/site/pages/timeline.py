@@ -13,7 +13,7 @@ from pmgen.site.data import SiteData, event_time
 from pmgen.site.feed_link import FEED
 from pmgen.site.md import esc, rel
 from pmgen.site.pages.common import (
-    WIDE,
+    LISTING,
     Output,
     events_table,
     page_url,
@@ -52,7 +52,7 @@ _MONTH_RE = re.compile(r"\d{4}-\d{2}")
 
 
 def timeline_page(ctx: SiteData, page: str, feed: str, months: dict[str, list[Event]]) -> str:
-    out = [WIDE + "# Timeline", ""]
+    out = [LISTING + "# Timeline", ""]
     if ctx.events is None:
         out += ['!!! warning "No history to show"', "", f"    {ctx.history_note}", ""]
         return "\n".join(out) + "\n"
@@ -72,7 +72,7 @@ def timeline_page(ctx: SiteData, page: str, feed: str, months: dict[str, list[Ev
 
 
 def _month_page(ctx: SiteData, page: str, timeline: str, month: str, events: list[Event]) -> str:
-    out = [WIDE + f"# Timeline: {month}", "",
+    out = [LISTING + f"# Timeline: {month}", "",
            f"{len(events)} events of {month}. [The latest events]({rel(page, timeline)}).", "",
            *_filtered_table(ctx, page, events)]
     return "\n".join(out) + "\n"
