@@ -26,7 +26,6 @@ from pmgen.site.pages import board
 from pmgen.site.pages.burndown import progress_section
 from pmgen.site.pages.common import (
     LISTING,
-    WIDE,
     Output,
     agent_html,
     agent_link,
