@@ -86,7 +86,7 @@ def test_search_results_read_the_header_card_as_words(site: Path) -> None:
 
 NAMES = ("\nRun `scripts/test.sh` first, fill [the template](docs/sprints/SIM_TEMPLATE.md#top) "
          "and read `docs/`; `docs/missing.md` and [gone](../../../nowhere.md) are not in the "
-         "repository, `a b` is no path.\n")
+         "repository, `a b` is no path, `track-a` (a folder beside the plan) is a name.\n")
 SPRINT = "delegation/sprints/sprint-2.33/SPRINT.md"
 
 
@@ -111,7 +111,8 @@ def test_plan_names_of_repository_files_link_where_the_repository_shows_them(
     assert page.endswith(
         f"Run [`scripts/test.sh`]({url}scripts/test.sh) first, fill [the template]"
         f"({url}docs/sprints/SIM_TEMPLATE.md#top) and read [`docs/`]({url}docs); "
-        "`docs/missing.md` and gone are not in the repository, `a b` is no path.\n"
+        "`docs/missing.md` and gone are not in the repository, `a b` is no path, "
+        "`track-a` (a folder beside the plan) is a name.\n"
         + page[page.index("\n## History"):])
 
 

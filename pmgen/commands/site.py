@@ -63,10 +63,14 @@ ENGINES = {"zensical": "sources", "mkdocs": "urls"}
               help="Exit 1 on warnings, as `mkdocs build --strict` with the plugin.")
 @click.option("--engine", type=click.Choice(ENGINES), default="zensical", show_default=True,
               help="The engine that builds OUT: how links in the pages' HTML are written.")
+@click.option("--files-url", metavar="URL",
+              help="Where the repository shows a file: files named in plans link to URL "
+                   "followed by their path (the plugin's files_url).")
 @ROOT
 def pages(
     out: Path, prefix: str, no_history: bool, no_bundles: bool, baseline: Path | None,
-    clean: bool, site_url: str | None, strict: bool, engine: str, root: Path | None,
+    clean: bool, site_url: str | None, strict: bool, engine: str, files_url: str | None,
+    root: Path | None,
 ) -> int:
     """Write the site's generated pages (Markdown and assets) to OUT.
 
@@ -85,13 +89,15 @@ def pages(
     problem = prefix_problem(prefix)
     if problem:
         raise click.BadParameter(problem, param_hint="--prefix")
-    if site_url is not None and not _is_site_url(site_url):
-        raise click.BadParameter(f"{site_url!r} is not an http(s) address, e.g. "
-                                 "https://plans.example.org/", param_hint="--site-url")
+    for name, value in (("--site-url", site_url), ("--files-url", files_url)):
+        if value is not None and not _is_site_url(value):
+            raise click.BadParameter(f"{value!r} is not an http(s) address, e.g. "
+                                     "https://plans.example.org/", param_hint=name)
     repo = Repo.discover(root)
     accepted = acknowledge.load_baseline(baseline) if baseline is not None else None
     data = load(repo, SiteCache(repo.root), accepted, prefix=prefix, history=not no_history,
-                bundles=not no_bundles, site_url=site_url, html_links=ENGINES[engine])
+                bundles=not no_bundles, site_url=site_url, html_links=ENGINES[engine],
+                files_url=files_url)
     files = build_all(data)
     files[f"{prefix}/{export.NAV_FILE}"] = export.nav()
     if export.owned_home(out, home.HOME):

@@ -21,8 +21,10 @@ _LINK_RE = re.compile(
 _TAG_RE = re.compile(r"<(?=[A-Za-z/!?])")
 _COMMENT_RE = re.compile(r"<!--.*?-->")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-# A code span that may name a file of the repository: `scripts/test.sh`, `README.md`.
-_PATH_RE = re.compile(r"^[\w@+-][\w.@+/-]*\Z")
+# A code span that may name a file of the repository: `scripts/test.sh`, `README.md`,
+# `docs/` (a slash or a dot: a bare word such as `track-a` is a name, a prefix, a branch
+# of the plan, not a file, even where a folder of that name sits beside the plan).
+_PATH_RE = re.compile(r"^(?=[^/]*[/.])[\w@+-][\w.@+/-]*\Z")
 
 
 class RepoFiles:
