@@ -9,20 +9,41 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pmgen import git
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document
-from pmgen.validate import consistency, encoding, previous, structure
+from pmgen.validate import previous
 from pmgen.validate.context import Context
+
+
+# The check modules load on first use: a run whose findings all come from the plan cache
+# imports none of them (nor pydantic, which consistency's models need; issue 12).
+def _encoding(doc: Document, ctx: Context) -> list[Finding]:
+    from pmgen.validate import encoding
+
+    return encoding.check(doc, ctx)
+
+
+def _structure(doc: Document, ctx: Context) -> list[Finding]:
+    from pmgen.validate import structure
+
+    return structure.check(doc, ctx)
+
+
+def _consistency(doc: Document, ctx: Context) -> list[Finding]:
+    from pmgen.validate import consistency
+
+    return consistency.check(doc, ctx)
+
 
 # Order matters: structure needs text that decodes, so encoding goes first.
 DOCUMENT_CHECKS: dict[str, Callable[[Document, Context], list[Finding]]] = {
-    "encoding": encoding.check,
-    "structure": structure.check,
-    "consistency": consistency.check,
+    "encoding": _encoding,
+    "structure": _structure,
+    "consistency": _consistency,
 }
 
 
@@ -31,7 +52,7 @@ def run(doc: Document, ctx: Context) -> list[Finding]:
     return [f for check in DOCUMENT_CHECKS.values() for f in check(doc, ctx)]
 
 
-def inputs(ctx: Context) -> dict[str, Any]:
+def inputs(ctx: Context, digests: Mapping[str, str] | None = None) -> dict[str, Any]:
     """What each document's checks read, by content: its own bytes; for a sprint or a
     track, every file of the sprint (a sprint's checks read its tracks, a track's PM606
     the sprint's baseline) and of the sprint before it (PM613); the templates (PM3xx);

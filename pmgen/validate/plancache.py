@@ -46,27 +46,22 @@ def digest(raw: bytes) -> str:
     return hashlib.sha1(raw).hexdigest()
 
 
-def _encode(value: Any) -> Any:
+def _dated(value: Any) -> Any:
+    """json.dumps ``default``: a date or time as a one-key mapping (JSON has neither)."""
     if isinstance(value, dt.datetime):
         return {"\0datetime": value.isoformat()}
     if isinstance(value, dt.date):
         return {"\0date": value.isoformat()}
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    return value
+    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if len(value) == 1 and "\0date" in value:
+def _undated(value: dict[str, Any]) -> Any:
+    """json.loads ``object_hook``: the mappings _dated wrote back to dates and times."""
+    if len(value) == 1:
+        if "\0date" in value:
             return dt.date.fromisoformat(value["\0date"])
-        if len(value) == 1 and "\0datetime" in value:
+        if "\0datetime" in value:
             return dt.datetime.fromisoformat(value["\0datetime"])
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
     return value
 
 
@@ -94,8 +89,8 @@ class PlanCache:
     @staticmethod
     def _load(path: Path) -> dict[str, dict[str, Any]]:
         try:
-            loaded = json.loads(path.read_bytes())
-        except (OSError, ValueError):
+            loaded = json.loads(path.read_bytes(), object_hook=_undated)
+        except (OSError, ValueError, TypeError):
             return {}  # missing, cut short, garbage: rebuilt
         if not isinstance(loaded, dict) or loaded.get("header") != _HEADER:
             return {}  # another format or pmgen version
@@ -109,7 +104,8 @@ class PlanCache:
     def save(self) -> None:
         if self.path is None or not self.changed:
             return
-        data = json.dumps({"header": _HEADER, "plans": self.entries}, ensure_ascii=False)
+        data = json.dumps({"header": _HEADER, "plans": self.entries}, ensure_ascii=False,
+                          default=_dated)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fileio.replace(self.path, data.encode("utf-8", "surrogateescape"))
@@ -119,28 +115,31 @@ class PlanCache:
 
     # facts ---------------------------------------------------------------------------
 
-    def light(self, path: Path, rel: str, raw: bytes) -> Document | None:
+    def light(self, path: Path, rel: str, raw: bytes, sha1: str) -> Document | None:
         """The plan's facts as a Document (front matter data and its YAML for key
-        positions; no body, no model) when the cache holds them for exactly ``raw``."""
+        positions; no body, no model) when the cache holds them for exactly ``raw``
+        (``sha1``: its digest). The data is the cache's own: read only, as every check
+        reads a plan's data."""
         entry = self.entries.get(rel)
-        if entry is None or entry.get("sha1") != digest(raw) or "facts" not in entry:
+        if entry is None or entry.get("sha1") != sha1 or "facts" not in entry:
             return None
         try:
             facts = entry["facts"]
             return Document(
                 path=path, rel=rel, kind=facts["kind"], parts=dict(facts["parts"]), raw=raw,
-                data=_decode(facts["data"]), yaml_text=facts["yaml_text"],
+                data=facts["data"], yaml_text=facts["yaml_text"],
                 yaml_offset=int(facts["yaml_offset"]),
             )
         except (KeyError, TypeError, ValueError):
             return None  # an entry of the wrong shape: parsed again
 
-    def remember(self, doc: Document) -> None:
+    def remember(self, doc: Document) -> str:
         """Keep the facts of a freshly parsed ``doc`` (unless they would not read back
-        the same: then it is parsed every run, never answered wrongly)."""
-        encoded = _encode(doc.data)
+        the same: then it is parsed every run, never answered wrongly); returns the
+        digest of its bytes."""
         try:
-            same = _decode(json.loads(json.dumps(encoded))) == doc.data
+            kept = json.loads(json.dumps(doc.data, default=_dated), object_hook=_undated)
+            same = kept == doc.data
         except (TypeError, ValueError):
             same = False
         sha1 = digest(doc.raw)
@@ -148,9 +147,10 @@ class PlanCache:
         if entry is None or entry.get("sha1") != sha1:
             entry = self.entries[doc.rel] = {"sha1": sha1}
         if same and not doc.skipped:
-            entry["facts"] = {"kind": doc.kind, "parts": doc.parts, "data": encoded,
+            entry["facts"] = {"kind": doc.kind, "parts": doc.parts, "data": kept,
                               "yaml_text": doc.yaml_text, "yaml_offset": doc.yaml_offset}
         self.changed = True
+        return sha1
 
     # each plan's own findings --------------------------------------------------------
 

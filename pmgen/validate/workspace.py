@@ -98,6 +98,9 @@ _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^mailto:")
 
 def check(ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
+    # (project root, referenced file) -> whether it exists: sprints share their references
+    # (the architecture docs), each is asked of the file system once per run
+    exists: dict[tuple[str, str], bool] = {}
     sprints = sorted({s for s, _ in ctx.tasks} | set(ctx.sprints))
     active = [s for s in sprints if _is_active(ctx.sprints.get(s))]
     # The tracks of all active sprints run at the same time: one group. Any other sprint's
@@ -111,7 +114,7 @@ def check(ctx: Context) -> list[Finding]:
         sprint_doc = ctx.sprints.get(sprint)
         if sprint_doc is not None and (sprint_doc.data or {}).get("status") == "active":
             findings += _overlaps(tasks)
-        findings += _references(ctx, sprint_doc, tasks)
+        findings += _references(ctx, sprint_doc, tasks, exists)
     return findings
 
 
@@ -207,7 +210,8 @@ def _exists(path: Path, directory: bool = False) -> bool:
 
 
 def _references(
-    ctx: Context, sprint_doc: Document | None, tasks: list[Document]
+    ctx: Context, sprint_doc: Document | None, tasks: list[Document],
+    exists: dict[tuple[str, str], bool],
 ) -> list[Finding]:
     docs = ([sprint_doc] if sprint_doc is not None else []) + tasks
     refs = [(doc, i, path) for doc in docs for i, path in _reference_paths(doc)]
@@ -228,7 +232,12 @@ def _references(
     findings = []
     for doc, i, path in refs:
         file_part = path.split("#", 1)[0]
-        if not file_part or _exists(root / file_part):
+        if not file_part:
+            continue
+        known = exists.get((root_text, file_part))
+        if known is None:
+            known = exists[(root_text, file_part)] = _exists(root / file_part)
+        if known:
             continue
         line, col = doc.key_position(("references", i))
         findings.append(doc.finding(
