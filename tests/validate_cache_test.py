@@ -61,11 +61,14 @@ def test_findings_are_the_same_cold_warm_and_without_the_cache(
 @pytest.mark.parametrize("damage", [
     lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),  # cut short
     lambda p: p.write_bytes(b"\x00garbage\xff" * 100),
-    lambda p: p.write_text(p.read_text().replace('"version": 1', '"version": 0', 1)),
+    lambda p: p.write_text(p.read_text().replace(
+        f'"version": {plancache.FORMAT_VERSION}', '"version": 1', 1)),
     lambda p: p.write_text('{"header": {}, "plans": []}'),
+    lambda p: p.write_text(p.read_text().replace('["', '{"', 1)),
     lambda p: p.write_text(p.read_text().replace('"findings": [', '"findings": [7, ', 1)),
     lambda p: p.write_text(p.read_text().replace('date": "2026-01-05', 'date": "2026-13-05', 1)),
-], ids=["truncated", "garbage", "old-version", "wrong-shape", "bad-finding", "bad-date"])
+], ids=["truncated", "garbage", "old-version", "wrong-shape", "wrong-line", "bad-finding",
+        "bad-date"])
 def test_a_damaged_cache_is_rebuilt(
     damage: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -108,12 +111,12 @@ def test_a_cache_written_by_other_pmgen_code_is_not_trusted(
     plain = validate(root, capsys, "--no-cache")
     validate(root, capsys)
     path = cache_file(root)
-    data = json.loads(path.read_text())
-    assert data["header"]["pmgen"] == fingerprint.code()
-    data["header"]["pmgen"] = __version__  # what the first cache format wrote
-    entry = next(iter(data["plans"].values()))
-    entry["findings"] = [[entry.get("rel", "x.md"), 1, 1, "PM999", "planted", "", "error"]]
-    path.write_text(json.dumps(data))
+    header, *lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert header["pmgen"] == fingerprint.code()
+    header["pmgen"] = __version__  # what the first cache format wrote
+    rel, entry = lines[0]
+    entry["findings"] = [[rel, 1, 1, "PM999", "planted", "", False]]
+    path.write_text("".join(json.dumps(line) + "\n" for line in [header, *lines]))
     assert validate(root, capsys) == plain
 
 

@@ -102,38 +102,42 @@ class Repo:
         ``plans.rglob("*")`` lists: a linked folder is not entered, a linked file is)."""
         if not self.plans.is_dir():
             return []
-        found: list[Path] = []
+        found: list[tuple[str, str, bool]] = []  # (path, repository path, is a link)
+        self._scan(str(self.plans), f"{PLANS_DIR}/", found)
         # An entry that is no link, in folders that are none, below a plans folder that is
         # its own real path, is its own real path: remembered, so that resolve() (asked of
         # every plan) costs no file system calls.
         plain = self.resolve(self.plans) == self.plans and self.plans.parent == self.root
-        self._scan(self.plans, f"{PLANS_DIR}/", plain, found)
-        return sorted(found)
+        paths = []
+        for name, rel, link in sorted(found, key=lambda f: f[1].split("/")):
+            path = Path(name)
+            if plain and not link:
+                self._real[path] = path
+                self._plain[path] = rel
+            else:
+                self._plain.pop(path, None)
+            paths.append(path)
+        return paths
 
-    def _scan(self, folder: Path, prefix: str, plain: bool, found: list[Path]) -> None:
+    def _scan(self, folder: str, prefix: str, found: list[tuple[str, str, bool]]) -> None:
         try:
-            entries = list(os.scandir(folder))
+            entries = os.scandir(folder)
         except PermissionError:
             return  # as rglob: an unreadable folder lists nothing
-        for entry in entries:
-            try:
-                link, is_dir = entry.is_symlink(), entry.is_dir()
-            except OSError:
-                continue
-            path = folder / entry.name
-            if is_dir:
-                if not link:
-                    self._scan(path, prefix + entry.name + "/", plain, found)
-            elif (os.path.splitext(entry.name)[1] in PLAN_SUFFIXES and entry.is_file()
-                  # by the path's own name: a link leading outside is listed, and reported
-                  # by document() (PM111), never read or skipped silently
-                  and kind_for(prefix[len(PLANS_DIR) + 1:] + entry.name)):
-                if plain and not link:
-                    self._real[path] = path
-                    self._plain[path] = prefix + entry.name
-                else:
-                    self._plain.pop(path, None)
-                found.append(path)
+        with entries:
+            for entry in entries:
+                name = entry.name
+                try:
+                    if entry.is_dir():
+                        if not entry.is_symlink():
+                            self._scan(entry.path, prefix + name + "/", found)
+                    elif (os.path.splitext(name)[1] in PLAN_SUFFIXES and entry.is_file()
+                          # by the path's own name: a link leading outside is listed, and
+                          # reported by document() (PM111), never read or skipped silently
+                          and kind_for(prefix[len(PLANS_DIR) + 1:] + name)):
+                        found.append((entry.path, prefix + name, entry.is_symlink()))
+                except OSError:
+                    continue
 
     def outside_link(self, path: Path) -> str | None:
         """The repository path of ``path`` when it lies in the repository but leads (by a

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from pmgen import git
@@ -52,12 +52,17 @@ def run(doc: Document, ctx: Context) -> list[Finding]:
     return [f for check in DOCUMENT_CHECKS.values() for f in check(doc, ctx)]
 
 
-def inputs(ctx: Context, digests: Mapping[str, str] | None = None) -> dict[str, Any]:
+def inputs(
+    ctx: Context, digests: Mapping[str, str] | None = None, only: Collection[str] | None = None
+) -> dict[str, Any]:
     """What each document's checks read, by content: its own bytes; for a sprint or a
     track, every file of the sprint (a sprint's checks read its tracks, a track's PM606
     the sprint's baseline) and of the sprint before it (PM613); the templates (PM3xx);
-    git's HEAD (PM605)."""
-    own = {doc.rel: hashlib.sha1(doc.raw).hexdigest() for doc in ctx.documents}
+    git's HEAD (PM605). ``digests``: the SHA-1 of documents' bytes where known already;
+    ``only``: the paths whose keys are wanted (default: every document's)."""
+    known = digests or {}
+    own = {doc.rel: known.get(doc.rel) or hashlib.sha1(doc.raw).hexdigest()
+           for doc in ctx.documents}
     groups: dict[str, list[str]] = defaultdict(list)
     for doc in ctx.documents:
         if doc.kind in ("sprint", "task"):
@@ -70,7 +75,7 @@ def inputs(ctx: Context, digests: Mapping[str, str] | None = None) -> dict[str, 
     shared = (templates, git.text(ctx.repo.root, "rev-parse", "HEAD"))
     return {doc.rel: (own[doc.rel], _group_key(doc, groups, ctx)
                       if doc.kind in ("sprint", "task") else (), shared)
-            for doc in ctx.documents}
+            for doc in ctx.documents if only is None or doc.rel in only}
 
 
 def _group_key(doc: Document, groups: dict[str, list[str]], ctx: Context) -> tuple[str, ...]:

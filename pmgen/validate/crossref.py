@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from pmgen.findings import Finding
@@ -17,14 +18,15 @@ from pmgen.validate import workspace
 from pmgen.validate.context import Context
 
 
-def check_repository(ctx: Context) -> list[Finding]:
-    """Every cross-document finding of the repository (the caller filters by file)."""
+def check_repository(ctx: Context, wanted: Collection[str] | None = None) -> list[Finding]:
+    """Every cross-document finding of the repository (the caller filters by file; with
+    ``wanted``, rules may skip what cannot report on those paths)."""
     findings: list[Finding] = []
     findings += _duplicate_ids(ctx)
     findings += _unknown_agents(ctx)
     findings += _unknown_sprints(ctx)
     findings += _dependencies(ctx)
-    findings += workspace.check(ctx)
+    findings += workspace.check(ctx, wanted)
     return findings
 
 

@@ -78,7 +78,7 @@ def run(
         targets = list(docs)
     ctx = Context(repo, docs, staged=staged)
     keys = {rel: hashlib.sha1(repr(key).encode()).hexdigest()
-            for rel, key in checks.inputs(ctx, digests).items()}
+            for rel, key in checks.inputs(ctx, digests, {d.rel for d in targets}).items()}
     results: dict[str, list[Finding]] = {}
     todo: list[Document] = []
     for doc in targets:
@@ -96,7 +96,7 @@ def run(
                        results[doc.rel])
     findings = [f for doc in targets for f in results[doc.rel]]
     wanted = {doc.rel for doc in targets}
-    findings.extend(f for f in crossref.check_repository(ctx) if f.path in wanted)
+    findings.extend(f for f in crossref.check_repository(ctx, wanted) if f.path in wanted)
     return acknowledge.apply(sorted(set(findings)), targets, baseline)  # as check_documents
 
 

@@ -83,7 +83,7 @@ def check_documents(
             hit = cache[doc.rel] = (keys.get(doc.rel), checks.run(doc, ctx))
         findings.extend(hit[1])
     wanted = {doc.rel for doc in docs}
-    findings.extend(f for f in crossref.check_repository(ctx) if f.path in wanted)
+    findings.extend(f for f in crossref.check_repository(ctx, wanted) if f.path in wanted)
     return acknowledge.apply(sorted(set(findings)), docs, ctx.baseline)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -96,7 +96,9 @@ def clashes(tracks: Sequence[tuple[T, Mapping[str, Any]]]) -> list[tuple[T, Use,
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^mailto:")
 
 
-def check(ctx: Context) -> list[Finding]:
+def check(ctx: Context, wanted: Collection[str] | None = None) -> list[Finding]:
+    """PM406-PM412 of every track and sprint; with ``wanted`` (paths), only those of the
+    sprints holding one of them (a finding is always on a plan of its own sprint)."""
     findings: list[Finding] = []
     # (project root, referenced file) -> whether it exists: sprints share their references
     # (the architecture docs), each is asked of the file system once per run
@@ -107,6 +109,10 @@ def check(ctx: Context) -> list[Finding]:
     # tracks are compared among themselves.
     groups = [[d for s in active for d in ctx.tasks_of(s)]] if active else []
     groups += [ctx.tasks_of(s) for s in sprints if s not in active]
+    if wanted is not None:
+        groups = [g for g in groups if any(d.rel in wanted for d in g)]
+        sprints = [s for s in sprints if any(
+            d.rel in wanted for d in (ctx.sprints.get(s), *ctx.tasks_of(s)) if d is not None)]
     for group in groups:
         findings += _collisions(group)
     for sprint in sprints:
