@@ -102,3 +102,21 @@ def test_an_ampersand_inside_a_value_takes_the_fast_path() -> None:
     for risky in ("a: &x 1\nb: *x\n", "- &a v\n", "a:\n  &a v\n", "a: [b, *c]\n",
                   "a: !!str 1\n", "a: {b: &c 1}\n"):
         assert _RISKY_RE.search(risky), risky
+
+
+def test_the_fast_path_resolves_plain_scalars_as_ruamel_does() -> None:
+    """yamlfast keeps a copy of ruamel's YAML 1.2 implicit types (so that it need not
+    import ruamel): the copy is ruamel's table, pattern for pattern."""
+    import re
+
+    from ruamel.yaml.resolver import implicit_resolvers
+
+    from pmgen.plans.yamlfast import IMPLICIT_TYPES
+
+    tags = {tag for tag, _, _ in IMPLICIT_TYPES}
+    theirs = [(tag, regexp.pattern, regexp.flags, list(first))
+              for versions, tag, regexp, first in implicit_resolvers
+              if (1, 2) in versions and tag in tags]
+    mine = [(tag, pattern, re.compile(pattern, re.X).flags, list(first))
+            for tag, pattern, first in IMPLICIT_TYPES]
+    assert mine == theirs

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -60,10 +61,14 @@ def test_findings_are_the_same_cold_warm_and_without_the_cache(
 @pytest.mark.parametrize("damage", [
     lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),  # cut short
     lambda p: p.write_bytes(b"\x00garbage\xff" * 100),
-    lambda p: p.write_text(p.read_text().replace('"version": 1', '"version": 0', 1)),
+    lambda p: p.write_text(p.read_text().replace(
+        f'"version": {plancache.FORMAT_VERSION}', '"version": 1', 1)),
     lambda p: p.write_text('{"header": {}, "plans": []}'),
+    lambda p: p.write_text(p.read_text().replace('["', '{"', 1)),
     lambda p: p.write_text(p.read_text().replace('"findings": [', '"findings": [7, ', 1)),
-], ids=["truncated", "garbage", "old-version", "wrong-shape", "bad-finding"])
+    lambda p: p.write_text(p.read_text().replace('date": "2026-01-05', 'date": "2026-13-05', 1)),
+], ids=["truncated", "garbage", "old-version", "wrong-shape", "wrong-line", "bad-finding",
+        "bad-date"])
 def test_a_damaged_cache_is_rebuilt(
     damage: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -75,6 +80,28 @@ def test_a_damaged_cache_is_rebuilt(
     assert validate(root, capsys) == plain
 
 
+def test_a_warm_run_loads_no_models_and_a_changed_plan_is_checked_in_full(
+    tmp_path: Path,
+) -> None:
+    """Nothing changed: every finding and fact comes from the cache, so neither pydantic
+    nor a check module is imported; an edited plan brings them back (issue 12)."""
+    root = committed(tmp_path, FIXTURES / "crossref/port-twice").path
+    code = ("import sys; from pmgen.cli import main; rc = main(['validate']); print(rc, sorted("
+            "m for m in sys.modules if m.split('.')[0] == 'pydantic' and '.' not in m or m in "
+            "('pmgen.validate.structure', 'pmgen.validate.schema')))")
+
+    def run() -> str:
+        return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                              text=True, check=True).stdout.splitlines()[-1]
+
+    cold = run()
+    assert cold == "1 ['pmgen.validate.schema', 'pmgen.validate.structure', 'pydantic']"
+    assert run() == "1 []"  # PM406 (the port used twice) is the cache's
+    sprint = root / "delegation/sprints/sprint-1/SPRINT.md"
+    sprint.write_text(sprint.read_text() + "\n")
+    assert run() == cold
+
+
 def test_a_cache_written_by_other_pmgen_code_is_not_trusted(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -84,12 +111,12 @@ def test_a_cache_written_by_other_pmgen_code_is_not_trusted(
     plain = validate(root, capsys, "--no-cache")
     validate(root, capsys)
     path = cache_file(root)
-    data = json.loads(path.read_text())
-    assert data["header"]["pmgen"] == fingerprint.code()
-    data["header"]["pmgen"] = __version__  # what the first cache format wrote
-    entry = next(iter(data["plans"].values()))
-    entry["findings"] = [[entry.get("rel", "x.md"), 1, 1, "PM999", "planted", "", "error"]]
-    path.write_text(json.dumps(data))
+    header, *lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert header["pmgen"] == fingerprint.code()
+    header["pmgen"] = __version__  # what the first cache format wrote
+    rel, entry = lines[0]
+    entry["findings"] = [[rel, 1, 1, "PM999", "planted", "", False]]
+    path.write_text("".join(json.dumps(line) + "\n" for line in [header, *lines]))
     assert validate(root, capsys) == plain
 
 

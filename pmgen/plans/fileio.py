@@ -28,8 +28,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from pmgen.errors import PmgenError
 
 LOCK_TIMEOUT = 30.0
@@ -102,6 +100,8 @@ def locked(path: Path) -> Iterator[None]:
     if where.parent.name != LOCKS and not where.parent.is_dir():
         yield  # no folder, so no file to protect (the caller reports the missing file)
         return
+    from filelock import FileLock, Timeout  # only writers lock: readers skip its import
+
     try:
         where.parent.mkdir(exist_ok=True)  # only ever <git-dir>/pmgen-locks
         lock = FileLock(where, timeout=LOCK_TIMEOUT, is_singleton=True)

@@ -50,6 +50,9 @@ class Repo:
     # a site renders a bundle per track and must not list the plans once per bundle.
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
     _real: dict[Path, Path] = field(default_factory=dict, repr=False)
+    # plan files plan_files() found to be their own real path, inside the repository:
+    # path -> its repository path (rel() and outside_link() need not ask the disk)
+    _plain: dict[Path, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def discover(cls, start: Path | None = None) -> Repo:
@@ -73,6 +76,9 @@ class Repo:
 
     def rel(self, path: Path) -> str:
         """Repository-relative POSIX path (absolute if outside the repository)."""
+        known = self._plain.get(path)
+        if known is not None:
+            return known
         resolved = self.resolve(path) if not path.is_absolute() else path
         try:
             return resolved.relative_to(self.root).as_posix()
@@ -91,21 +97,52 @@ class Repo:
             return None
 
     def plan_files(self) -> list[Path]:
-        """Every file under the plans folder whose path names a plan kind, sorted."""
+        """Every file under the plans folder whose path names a plan kind, sorted (what
+        ``plans.rglob("*")`` lists: a linked folder is not entered, a linked file is)."""
         if not self.plans.is_dir():
             return []
-        found = []
-        for path in self.plans.rglob("*"):
-            if path.is_file() and path.suffix in PLAN_SUFFIXES:
-                # by the path's own name: a link leading outside is listed, and reported
-                # by document() (PM111), never read or skipped silently
-                if kind_for(path.relative_to(self.plans).as_posix()):
-                    found.append(path)
-        return sorted(found)
+        found: list[tuple[str, str, bool]] = []  # (path, repository path, is a link)
+        self._scan(str(self.plans), f"{PLANS_DIR}/", found)
+        # An entry that is no link, in folders that are none, below a plans folder that is
+        # its own real path, is its own real path: remembered, so that resolve() (asked of
+        # every plan) costs no file system calls.
+        plain = self.resolve(self.plans) == self.plans and self.plans.parent == self.root
+        paths = []
+        for name, rel, link in sorted(found, key=lambda f: f[1].split("/")):
+            path = Path(name)
+            if plain and not link:
+                self._real[path] = path
+                self._plain[path] = rel
+            else:
+                self._plain.pop(path, None)
+            paths.append(path)
+        return paths
+
+    def _scan(self, folder: str, prefix: str, found: list[tuple[str, str, bool]]) -> None:
+        try:
+            entries = os.scandir(folder)
+        except PermissionError:
+            return  # as rglob: an unreadable folder lists nothing
+        with entries:
+            for entry in entries:
+                name = entry.name
+                try:
+                    if entry.is_dir():
+                        if not entry.is_symlink():
+                            self._scan(entry.path, prefix + name + "/", found)
+                    elif (os.path.splitext(name)[1] in PLAN_SUFFIXES and entry.is_file()
+                          # by the path's own name: a link leading outside is listed, and
+                          # reported by document() (PM111), never read or skipped silently
+                          and kind_for(prefix[len(PLANS_DIR) + 1:] + name)):
+                        found.append((entry.path, prefix + name, entry.is_symlink()))
+                except OSError:
+                    continue
 
     def outside_link(self, path: Path) -> str | None:
         """The repository path of ``path`` when it lies in the repository but leads (by a
         symbolic link) outside it; None otherwise."""
+        if path in self._plain:
+            return None
         lexical = Path(os.path.abspath(path))
         if not lexical.is_relative_to(self.root) or self.resolve(path).is_relative_to(
                 self.root):

@@ -22,8 +22,6 @@ import functools
 import re
 from typing import Any
 
-from pmgen.plans.yamlio import replace_surrogates
-
 # A tag, anchor or alias starts a node: at a line start (after indentation) or after the
 # ":", "-", "?", "[", "{" or "," that opens a value. '&' inside a value ("Data & Backend")
 # is text, and sending it to the full parser cost 11% of a cold run (issue 12).
@@ -34,20 +32,40 @@ class _Unsure(Exception):
     """The fast loader cannot promise the same result as documents.parse."""
 
 
+# ruamel's YAML 1.2 implicit types (what documents.parse sees): (tag, pattern, first
+# characters), copied from ruamel.yaml.resolver so that the fast path does not import
+# ruamel (30 ms); tests/documents_fast_test.py holds the copy to ruamel's table.
+IMPLICIT_TYPES: list[tuple[str, str, tuple[str, ...]]] = [
+    ("tag:yaml.org,2002:bool", "^(?:true|True|TRUE|false|False|FALSE)$", tuple("tTfF")),
+    ("tag:yaml.org,2002:float", """^(?:
+         [-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |[-+]?\\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\\.(?:inf|Inf|INF)
+        |\\.(?:nan|NaN|NAN))$""", tuple("-+0123456789.")),
+    ("tag:yaml.org,2002:int", """^(?:[-+]?0b[0-1_]+
+        |[-+]?0o?[0-7_]+
+        |[-+]?[0-9_]+
+        |[-+]?0x[0-9a-fA-F_]+)$""", tuple("-+0123456789")),
+    ("tag:yaml.org,2002:null", """^(?: ~
+        |null|Null|NULL
+        | )$""", ("~", "n", "N", "")),
+    ("tag:yaml.org,2002:timestamp", """^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+        (?:[Tt]|[ \\t]+)[0-9][0-9]?
+        :[0-9][0-9] :[0-9][0-9] (?:\\.[0-9]*)?
+        (?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""", tuple("0123456789")),
+]
+
+
 @functools.cache
 def _resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    """ruamel's YAML 1.2 implicit types (what documents.parse sees), by first character."""
-    from ruamel.yaml.resolver import implicit_resolvers
-
+    """IMPLICIT_TYPES by first character."""
     table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-    for versions, tag, regexp, first in implicit_resolvers:
-        if (1, 2) in versions and tag in (
-            "tag:yaml.org,2002:bool", "tag:yaml.org,2002:float", "tag:yaml.org,2002:int",
-            "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
-        ):
-            compiled = re.compile(regexp.pattern, regexp.flags)
-            for char in first:
-                table.setdefault(char, []).append((tag, compiled))
+    for tag, pattern, first in IMPLICIT_TYPES:
+        compiled = re.compile(pattern, re.X)
+        for char in first:
+            table.setdefault(char, []).append((tag, compiled))
     return table
 
 
@@ -251,6 +269,8 @@ def front_matter(path: str, yaml_text: str) -> dict[str, Any] | None:
                 data = None
         if data is not None and ("\\u" in yaml_text or "\\U" in yaml_text):
             # a lone surrogate escape (PM110) would crash every UTF-8 output downstream
+            from pmgen.plans.yamlio import replace_surrogates  # ruamel: only when needed
+
             data = replace_surrogates(data)
         if len(_FRONT_MATTER_MEMO) > _MEMO_LIMIT:
             _FRONT_MATTER_MEMO.clear()

@@ -9,20 +9,41 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from pmgen import git
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document
-from pmgen.validate import consistency, encoding, previous, structure
+from pmgen.validate import previous
 from pmgen.validate.context import Context
+
+
+# The check modules load on first use: a run whose findings all come from the plan cache
+# imports none of them (nor pydantic, which consistency's models need; issue 12).
+def _encoding(doc: Document, ctx: Context) -> list[Finding]:
+    from pmgen.validate import encoding
+
+    return encoding.check(doc, ctx)
+
+
+def _structure(doc: Document, ctx: Context) -> list[Finding]:
+    from pmgen.validate import structure
+
+    return structure.check(doc, ctx)
+
+
+def _consistency(doc: Document, ctx: Context) -> list[Finding]:
+    from pmgen.validate import consistency
+
+    return consistency.check(doc, ctx)
+
 
 # Order matters: structure needs text that decodes, so encoding goes first.
 DOCUMENT_CHECKS: dict[str, Callable[[Document, Context], list[Finding]]] = {
-    "encoding": encoding.check,
-    "structure": structure.check,
-    "consistency": consistency.check,
+    "encoding": _encoding,
+    "structure": _structure,
+    "consistency": _consistency,
 }
 
 
@@ -31,12 +52,17 @@ def run(doc: Document, ctx: Context) -> list[Finding]:
     return [f for check in DOCUMENT_CHECKS.values() for f in check(doc, ctx)]
 
 
-def inputs(ctx: Context) -> dict[str, Any]:
+def inputs(
+    ctx: Context, digests: Mapping[str, str] | None = None, only: Collection[str] | None = None
+) -> dict[str, Any]:
     """What each document's checks read, by content: its own bytes; for a sprint or a
     track, every file of the sprint (a sprint's checks read its tracks, a track's PM606
     the sprint's baseline) and of the sprint before it (PM613); the templates (PM3xx);
-    git's HEAD (PM605)."""
-    own = {doc.rel: hashlib.sha1(doc.raw).hexdigest() for doc in ctx.documents}
+    git's HEAD (PM605). ``digests``: the SHA-1 of documents' bytes where known already;
+    ``only``: the paths whose keys are wanted (default: every document's)."""
+    known = digests or {}
+    own = {doc.rel: known.get(doc.rel) or hashlib.sha1(doc.raw).hexdigest()
+           for doc in ctx.documents}
     groups: dict[str, list[str]] = defaultdict(list)
     for doc in ctx.documents:
         if doc.kind in ("sprint", "task"):
@@ -49,7 +75,7 @@ def inputs(ctx: Context) -> dict[str, Any]:
     shared = (templates, git.text(ctx.repo.root, "rev-parse", "HEAD"))
     return {doc.rel: (own[doc.rel], _group_key(doc, groups, ctx)
                       if doc.kind in ("sprint", "task") else (), shared)
-            for doc in ctx.documents}
+            for doc in ctx.documents if only is None or doc.rel in only}
 
 
 def _group_key(doc: Document, groups: dict[str, list[str]], ctx: Context) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from pmgen.findings import Finding
@@ -17,14 +18,15 @@ from pmgen.validate import workspace
 from pmgen.validate.context import Context
 
 
-def check_repository(ctx: Context) -> list[Finding]:
-    """Every cross-document finding of the repository (the caller filters by file)."""
+def check_repository(ctx: Context, wanted: Collection[str] | None = None) -> list[Finding]:
+    """Every cross-document finding of the repository (the caller filters by file; with
+    ``wanted``, rules may skip what cannot report on those paths)."""
     findings: list[Finding] = []
     findings += _duplicate_ids(ctx)
-    findings += _unknown_agents(ctx)
-    findings += _unknown_sprints(ctx)
+    findings += _unknown_agents(ctx, wanted)
+    findings += _unknown_sprints(ctx, wanted)
     findings += _dependencies(ctx)
-    findings += workspace.check(ctx)
+    findings += workspace.check(ctx, wanted)
     return findings
 
 
@@ -91,10 +93,12 @@ def _agent_refs(doc: Document) -> list[tuple[tuple[Any, ...], str, str]]:
     return found
 
 
-def _unknown_agents(ctx: Context) -> list[Finding]:
+def _unknown_agents(ctx: Context, wanted: Collection[str] | None) -> list[Finding]:
     known = list(ctx.agents)
     findings = []
     for doc in ctx.documents:
+        if wanted is not None and doc.rel not in wanted:
+            continue  # its findings are its own
         for loc, name, agent in _agent_refs(doc):
             if agent in ctx.agents:
                 continue
@@ -113,7 +117,7 @@ def _unknown_agents(ctx: Context) -> list[Finding]:
 # PM403 ---------------------------------------------------------------------------------
 
 
-def _unknown_sprints(ctx: Context) -> list[Finding]:
+def _unknown_sprints(ctx: Context, wanted: Collection[str] | None) -> list[Finding]:
     sprints = set(ctx.sprints) | {d.id for d in ctx.sprints.values() if d.id}
     adrs = {d.id for d in ctx.documents if d.kind == "adr" and d.id}
     sprint_list = sorted(sprints)
@@ -124,6 +128,8 @@ def _unknown_sprints(ctx: Context) -> list[Finding]:
         findings.append(doc.finding(line, col, "PM403", message, hint))
 
     for doc in ctx.documents:
+        if wanted is not None and doc.rel not in wanted:
+            continue  # its findings are its own
         data = doc.data or {}
         if doc.kind in ("bug", "adr"):
             sprint = _text(data.get("sprint"))

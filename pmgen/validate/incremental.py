@@ -18,7 +18,7 @@ from pathlib import Path
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document, read_bytes
 from pmgen.plans.repo import Repo
-from pmgen.validate import acknowledge, checks, crossref, previous, schema
+from pmgen.validate import acknowledge, checks, crossref, previous
 from pmgen.validate.context import Context
 from pmgen.validate.plancache import PlanCache, digest
 
@@ -30,9 +30,9 @@ MIN_PARALLEL = 48
 _SHARED: dict[str, object] = {}
 
 
-def load(repo: Repo, store: PlanCache, path: Path) -> Document:
+def load(repo: Repo, store: PlanCache, path: Path, digests: dict[str, str]) -> Document:
     """The plan at ``path``: from the cache when its bytes are known, else parsed (and
-    remembered)."""
+    remembered); the digest of the bytes it was made from goes into ``digests``."""
     if repo.outside_link(path) is not None:
         return repo.document(path)
     try:
@@ -42,12 +42,19 @@ def load(repo: Repo, store: PlanCache, path: Path) -> Document:
     if isinstance(raw, int):
         return repo.document(path)
     rel = repo.rel(path)
-    light = store.light(path, rel, raw)
+    sha1 = digest(raw)
+    light = store.light(path, rel, raw, sha1)
     if light is not None:
+        digests[rel] = sha1
         return light
     doc = repo.document(path)
-    store.remember(doc)
+    digests[doc.rel] = store.remember(doc)
     return doc
+
+
+def _digest(doc: Document, digests: dict[str, str]) -> str:
+    found = digests.get(doc.rel)
+    return found if found is not None else digest(doc.raw)
 
 
 def _group(doc: Document) -> str:
@@ -61,7 +68,8 @@ def run(
     repo: Repo, store: PlanCache, paths: Sequence[Path] | None, staged: bool,
     jobs: int | None = None, baseline: acknowledge.Baseline | None = None,
 ) -> list[Finding]:
-    docs = [load(repo, store, path) for path in repo.plan_files()]
+    digests: dict[str, str] = {}
+    docs = [load(repo, store, path, digests) for path in repo.plan_files()]
     store.prune({d.rel for d in docs})
     by_rel = {d.rel: d for d in docs}
     if paths:
@@ -70,13 +78,13 @@ def run(
         targets = list(docs)
     ctx = Context(repo, docs, staged=staged)
     keys = {rel: hashlib.sha1(repr(key).encode()).hexdigest()
-            for rel, key in checks.inputs(ctx).items()}
+            for rel, key in checks.inputs(ctx, digests, {d.rel for d in targets}).items()}
     results: dict[str, list[Finding]] = {}
     todo: list[Document] = []
     for doc in targets:
         hit = None
         if not staged and doc.rel in keys and doc.rel in by_rel:
-            hit = store.findings(doc.rel, digest(by_rel[doc.rel].raw), keys[doc.rel])
+            hit = store.findings(doc.rel, _digest(by_rel[doc.rel], digests), keys[doc.rel])
         if hit is None:
             todo.append(doc)
         else:
@@ -84,10 +92,11 @@ def run(
     results.update(_check(repo, docs, todo, staged, jobs))
     for doc in todo:
         if not staged and doc.rel in keys and doc.rel in by_rel:
-            store.keep(doc.rel, digest(by_rel[doc.rel].raw), keys[doc.rel], results[doc.rel])
+            store.keep(doc.rel, _digest(by_rel[doc.rel], digests), keys[doc.rel],
+                       results[doc.rel])
     findings = [f for doc in targets for f in results[doc.rel]]
     wanted = {doc.rel for doc in targets}
-    findings.extend(f for f in crossref.check_repository(ctx) if f.path in wanted)
+    findings.extend(f for f in crossref.check_repository(ctx, wanted) if f.path in wanted)
     return acknowledge.apply(sorted(set(findings)), targets, baseline)  # as check_documents
 
 
@@ -95,6 +104,8 @@ def _check(
     repo: Repo, docs: list[Document], todo: list[Document], staged: bool, jobs: int | None
 ) -> dict[str, list[Finding]]:
     """Each document's own findings (parse, schema, encoding, structure, consistency)."""
+    if not todo:
+        return {}  # every one from the cache: nothing parsed, nothing imported for it
     groups: dict[str, list[str]] = {}
     for doc in todo:
         groups.setdefault(_group(doc), []).append(doc.rel)
@@ -122,6 +133,8 @@ def _work(groups: list[tuple[str, list[str]]]) -> dict[str, list[Finding]]:
     docs: list[Document] = _SHARED["docs"]  # type: ignore[assignment]
     todo: dict[str, Document] = _SHARED["todo"]  # type: ignore[assignment]
     staged = bool(_SHARED["staged"])
+    from pmgen.validate import schema  # pydantic: only when a document is checked
+
     members: dict[str, list[Document]] = {}
     for doc in docs:
         members.setdefault(_group(doc), []).append(doc)

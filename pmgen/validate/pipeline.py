@@ -12,21 +12,27 @@ from pmgen.findings import Finding, Fix
 from pmgen.plans import documents, fileio
 from pmgen.plans.documents import Document
 from pmgen.plans.repo import Repo
-from pmgen.validate import (
-    acknowledge,
-    checks,
-    crossref,
-    encoding,
-    incremental,
-    plancache,
-    schema,
-    structure,
-)
+from pmgen.validate import acknowledge, checks, crossref, incremental, plancache
 from pmgen.validate.context import Context
 
+
+# Loaded on first use, as the checks are (checks.DOCUMENT_CHECKS): a run answered by the
+# plan cache imports neither.
+def _fix_encoding(doc: Document, ctx: Context) -> Fix | None:
+    from pmgen.validate import encoding
+
+    return encoding.fix(doc, ctx)
+
+
+def _fix_structure(doc: Document, ctx: Context) -> Fix | None:
+    from pmgen.validate import structure
+
+    return structure.fix(doc, ctx)
+
+
 FIXERS: dict[str, Callable[[Document, Context], Fix | None]] = {
-    "encoding": encoding.fix,
-    "structure": structure.fix,
+    "encoding": _fix_encoding,
+    "structure": _fix_structure,
 }
 
 
@@ -37,10 +43,14 @@ def context(repo: Repo, staged: bool = False) -> Context:
     documents that get a finding, so one staged file in a large repository costs little
     more than in a small one.
     """
+    from pmgen.validate import schema  # pydantic: only where documents are checked in full
+
     return Context(repo, [schema.checked(doc) for doc in repo.documents()], staged=staged)
 
 
 def _targets(repo: Repo, paths: Sequence[Path] | None, ctx: Context) -> list[Document]:
+    from pmgen.validate import schema
+
     if not paths:
         return list(ctx.documents)
     return [schema.checked(repo.document(path)) for path in paths]
@@ -73,7 +83,7 @@ def check_documents(
             hit = cache[doc.rel] = (keys.get(doc.rel), checks.run(doc, ctx))
         findings.extend(hit[1])
     wanted = {doc.rel for doc in docs}
-    findings.extend(f for f in crossref.check_repository(ctx) if f.path in wanted)
+    findings.extend(f for f in crossref.check_repository(ctx, wanted) if f.path in wanted)
     return acknowledge.apply(sorted(set(findings)), docs, ctx.baseline)
 
 
@@ -165,6 +175,8 @@ def _unified(rel: str, before: bytes, after: bytes) -> list[bytes]:
 def fixed(ctx: Context, doc: Document) -> tuple[bytes, list[str]]:
     """The bytes of ``doc`` with every fixer applied in turn (each reads the previous
     one's result), and one line per change; nothing is written."""
+    from pmgen.validate import schema
+
     current = doc
     changes: list[str] = []
     for fixer in FIXERS.values():

@@ -7,7 +7,9 @@ unchanged plan is hashed, never parsed. Each plan's own findings are kept too, u
 naming everything its checks read (checks.inputs), so a run where nothing changed
 parses nothing.
 
-The file lives in ``<git dir>/pmgen/`` next to the history cache. Never trusted: an entry
+The file lives in ``<git dir>/pmgen/`` next to the history cache: JSON Lines, the header
+then one ``[path, entry]`` line per plan, so that a run which changed one plan encodes one
+line (the others are written back as they were read). Never trusted: an entry
 answers only for the exact bytes it was made from (SHA-1 of the file, read every run; a
 size or time stamp is never taken for the content), and a file of another format or
 pmgen code (pmgen.fingerprint), cut short or unreadable is rebuilt from the plans.
@@ -16,8 +18,10 @@ pmgen code (pmgen.fingerprint), cut short or unreadable is rebuilt from the plan
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +29,9 @@ from pmgen import fingerprint, git
 from pmgen.errors import PmgenError
 from pmgen.findings import Finding
 from pmgen.plans import fileio
-from pmgen.plans.documents import Document
+from pmgen.plans.documents import Document, decode, split_front_matter
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _HEADER = {"format": "pmgen-validate", "version": FORMAT_VERSION, "pmgen": fingerprint.code()}
 
 
@@ -39,35 +43,43 @@ def location(root: Path) -> Path | None:
     except PmgenError:
         return None
     tail = f".{digest(prefix.encode())[:12]}" if prefix else ""
-    return git_dir / "pmgen" / f"validate-cache.v{FORMAT_VERSION}{tail}.json"
+    return git_dir / "pmgen" / f"validate-cache.v{FORMAT_VERSION}{tail}.jsonl"
 
 
 def digest(raw: bytes) -> str:
     return hashlib.sha1(raw).hexdigest()
 
 
-def _encode(value: Any) -> Any:
+def _dated(value: Any) -> Any:
+    """json.dumps ``default``: a date or time as a one-key mapping (JSON has neither)."""
     if isinstance(value, dt.datetime):
         return {"\0datetime": value.isoformat()}
     if isinstance(value, dt.date):
         return {"\0date": value.isoformat()}
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    return value
+    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if len(value) == 1 and "\0date" in value:
+def _undated(value: dict[str, Any]) -> Any:
+    """json.loads ``object_hook``: the mappings _dated wrote back to dates and times."""
+    if len(value) == 1:
+        if "\0date" in value:
             return dt.date.fromisoformat(value["\0date"])
-        if len(value) == 1 and "\0datetime" in value:
+        if "\0datetime" in value:
             return dt.datetime.fromisoformat(value["\0datetime"])
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
     return value
+
+
+def _acyclic(make: Callable[[], Any]) -> Any:
+    """``make()`` with the cycle collector paused: parsed JSON holds no cycles, and its
+    tens of thousands of containers would otherwise start collections that walk every
+    object of the process (a third of the time of loading 1,000 plans)."""
+    if not gc.isenabled():
+        return make()
+    gc.disable()
+    try:
+        return make()
+    finally:
+        gc.enable()
 
 
 def _finding_shape(item: Any) -> bool:
@@ -77,39 +89,72 @@ def _finding_shape(item: Any) -> bool:
             and (item[5] is None or isinstance(item[5], str)))
 
 
+class _Cached(Document):
+    """A plan from the cache: its bytes and facts. The YAML that key positions are read
+    from is split from the bytes when a finding first needs one (most plans never do)."""
+
+    def _positions(self) -> Any:
+        if self.front_matter is None and self.data is not None and not self.yaml_text:
+            if self.path.suffix in (".yml", ".yaml"):
+                self.yaml_text, self.yaml_offset = decode(self.raw), 0
+            else:
+                split = split_front_matter(decode(self.raw))
+                if not isinstance(split, str):
+                    self.yaml_text, self.yaml_offset = split[0], split[1]
+        return super()._positions()
+
+
 class PlanCache:
     """The cache file of one checkout, loaded once per command; ``save`` writes it back."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.entries: dict[str, dict[str, Any]] = {}
+        # path -> its line as read, while its entry is unchanged (written back as it is)
+        self._lines: dict[str, str] = {}
         self.changed = False
         if path is not None:
-            self.entries = self._load(path)
+            self.entries, self._lines = self._load(path)
 
     @classmethod
     def open(cls, root: Path) -> PlanCache:
         return cls(location(root))
 
     @staticmethod
-    def _load(path: Path) -> dict[str, dict[str, Any]]:
+    def _load(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+        entries: dict[str, dict[str, Any]] = {}
+        lines: dict[str, str] = {}
         try:
-            loaded = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            return {}  # missing, cut short, garbage: rebuilt
-        if not isinstance(loaded, dict) or loaded.get("header") != _HEADER:
-            return {}  # another format or pmgen version
-        entries = loaded.get("plans")
-        if not isinstance(entries, dict) or not all(
-            isinstance(e, dict) and isinstance(e.get("sha1"), str) for e in entries.values()
-        ):
-            return {}
-        return entries
+            header, *rest = path.read_bytes().decode("utf-8", "surrogateescape").split("\n")
+            if json.loads(header) != _HEADER:
+                return {}, {}  # another format or pmgen version
+            rest = [line for line in rest if line]
+            # one parse of all the lines (a third faster than one per line); a line that is
+            # not exactly one value shows in the count
+            values = _acyclic(lambda: json.loads("[" + ",".join(rest) + "]",
+                                                 object_hook=_undated))
+            if len(values) != len(rest):
+                return {}, {}
+            for line, (rel, entry) in zip(rest, values, strict=True):
+                if not (isinstance(rel, str) and isinstance(entry, dict)
+                        and isinstance(entry.get("sha1"), str)):
+                    return {}, {}
+                entries[rel], lines[rel] = entry, line
+        except (OSError, ValueError, TypeError):
+            return {}, {}  # missing, cut short, garbage: rebuilt
+        return entries, lines
 
     def save(self) -> None:
         if self.path is None or not self.changed:
             return
-        data = json.dumps({"header": _HEADER, "plans": self.entries}, ensure_ascii=False)
+        out = [json.dumps(_HEADER)]
+        for rel, entry in self.entries.items():
+            line = self._lines.get(rel)
+            if line is None:
+                line = self._lines[rel] = json.dumps([rel, entry], ensure_ascii=False,
+                                                     default=_dated)
+            out.append(line)
+        data = "\n".join(out) + "\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fileio.replace(self.path, data.encode("utf-8", "surrogateescape"))
@@ -117,40 +162,45 @@ class PlanCache:
             pass  # a read-only git dir: the next run starts cold, nothing is lost
         self.changed = False
 
+    def _entry(self, rel: str, sha1: str) -> dict[str, Any]:
+        """The entry of ``rel`` for these bytes, to change (a new one if they changed)."""
+        entry = self.entries.get(rel)
+        if entry is None or entry.get("sha1") != sha1:
+            entry = self.entries[rel] = {"sha1": sha1}
+        self._lines.pop(rel, None)
+        self.changed = True
+        return entry
+
     # facts ---------------------------------------------------------------------------
 
-    def light(self, path: Path, rel: str, raw: bytes) -> Document | None:
-        """The plan's facts as a Document (front matter data and its YAML for key
-        positions; no body, no model) when the cache holds them for exactly ``raw``."""
+    def light(self, path: Path, rel: str, raw: bytes, sha1: str) -> Document | None:
+        """The plan's facts as a Document (front matter data; no body, no model) when the
+        cache holds them for exactly ``raw`` (``sha1``: its digest). The data is the
+        cache's own: read only, as every check reads a plan's data."""
         entry = self.entries.get(rel)
-        if entry is None or entry.get("sha1") != digest(raw) or "facts" not in entry:
+        if entry is None or entry.get("sha1") != sha1 or "facts" not in entry:
             return None
         try:
             facts = entry["facts"]
-            return Document(
-                path=path, rel=rel, kind=facts["kind"], parts=dict(facts["parts"]), raw=raw,
-                data=_decode(facts["data"]), yaml_text=facts["yaml_text"],
-                yaml_offset=int(facts["yaml_offset"]),
-            )
+            return _Cached(path=path, rel=rel, kind=facts["kind"], parts=dict(facts["parts"]),
+                           raw=raw, data=facts["data"])
         except (KeyError, TypeError, ValueError):
             return None  # an entry of the wrong shape: parsed again
 
-    def remember(self, doc: Document) -> None:
+    def remember(self, doc: Document) -> str:
         """Keep the facts of a freshly parsed ``doc`` (unless they would not read back
-        the same: then it is parsed every run, never answered wrongly)."""
-        encoded = _encode(doc.data)
+        the same: then it is parsed every run, never answered wrongly); returns the
+        digest of its bytes."""
         try:
-            same = _decode(json.loads(json.dumps(encoded))) == doc.data
+            kept = json.loads(json.dumps(doc.data, default=_dated), object_hook=_undated)
+            same = kept == doc.data
         except (TypeError, ValueError):
             same = False
         sha1 = digest(doc.raw)
-        entry = self.entries.get(doc.rel)
-        if entry is None or entry.get("sha1") != sha1:
-            entry = self.entries[doc.rel] = {"sha1": sha1}
+        entry = self._entry(doc.rel, sha1)
         if same and not doc.skipped:
-            entry["facts"] = {"kind": doc.kind, "parts": doc.parts, "data": encoded,
-                              "yaml_text": doc.yaml_text, "yaml_offset": doc.yaml_offset}
-        self.changed = True
+            entry["facts"] = {"kind": doc.kind, "parts": doc.parts, "data": kept}
+        return sha1
 
     # each plan's own findings --------------------------------------------------------
 
@@ -164,16 +214,14 @@ class PlanCache:
         return [Finding(*item) for item in items]
 
     def keep(self, rel: str, sha1: str, key: str, findings: list[Finding]) -> None:
-        entry = self.entries.get(rel)
-        if entry is None or entry.get("sha1") != sha1:
-            entry = self.entries[rel] = {"sha1": sha1}
+        entry = self._entry(rel, sha1)
         entry["key"] = key
         entry["findings"] = [[f.path, f.line, f.col, f.code, f.message, f.hint, f.fixable]
                              for f in findings]
-        self.changed = True
 
     def prune(self, rels: set[str]) -> None:
         """Forget plans that are gone."""
         for rel in [r for r in self.entries if r not in rels]:
             del self.entries[rel]
+            self._lines.pop(rel, None)
             self.changed = True

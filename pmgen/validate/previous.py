@@ -12,12 +12,15 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document
-from pmgen.plans.models.sprint import Baseline, Sprint
 from pmgen.plans.outline import Section, headings, sections
 from pmgen.validate.context import Context
+
+if TYPE_CHECKING:
+    from pmgen.plans.models.sprint import Baseline
 
 # Headings of sections whose text should be new every sprint (by title words).
 _CHANGING_RE = re.compile(
@@ -235,6 +238,8 @@ _FIELD = {"passing": "passing", "passed": "passing", "failing": "failing",
 
 
 def _baseline_of(doc: Document | None) -> Baseline | None:
+    from pmgen.plans.models.sprint import Sprint  # pydantic: only when text is compared
+
     return doc.model.baseline if doc is not None and isinstance(doc.model, Sprint) else None
 
 

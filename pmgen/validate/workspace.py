@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -96,14 +96,23 @@ def clashes(tracks: Sequence[tuple[T, Mapping[str, Any]]]) -> list[tuple[T, Use,
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^mailto:")
 
 
-def check(ctx: Context) -> list[Finding]:
+def check(ctx: Context, wanted: Collection[str] | None = None) -> list[Finding]:
+    """PM406-PM412 of every track and sprint; with ``wanted`` (paths), only those of the
+    sprints holding one of them (a finding is always on a plan of its own sprint)."""
     findings: list[Finding] = []
+    # (project root, referenced file) -> whether it exists: sprints share their references
+    # (the architecture docs), each is asked of the file system once per run
+    exists: dict[tuple[str, str], bool] = {}
     sprints = sorted({s for s, _ in ctx.tasks} | set(ctx.sprints))
     active = [s for s in sprints if _is_active(ctx.sprints.get(s))]
     # The tracks of all active sprints run at the same time: one group. Any other sprint's
     # tracks are compared among themselves.
     groups = [[d for s in active for d in ctx.tasks_of(s)]] if active else []
     groups += [ctx.tasks_of(s) for s in sprints if s not in active]
+    if wanted is not None:
+        groups = [g for g in groups if any(d.rel in wanted for d in g)]
+        sprints = [s for s in sprints if any(
+            d.rel in wanted for d in (ctx.sprints.get(s), *ctx.tasks_of(s)) if d is not None)]
     for group in groups:
         findings += _collisions(group)
     for sprint in sprints:
@@ -111,7 +120,7 @@ def check(ctx: Context) -> list[Finding]:
         sprint_doc = ctx.sprints.get(sprint)
         if sprint_doc is not None and (sprint_doc.data or {}).get("status") == "active":
             findings += _overlaps(tasks)
-        findings += _references(ctx, sprint_doc, tasks)
+        findings += _references(ctx, sprint_doc, tasks, exists)
     return findings
 
 
@@ -207,7 +216,8 @@ def _exists(path: Path, directory: bool = False) -> bool:
 
 
 def _references(
-    ctx: Context, sprint_doc: Document | None, tasks: list[Document]
+    ctx: Context, sprint_doc: Document | None, tasks: list[Document],
+    exists: dict[tuple[str, str], bool],
 ) -> list[Finding]:
     docs = ([sprint_doc] if sprint_doc is not None else []) + tasks
     refs = [(doc, i, path) for doc in docs for i, path in _reference_paths(doc)]
@@ -228,7 +238,12 @@ def _references(
     findings = []
     for doc, i, path in refs:
         file_part = path.split("#", 1)[0]
-        if not file_part or _exists(root / file_part):
+        if not file_part:
+            continue
+        known = exists.get((root_text, file_part))
+        if known is None:
+            known = exists[(root_text, file_part)] = _exists(root / file_part)
+        if known:
             continue
         line, col = doc.key_position(("references", i))
         findings.append(doc.finding(
