@@ -466,6 +466,11 @@ class Mapper:
         if priorities:
             self._work_items(track, sec, priorities)
             return
+        self._section(draft, sec, name)
+
+    def _section(self, draft: Draft, sec: outline.Section, name: str | None) -> None:
+        """A source section into the template section ``name`` (renamed if it must be),
+        or, when it has no counterpart, into Notes with its heading."""
         if name is None:
             self.copy(draft, "Notes", sec.line - 1, sec.end, 3)
             return
@@ -629,13 +634,7 @@ class Mapper:
         name = _section_for(sec.title, SPRINT_SECTIONS)
         if name is None and has_tracks:
             name = "Tracks"
-        if name is None:
-            self.copy(draft, "Notes", sec.line - 1, sec.end, 3)
-            return
-        self._renamed(sec, name)
-        self.consumed.add(sec.line - 1)
-        self.ledger.keep(sec.line, draft.rel, name)
-        self.copy(draft, name, sec.start, sec.end, 3)
+        self._section(draft, sec, name)
 
     def _objectives(self, sec: outline.Section) -> None:
         draft = self.sprint

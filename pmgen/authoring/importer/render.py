@@ -101,17 +101,9 @@ def sprint(repo: Repo, mapped: Mapped) -> bytes:
                 key = f"{title}/{sub}"
                 if sub_level != 3 or not _under(sections, title, sub):
                     continue
-                lines = draft.sections.get(key)
-                if lines:
-                    blocks.append([f"### {sub}", ""] + lines)
-                elif not sub_optional:
-                    blocks.append([f"### {sub}", ""] + sub_text.split("\n"))
+                _block(blocks, f"### {sub}", draft.sections.get(key), sub_optional, sub_text)
             continue
-        lines = draft.sections.get(title)
-        if lines:
-            blocks.append([f"## {title}", ""] + lines)
-        elif not optional:
-            blocks.append([f"## {title}", ""] + placeholder.split("\n"))
+        _block(blocks, f"## {title}", draft.sections.get(title), optional, placeholder)
     return (front_matter("sprint", version, draft.front) + _join(blocks)).encode("utf-8")
 
 
@@ -159,3 +151,13 @@ def agent(repo: Repo, ident: str, entry: dict[str, str]) -> bytes:
             "description": None,
         },
     )
+
+
+def _block(blocks: list[list[str]], heading: str, lines: list[str] | None, optional: bool,
+           placeholder: str) -> None:
+    """The section under ``heading``: the source's lines, else the template's placeholder
+    (left out when the template marks the section optional)."""
+    if lines:
+        blocks.append([heading, ""] + lines)
+    elif not optional:
+        blocks.append([heading, ""] + placeholder.split("\n"))
