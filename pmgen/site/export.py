@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from pmgen.plans import fileio
 from pmgen.site.pages import NAV
 from pmgen.site.pages.common import Output
+from pmgen.site.pages.home import HOME_SOURCES
 
 MANIFEST = ".pmgen-pages.json"
 NAV_FILE = ".nav.yml"
@@ -101,8 +102,6 @@ def write(out: Path, pages: Output, *, clean: bool = False) -> Export:
 def owned_home(out: Path, home: str) -> bool:
     """Whether pmgen may write the home page: the folder has none, or only the one pmgen
     wrote, unchanged since (a home page of the user's is never replaced)."""
-    from pmgen.site.pages.home import HOME_SOURCES
-
     recorded = _manifest(out).get(home)
     for name in HOME_SOURCES:
         current = _current(out / name)

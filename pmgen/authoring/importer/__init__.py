@@ -18,7 +18,7 @@ from pmgen.authoring.importer.mapping import Mapped, map_source
 from pmgen.authoring.importer.source import Source, read
 from pmgen.errors import PmgenError
 from pmgen.findings import Finding
-from pmgen.plans import fileio
+from pmgen.plans import fileio, yamlio
 from pmgen.plans.entities import Entity, check_id, entity_path
 from pmgen.plans.repo import Repo
 
@@ -120,8 +120,6 @@ def _acknowledge(repo: Repo, plan: scaffold.Plan, done: list[Imported]) -> None:
 
 
 def _with_acknowledgements(raw: bytes, claims: list[dict[str, Any]]) -> bytes:
-    from pmgen.plans import yamlio
-
     text = raw.decode("utf-8")
     end = text.index("\n---\n", 4)
     block = yamlio.dump({"acknowledge": claims})

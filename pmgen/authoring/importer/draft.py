@@ -9,6 +9,7 @@ from typing import Any
 
 from pmgen.authoring.importer.ledger import Ledger
 from pmgen.authoring.importer.source import FENCE_RE, LIST_RE, RULE_RE, Source, list_text
+from pmgen.plans import outline
 
 
 @dataclass
@@ -103,6 +104,4 @@ class Copier:
 
 
 def _headings(source: Source) -> list[Any]:
-    from pmgen.plans import outline
-
     return list(outline.headings(source.text))
