@@ -174,4 +174,3 @@ def _remove(out: Path, target: Path) -> None:
         except OSError:  # not empty (a user's file, or another page): keep it
             return
         folder = folder.parent
-
