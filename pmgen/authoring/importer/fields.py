@@ -81,11 +81,14 @@ def period(text: str) -> dict[str, Any] | None:
 
 
 def status(text: str) -> str | None:
-    words = " ".join(re.findall(r"[a-z]+", plain(text).lower()))
-    if words in STATUS_WORDS:
-        return STATUS_WORDS[words]
-    first = words.split(" ", 1)[0] if words else ""
-    return STATUS_WORDS.get(first)
+    """'**In Progress** (day 3 of 10)' -> 'active': the longest run of leading words that
+    names a status ("in progress" before "in")."""
+    words = re.findall(r"[a-z]+", plain(text).lower())
+    for count in range(len(words), 0, -1):
+        found = STATUS_WORDS.get(" ".join(words[:count]))
+        if found is not None:
+            return found
+    return None
 
 
 _COUNT_RE = re.compile(r"(\d+)\s+(passing|passed|failing|failed|errors?)\b", re.I)
@@ -184,7 +187,7 @@ WORKSPACE_COLUMNS = {
 }
 
 _STEP_RE = re.compile(r"^\s*\d+[.)]\s+\[Day\s+(?P<day>\d+)\]\s+(?P<text>.*)$")
-_STEP_TRACK_RE = re.compile(r"^Track\s+(?P<key>[A-Za-z0-9]{1,3})\s*:\s*(?P<text>.*)$")
+_STEP_TRACK_RE = re.compile(r"^(?i:track)\s+(?P<key>[A-Za-z0-9]{1,3})\s*:\s*(?P<text>.*)$")
 
 
 def critical_step(line: str) -> tuple[int, str | None, str] | None:
