@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pmgen.plans.documents import Document, section_text
-from pmgen.plans.models import ADR, AgentProfile, Bug, Sprint, Task
+from pmgen.plans import outline
+from pmgen.plans.documents import DOCUMENT_KINDS, Document
+from pmgen.plans.models import ADR, KINDS, AgentProfile, Bug, Sprint, Task
 from pmgen.plans.outline import checklist, headings
 from pmgen.plans.repo import Repo
 from pmgen.validate import pipeline as validate
@@ -57,9 +58,14 @@ def body(rel: str) -> str:
 
 
 def section(rel: str, title: str) -> str:
-    text = section_text(body(rel), title)
-    assert text is not None, f"{rel} has no section {title!r}"
-    return text
+    found = outline.section(body(rel), title)
+    assert found is not None, f"{rel} has no section {title!r}"
+    return found.text
+
+
+def test_every_document_kind_has_its_model() -> None:
+    """documents.py knows the kinds by path without importing pydantic; the models agree."""
+    assert DOCUMENT_KINDS == set(KINDS)
 
 
 def unchecked(text: str) -> list[str]:

@@ -165,13 +165,15 @@ def test_site_url_makes_the_feed_links_absolute_and_keeps_its_id(
     assert all('href="https://plans.example.org/plans/' in line for line in links), links
 
 
+@pytest.mark.parametrize("option", ["--site-url", "--files-url"])
 @pytest.mark.parametrize("url", ["plans.example.org", "ftp://plans.example.org/", "https://"])
-def test_site_url_must_be_a_web_address(
-    example_repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str
+def test_site_and_files_url_must_be_web_addresses(
+    example_repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str,
+    option: str,
 ) -> None:
-    code, _, err = pages(example_repo, tmp_path / "out", capsys, "--site-url", url)
+    code, _, err = pages(example_repo, tmp_path / "out", capsys, option, url)
     assert code == 2
-    assert f"Error: Invalid value for --site-url: {url!r} is not an http(s) address" in err
+    assert f"Error: Invalid value for {option}: {url!r} is not an http(s) address" in err
     assert not (tmp_path / "out").exists()
 
 

@@ -13,7 +13,11 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import GitRepo
+
+from pmgen.cli import main
+from pmgen.commands import site as site_commands
 
 TRACK = "delegation/sprints/sprint-2.33/track-a/TASK.md"
 MARKER = "Serve test: this line was saved while the site was being served."
@@ -113,3 +117,23 @@ def _indexed_pages(index: str) -> dict[str, int]:
         page = entry["location"].split("#", 1)[0]
         pages[page] = pages.get(page, 0) + 1
     return pages
+
+
+@pytest.mark.parametrize(("given", "passed"), [
+    ((), ["--dirty"]),
+    (("--clean",), ["--clean"]),
+    (("--dirty", "-a", "127.0.0.1:9"), ["--dirty", "-a", "127.0.0.1:9"]),
+    (("-a", "127.0.0.1:9"), ["--dirty", "-a", "127.0.0.1:9"]),
+])
+def test_serve_rebuilds_only_changed_pages_unless_told_to_clean(
+    example_repo: GitRepo, monkeypatch: pytest.MonkeyPatch, given: tuple[str, ...],
+    passed: list[str],
+) -> None:
+    """`pmgen serve` gives MkDocs --dirty, unless the user chose --clean or --dirty."""
+    calls: list[list[str]] = []
+    monkeypatch.setattr(site_commands, "_run",
+                        lambda argv, cwd, env: calls.append(argv) or 0)
+    assert main(["serve", "--root", str(example_repo.path), *given]) == 0
+    (argv,) = calls
+    assert argv[argv.index("serve") + 1:][-len(passed):] == passed
+    assert argv.count("--dirty") + argv.count("--clean") == 1

@@ -48,6 +48,9 @@ KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("bug", re.compile(r"^backlog/(?P<id>[^/]+)\.md\Z")),
 ]
 
+# The kinds of plan documents (one model each: plans.models.KINDS), known without pydantic.
+DOCUMENT_KINDS = frozenset(kind for kind, _ in KIND_PATTERNS)
+
 _YAML_PROBLEM_CODES = {
     "syntax": "PM103",
     "tab": "PM104",
@@ -359,10 +362,8 @@ def read(path: Path, rel: str, plans_rel: str | None, fast: bool = False) -> Doc
         return _too_large(Document(path=path, rel=rel, kind=kind, parts=parts), raw)
     doc = parse(path, rel, raw, kind, parts, fast=fast)
     if doc.kind is None and doc.data is not None:
-        from pmgen.plans.models import KINDS
-
         declared = doc.data.get("kind")
-        if isinstance(declared, str) and declared in KINDS:
+        if isinstance(declared, str) and declared in DOCUMENT_KINDS:
             doc.kind = declared
     return doc
 
@@ -394,11 +395,3 @@ def read_bytes(path: Path) -> bytes | int:
         return len(data) if len(data) > MAX_PLAN_BYTES else data
     finally:
         os.close(fd)
-
-
-def section_text(body: str, heading: str) -> str | None:
-    """The raw text under the first heading whose title is ``heading`` (any level)."""
-    from pmgen.plans.outline import section  # local: outline imports markdown-it
-
-    found = section(body, heading)
-    return None if found is None else found.text
