@@ -1,9 +1,11 @@
 """The two hook entries that are not `pmgen validate` itself, called as pre-commit calls
-them (``main(argv)``, in the repository): the commit-msg check of ``Task:`` trailers
-(PM701) and pmgen-validate-all, which must notice a commit that only deletes a plan."""
+them (in the repository): the commit-msg check of ``Task:`` trailers (PM701) and
+pmgen-validate(-all), which must notice a commit that only deletes a plan."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,37 +110,47 @@ def test_the_trailer_hook_without_a_file_prints_its_usage(
 
 # --- pmgen-validate-all -------------------------------------------------------------------
 
+def _hook(repo: GitRepo, *files: str) -> subprocess.CompletedProcess[str]:
+    """The entry pre-commit runs: ``python -m pmgen.validate.validate_all [FILE...]``."""
+    return subprocess.run([sys.executable, "-m", "pmgen.validate.validate_all", *files],
+                          cwd=repo.path, capture_output=True, text=True, check=False)
+
+
 def _break_a_track(repo: GitRepo) -> None:
     path = repo.path / "delegation/sprints/sprint-1/track-a/TASK.md"
     path.write_text(path.read_text().replace("port: 8001", "port: eighty"))
 
 
-def test_validate_all_without_files_or_deletions_returns_at_once(
-    built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_validate_all_without_files_or_deletions_returns_at_once(built_repo: GitRepo) -> None:
     """A commit touching no plan costs one git call: nothing is validated or printed."""
     _break_a_track(built_repo)
-    assert validate_all.main([]) == 0
-    assert capsys.readouterr() == ("", "")
+    done = _hook(built_repo)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert not validate_all.needed([])
 
 
-def test_validate_all_given_a_plan_validates_every_plan(
-    built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_old_validate_all_hook_id_does_nothing(built_repo: GitRepo) -> None:
+    """pmgen-validate-all (--deprecated-alias) is kept for old configurations, silent."""
+    _break_a_track(built_repo)
+    done = _hook(built_repo, validate_all.ALIAS, "delegation/agents/backend.yml")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_validate_all_given_a_plan_validates_every_plan(built_repo: GitRepo) -> None:
     """A changed agent file makes the hook check the whole repository, tracks included."""
     _break_a_track(built_repo)
-    assert validate_all.main(["delegation/agents/backend.yml"]) == 1
-    assert "delegation/sprints/sprint-1/track-a/TASK.md:" in capsys.readouterr().out
+    done = _hook(built_repo, "delegation/agents/backend.yml")
+    assert done.returncode == 1
+    assert "delegation/sprints/sprint-1/track-a/TASK.md:" in done.stdout
 
 
-def test_validate_all_notices_a_commit_that_only_deletes_an_agent(
-    built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_validate_all_notices_a_commit_that_only_deletes_an_agent(built_repo: GitRepo) -> None:
     """pre-commit passes no file for a deletion; the hook finds it in the index itself."""
     built_repo.git("rm", "-q", "delegation/agents/frontend.yml")
     assert validate_all.staged_deletions(built_repo.path) == ["delegation/agents/frontend.yml"]
-    assert validate_all.main([]) == 1
-    out = capsys.readouterr().out
+    done = _hook(built_repo)
+    assert done.returncode == 1
+    out = done.stdout
     assert ("delegation/sprints/sprint-1/track-b/TASK.md:9:1: PM402 'agent': unknown agent "
             "'frontend' (no delegation/agents/frontend.yml)\n") in out
 

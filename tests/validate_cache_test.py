@@ -17,8 +17,9 @@ from conftest import ROOT, GitRepo, committed_plans
 
 from pmgen import __version__, fingerprint
 from pmgen.cli import main
+from pmgen.findings import Finding
 from pmgen.plans.repo import Repo
-from pmgen.validate import incremental, pipeline, plancache
+from pmgen.validate import pipeline, plancache, workers
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import build  # noqa: E402
@@ -186,7 +187,7 @@ def test_parallel_and_serial_checks_agree(
         task = root / f"delegation/sprints/{sprint}/track-c/TASK.md"
         task.write_text(task.read_text().replace("agent: ", "agent: nobody-")
                         .replace("## Mission", "## Mision"))
-    monkeypatch.setattr(incremental, "MIN_PARALLEL", 1)
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 1)
     forks: list[str] = []
     get_context = multiprocessing.get_context
 
@@ -194,10 +195,16 @@ def test_parallel_and_serial_checks_agree(
         forks.append(method)
         return get_context(method)
 
-    monkeypatch.setattr(incremental.multiprocessing, "get_context", spied)
-    serial = incremental.run(Repo(root), plancache.PlanCache(None), None, False, jobs=1)
+    def cold(jobs: int) -> list[Finding]:
+        cache = plancache.location(root)
+        assert cache is not None
+        cache.unlink(missing_ok=True)
+        return pipeline.run(Repo(root), jobs=jobs)
+
+    monkeypatch.setattr(workers.multiprocessing, "get_context", spied)
+    serial = cold(1)
     assert forks == []
-    forked = incremental.run(Repo(root), plancache.PlanCache(None), None, False, jobs=2)
+    forked = cold(2)
     assert forks == ["fork"] or threading.active_count() > 1  # a test thread left behind
     plain = pipeline.run(Repo(root), cache=False)
     assert serial == forked == plain
@@ -209,8 +216,7 @@ def test_parallel_and_serial_checks_agree(
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert incremental.run(Repo(root), plancache.PlanCache(None), None, False,
-                               jobs=2) == plain
+        assert cold(2) == plain
     finally:
         stop.set()
         other.join()

@@ -11,8 +11,7 @@ from pmgen.commands.conventions import examples
 from pmgen.findings import has_errors
 from pmgen.plans import fileio
 from pmgen.plans.repo import Repo, expand_paths
-from pmgen.validate import acknowledge, report
-from pmgen.validate import pipeline as validation
+from pmgen.validate import acknowledge, incremental, report
 
 
 @click.command(epilog=examples(
@@ -60,34 +59,42 @@ def validate(
         raise click.BadParameter(
             ", ".join(str(p) for p in missing) + ": no such file", param_hint="PATH"
         )
-    files = expand_paths(paths)
+    files = expand_paths(paths) or None
     accepted = acknowledge.load_baseline(baseline) if baseline is not None else None
-    if show_diff:
-        patch, changes = validation.diff(repo, files or None)
-        for rel, change in changes:
-            click.echo(f"would fix {rel}: {change}", err=True)
-        click.echo(patch, nl=False)
-        return 1 if patch else 0
-    if write_baseline is not None:
-        findings = validation.run(repo, staged=staged)
-        data, standing = acknowledge.dump_baseline(findings, accepted)
-        fileio.atomic_write(write_baseline, data)
-        click.echo(f"wrote {standing} finding{'s' if standing != 1 else ''} to "
-                   f"{fileio.shown(write_baseline)}", err=True)
-        return 0
-    if fix:
-        refused: validation.FixRefused | None = None
-        try:
-            fixed = validation.fix(repo, files or None)
-        except validation.FixRefused as exc:
-            fixed, refused = exc.changed, exc
-        for rel, change in fixed:
-            click.echo(f"fixed {rel}: {change}", err=fmt != "text")
-        if refused is not None:
-            raise refused
-        repo = Repo.discover(root)
-    findings = validation.run(repo, files or None, staged=staged, cache=not no_cache,
-                              baseline=accepted)
+    pending = None if no_cache or fix or write_baseline is not None else \
+        incremental.prepare(repo, files, staged)
+    if pending is not None and not pending.todo:
+        # every finding from the cache: neither the checks nor pydantic are imported
+        findings = pending.finish({}, accepted)
+    else:
+        from pmgen.validate import pipeline as validation  # the checks, pydantic
+
+        if show_diff:
+            patch, changes = validation.diff(repo, files)
+            for rel, change in changes:
+                click.echo(f"would fix {rel}: {change}", err=True)
+            click.echo(patch, nl=False)
+            return 1 if patch else 0
+        if write_baseline is not None:
+            data, standing = acknowledge.dump_baseline(
+                validation.run(repo, staged=staged), accepted)
+            fileio.atomic_write(write_baseline, data)
+            click.echo(f"wrote {standing} finding{'s' if standing != 1 else ''} to "
+                       f"{fileio.shown(write_baseline)}", err=True)
+            return 0
+        if fix:
+            refused: validation.FixRefused | None = None
+            try:
+                fixed = validation.fix(repo, files)
+            except validation.FixRefused as exc:
+                fixed, refused = exc.changed, exc
+            for rel, change in fixed:
+                click.echo(f"fixed {rel}: {change}", err=fmt != "text")
+            if refused is not None:
+                raise refused
+            repo = Repo.discover(root)
+        findings = validation.run(repo, files, staged=staged, cache=not no_cache,
+                                  baseline=accepted, pending=pending)
     click.echo(report.render(findings, fmt, acknowledged=show_acknowledged,
                               colour=True), nl=False)
     if not paths and fmt == "text" and not repo.plans.is_dir():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pmgen import git
 from pmgen.errors import PmgenError, UsageError
@@ -13,9 +13,7 @@ from pmgen.history.docs import parse_version
 from pmgen.history.events import describe
 from pmgen.history.store import HISTORY_PATHS, History, load
 from pmgen.plans.entities import parse_entity as parse
-
-if TYPE_CHECKING:
-    from pmgen.plans.repo import Repo
+from pmgen.plans.repo import Repo
 
 _ENTITY_RE = re.compile(r"^(S|T|A|ADR|BUG|TPL|FILE):(.+)\Z", re.I)
 

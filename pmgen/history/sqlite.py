@@ -19,14 +19,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pmgen import git
+from pmgen.history.event import Event
 from pmgen.history.query import state
 from pmgen.history.store import History
-
-if TYPE_CHECKING:
-    from pmgen.history.event import Event
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pmgen_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -13,7 +13,6 @@ import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pmgen import git
 from pmgen.errors import UsageError
@@ -21,9 +20,7 @@ from pmgen.history.build import Record
 from pmgen.history.cache import Cache
 from pmgen.history.event import Event
 from pmgen.history.format import RENDERERS
-
-if TYPE_CHECKING:
-    from pmgen.plans.repo import Repo
+from pmgen.plans.repo import Repo
 
 HISTORY_PATHS = ("delegation", "schema/templates")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmgen.findings import Finding
-from pmgen.plans import yamlfast
+from pmgen.plans import yamlfast, yamlio
 
 if TYPE_CHECKING:  # pydantic costs 40 ms to import; `pmgen events` parses without it
     from pydantic import BaseModel
@@ -105,7 +105,6 @@ class Document:
     def _positions(self) -> Any:
         """The round-trip tree (key positions), loaded now if the document was parsed fast."""
         if self.front_matter is None and self.data is not None and self.yaml_text:
-            from pmgen.plans import yamlio
             try:
                 self.front_matter = yamlio.load(self.yaml_text)
             except yamlio.YamlProblem:
@@ -115,7 +114,6 @@ class Document:
     def key_position(self, loc: tuple[Any, ...]) -> tuple[int, int]:
         """File line:col of the key at ``loc`` (the front matter's first line if unknown)."""
         self._positions()
-        from pmgen.plans import yamlio
         pos = yamlio.key_position(self.front_matter, loc) if self.front_matter else None
         if pos is None:
             return (1, 1)
@@ -132,7 +130,6 @@ class Document:
 
     def value_position(self, loc: tuple[Any, ...]) -> tuple[int, int]:
         self._positions()
-        from pmgen.plans import yamlio
         pos = yamlio.value_position(self.front_matter, loc) if self.front_matter else None
         if pos is None:
             return self.key_position(loc)
@@ -243,7 +240,6 @@ def parse(
             if _ESCAPE_RE.search(yaml_text):
                 _surrogates(doc)
             return doc
-    from pmgen.plans import yamlio
     try:
         loaded = yamlio.load(yaml_text)
     except yamlio.YamlProblem as problem:
@@ -333,7 +329,6 @@ def _surrogates(doc: Document) -> None:
     UTF-8 output can hold (JSON, SQLite, HTML, a terminal); the value keeps U+FFFD in its
     place so every command goes on."""
     assert doc.data is not None
-    from pmgen.plans import yamlio
     for loc in yamlio.surrogate_locations(doc.data):
         line, col = doc.key_position(loc)
         key = yamlio.replace_surrogates(

@@ -26,13 +26,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pmgen.errors import PmgenError, UsageError
 from pmgen.plans.documents import read_bytes
-
-if TYPE_CHECKING:
-    from pmgen.plans.repo import Repo
+from pmgen.plans.repo import Repo
 
 MAX_ID = 80
 MAX_TEXT = 200

@@ -2,6 +2,10 @@
 
 Loading is bounded: a YAML alias bomb ("billion laughs") is refused by counting the size
 of the expanded tree, memoised per node, before anything walks it.
+
+ruamel.yaml is imported when a text is first loaded or dumped, not with this module: most
+plans are read by yamlfast (libyaml), and a run answered from the plan cache reads none,
+so importing pmgen.plans.documents costs no round-trip YAML (issue 12).
 """
 
 from __future__ import annotations
@@ -10,12 +14,10 @@ import functools
 import io
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 MAX_EXPANDED_NODES = 20_000
 # Nesting deeper than this is refused (PM109) at the line where it gets too deep; plan
@@ -23,28 +25,30 @@ MAX_EXPANDED_NODES = 20_000
 MAX_DEPTH = 100
 
 
-def _make_yaml() -> YAML:
+@functools.cache
+def _yaml() -> YAML:
+    """The round-trip instance, made on first use."""
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.allow_duplicate_keys = False
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    yaml.representer.add_representer(str, _represent_str)
     return yaml
-
-
-_YAML = _make_yaml()
 
 
 def _construct_timestamp(constructor: Any, node: Any) -> Any:
     # An impossible date (2026-02-30) would abort the whole load with a bare ValueError;
     # keep it as text so the model reports it at its key (PM205).
+    from ruamel.yaml.constructor import RoundTripConstructor
+
     try:
         return RoundTripConstructor.construct_yaml_timestamp(constructor, node)
     except ValueError:
         return str(node.value)
-
-
-_YAML.constructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 # Plain strings that YAML 1.1 readers (PyYAML: python-frontmatter, MkDocs) would read as
 # booleans or sexagesimal numbers; ruamel.yaml (YAML 1.2) would write them unquoted.
@@ -58,9 +62,6 @@ def _represent_str(representer: Any, data: str) -> Any:
     if _YAML11_NOT_TEXT.match(data):
         return representer.represent_scalar("tag:yaml.org,2002:str", data, style="'")
     return representer.represent_str(data)
-
-
-_YAML.representer.add_representer(str, _represent_str)
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,11 @@ class _TooDeep(Exception):
 def _deep_problem(text: str) -> YamlProblem:
     """Where the text nests deeper than MAX_DEPTH, from the parser's event stream (a loop,
     not a recursion: it finds the place that made the composer recurse too deep)."""
+    from ruamel.yaml.error import YAMLError
+
     line, col, depth = 1, 1, 0
     try:
-        for event in _YAML.parse(text):
+        for event in _yaml().parse(text):
             name = type(event).__name__
             if name in ("MappingStartEvent", "SequenceStartEvent"):
                 depth += 1
@@ -129,9 +132,11 @@ def _expanded_size(node: Any, memo: dict[int, int], depth: int = 0) -> int:
 
 def load(text: str) -> Any:
     """Load one YAML document (round-trip types). Raises YamlProblem with a location."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     tab = _tab_problem(text)
     try:
-        data = _YAML.load(text)
+        data = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -171,12 +176,15 @@ def key_position(data: Any, loc: tuple[Any, ...]) -> tuple[int, int] | None:
     best: tuple[int, int] | None = None
     node = data
     for part in loc:
-        if isinstance(node, CommentedMap) and part in node:
-            line, col = node.lc.key(part)
+        lc = getattr(node, "lc", None)  # ruamel's positions; plain data has none
+        if lc is None:
+            break
+        if isinstance(node, dict) and part in node:
+            line, col = lc.key(part)
             best = (line + 1, col + 1)
             node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            line, col = node.lc.item(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            line, col = lc.item(part)
             best = (line + 1, col + 1)
             node = node[part]
         else:
@@ -195,7 +203,7 @@ def value_position(data: Any, loc: tuple[Any, ...]) -> tuple[int, int] | None:
         except (KeyError, IndexError, TypeError):
             return key_position(data, loc)
     last = loc[-1]
-    if isinstance(parent, CommentedMap) and last in parent:
+    if isinstance(parent, dict) and hasattr(parent, "lc") and last in parent:
         line, col = parent.lc.value(last)
         return line + 1, col + 1
     return key_position(data, loc)
@@ -254,13 +262,13 @@ def compose(text: str) -> Any:
 
     Call only on text that ``load`` accepted (the alias guard runs there).
     """
-    return _YAML.compose(text)
+    return _yaml().compose(text)
 
 
 def dump(data: Any) -> str:
     """Serialise a round-trip tree back to YAML text (comments, order, quoting kept)."""
     stream = io.StringIO()
-    _YAML.dump(data, stream)
+    _yaml().dump(data, stream)
     return stream.getvalue()
 
 

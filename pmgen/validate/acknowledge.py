@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pmgen import jsontext
 from pmgen.errors import PmgenError
 from pmgen.findings import Finding
 from pmgen.plans import outline
@@ -235,7 +236,7 @@ def dump_baseline(
         rows.append(row)
     rows.sort(key=lambda r: (r["path"], r["code"], fingerprint(r["message"]), r["message"]))
     data: dict[str, Any] = {"format": BASELINE_FORMAT, "version": 1, "findings": rows}
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), len(rows)
+    return jsontext.document(data).encode("utf-8"), len(rows)
 
 
 def apply(

@@ -1,85 +1,26 @@
-"""The checks of one document, and what they read (the key their results are kept by).
+"""The checks of one document, in one order.
 
-`pmgen validate` (pipeline), the plan cache's incremental run and the site all run a
-document's checks through ``run`` and key their results by ``inputs``: a result is reused
-only while everything it read is unchanged.
+`pmgen validate` (pipeline), its parallel workers and the site all run a document's checks
+through ``run``; what they read, the key their results are kept by, is inputs.keys.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping
-from typing import Any
+from collections.abc import Callable
 
-from pmgen import git
 from pmgen.findings import Finding
 from pmgen.plans.documents import Document
-from pmgen.validate import previous
+from pmgen.validate import consistency, encoding, structure
 from pmgen.validate.context import Context
-
-
-# The check modules load on first use: a run whose findings all come from the plan cache
-# imports none of them (nor pydantic, which consistency's models need; issue 12).
-def _encoding(doc: Document, ctx: Context) -> list[Finding]:
-    from pmgen.validate import encoding
-
-    return encoding.check(doc, ctx)
-
-
-def _structure(doc: Document, ctx: Context) -> list[Finding]:
-    from pmgen.validate import structure
-
-    return structure.check(doc, ctx)
-
-
-def _consistency(doc: Document, ctx: Context) -> list[Finding]:
-    from pmgen.validate import consistency
-
-    return consistency.check(doc, ctx)
-
 
 # Order matters: structure needs text that decodes, so encoding goes first.
 DOCUMENT_CHECKS: dict[str, Callable[[Document, Context], list[Finding]]] = {
-    "encoding": _encoding,
-    "structure": _structure,
-    "consistency": _consistency,
+    "encoding": encoding.check,
+    "structure": structure.check,
+    "consistency": consistency.check,
 }
 
 
 def run(doc: Document, ctx: Context) -> list[Finding]:
     """The findings of every document check on ``doc``, in DOCUMENT_CHECKS order."""
     return [f for check in DOCUMENT_CHECKS.values() for f in check(doc, ctx)]
-
-
-def inputs(
-    ctx: Context, digests: Mapping[str, str] | None = None, only: Collection[str] | None = None
-) -> dict[str, Any]:
-    """What each document's checks read, by content: its own bytes; for a sprint or a
-    track, every file of the sprint (a sprint's checks read its tracks, a track's PM606
-    the sprint's baseline) and of the sprint before it (PM613); the templates (PM3xx);
-    git's HEAD (PM605). ``digests``: the SHA-1 of documents' bytes where known already;
-    ``only``: the paths whose keys are wanted (default: every document's)."""
-    known = digests or {}
-    own = {doc.rel: known.get(doc.rel) or hashlib.sha1(doc.raw).hexdigest()
-           for doc in ctx.documents}
-    groups: dict[str, list[str]] = defaultdict(list)
-    for doc in ctx.documents:
-        if doc.kind in ("sprint", "task"):
-            groups[doc.parts.get("sprint", "")].append(own[doc.rel])
-    folder = ctx.repo.schema / "templates"
-    templates = tuple(sorted(
-        (str(path), hashlib.sha1(path.read_bytes()).hexdigest())
-        for path in (folder.rglob("*") if folder.is_dir() else ()) if path.is_file()
-    ))
-    shared = (templates, git.text(ctx.repo.root, "rev-parse", "HEAD"))
-    return {doc.rel: (own[doc.rel], _group_key(doc, groups, ctx)
-                      if doc.kind in ("sprint", "task") else (), shared)
-            for doc in ctx.documents if only is None or doc.rel in only}
-
-
-def _group_key(doc: Document, groups: dict[str, list[str]], ctx: Context) -> tuple[str, ...]:
-    """The plans of the document's sprint, and of the sprint before it (PM613, PM614)."""
-    sprint = doc.parts.get("sprint", "")
-    before = previous.previous_folder(sprint, ctx)
-    return (*sorted(groups.get(sprint, ())), "|", *sorted(groups.get(before or "", ())))

@@ -12,27 +12,22 @@ from pmgen.findings import Finding, Fix
 from pmgen.plans import documents, fileio
 from pmgen.plans.documents import Document
 from pmgen.plans.repo import Repo
-from pmgen.validate import acknowledge, checks, crossref, incremental, plancache
+from pmgen.validate import (
+    acknowledge,
+    checks,
+    crossref,
+    encoding,
+    incremental,
+    inputs,
+    schema,
+    structure,
+    workers,
+)
 from pmgen.validate.context import Context
 
-
-# Loaded on first use, as the checks are (checks.DOCUMENT_CHECKS): a run answered by the
-# plan cache imports neither.
-def _fix_encoding(doc: Document, ctx: Context) -> Fix | None:
-    from pmgen.validate import encoding
-
-    return encoding.fix(doc, ctx)
-
-
-def _fix_structure(doc: Document, ctx: Context) -> Fix | None:
-    from pmgen.validate import structure
-
-    return structure.fix(doc, ctx)
-
-
 FIXERS: dict[str, Callable[[Document, Context], Fix | None]] = {
-    "encoding": _fix_encoding,
-    "structure": _fix_structure,
+    "encoding": encoding.fix,
+    "structure": structure.fix,
 }
 
 
@@ -43,14 +38,10 @@ def context(repo: Repo, staged: bool = False) -> Context:
     documents that get a finding, so one staged file in a large repository costs little
     more than in a small one.
     """
-    from pmgen.validate import schema  # pydantic: only where documents are checked in full
-
     return Context(repo, [schema.checked(doc) for doc in repo.documents()], staged=staged)
 
 
 def _targets(repo: Repo, paths: Sequence[Path] | None, ctx: Context) -> list[Document]:
-    from pmgen.validate import schema
-
     if not paths:
         return list(ctx.documents)
     return [schema.checked(repo.document(path)) for path in paths]
@@ -71,7 +62,7 @@ def check_documents(
     cross-document rules, with the acknowledgements applied (acknowledge.apply). With
     ``cache`` (the site keeps one across the rebuilds of `mkdocs serve`), a document's
     check results are reused while everything they read is unchanged."""
-    keys = checks.inputs(ctx) if cache is not None else {}
+    keys = inputs.keys(ctx) if cache is not None else {}
     findings: list[Finding] = []
     for doc in docs:
         findings.extend(doc.findings)
@@ -91,21 +82,22 @@ def run(
     repo: Repo, paths: Sequence[Path] | None = None, staged: bool = False,
     cache: bool = True, jobs: int | None = None,
     baseline: acknowledge.Baseline | None = None,
+    pending: incremental.Pending | None = None,
 ) -> list[Finding]:
     """Findings for ``paths`` (every plan when empty), cross-document rules included;
     those ``baseline`` lists are acknowledged.
 
     ``cache``: keep each plan's facts and findings in the git dir (plancache), so that
-    unchanged plans are not parsed again; outside git nothing is kept. ``jobs``: processes
-    for the per-document checks (default: the cores, when enough documents need them)."""
-    store = plancache.PlanCache.open(repo.root) if cache else None
-    if store is None or store.path is None:
+    unchanged plans are not parsed again; outside git nothing is kept. ``pending``: this
+    run as incremental.prepare left it (the command asks the cache first). ``jobs``:
+    processes for the per-document checks (workers.check)."""
+    if pending is None and cache:
+        pending = incremental.prepare(repo, paths, staged)
+    if pending is None:
         ctx = context(repo, staged=staged)
         ctx.baseline = baseline
         return check_documents(_targets(repo, paths, ctx), ctx)
-    findings = incremental.run(repo, store, paths, staged, jobs, baseline)
-    store.save()
-    return findings
+    return pending.finish(workers.check(pending, jobs), baseline)
 
 
 class FixRefused(PmgenError):
@@ -175,8 +167,6 @@ def _unified(rel: str, before: bytes, after: bytes) -> list[bytes]:
 def fixed(ctx: Context, doc: Document) -> tuple[bytes, list[str]]:
     """The bytes of ``doc`` with every fixer applied in turn (each reads the previous
     one's result), and one line per change; nothing is written."""
-    from pmgen.validate import schema
-
     current = doc
     changes: list[str] = []
     for fixer in FIXERS.values():

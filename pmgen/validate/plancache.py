@@ -4,7 +4,7 @@ The cross-document rules (ids, agents, sprints, depends_on, ports, branches, wor
 prefixes, directories, references) read only a plan's front matter: its facts. Kept here,
 one staged file in a repository of 1,000 plans costs what it costs in one of 10: an
 unchanged plan is hashed, never parsed. Each plan's own findings are kept too, under a key
-naming everything its checks read (checks.inputs), so a run where nothing changed
+naming everything its checks read (inputs.keys), so a run where nothing changed
 parses nothing.
 
 The file lives in ``<git dir>/pmgen/`` next to the history cache: JSON Lines, the header

@@ -238,9 +238,12 @@ _FIELD = {"passing": "passing", "passed": "passing", "failing": "failing",
 
 
 def _baseline_of(doc: Document | None) -> Baseline | None:
-    from pmgen.plans.models.sprint import Sprint  # pydantic: only when text is compared
-
-    return doc.model.baseline if doc is not None and isinstance(doc.model, Sprint) else None
+    """A sprint's validated baseline (duck-typed: this module imports no model, so that
+    computing check keys costs no pydantic)."""
+    if doc is None or doc.kind != "sprint":
+        return None
+    found: Baseline | None = getattr(doc.model, "baseline", None)
+    return found
 
 
 def _old_numbers(before: Document, old: Baseline | None) -> list[dict[str, int]]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterable
 
 import click
 
+from pmgen import jsontext
 from pmgen.findings import Finding
 
 # C0 and C1 controls, DEL, and the bidirectional overrides: plan text and commit messages
@@ -58,7 +58,7 @@ def _text(findings: list[Finding], colour: bool = False) -> str:
 
 
 def _json(findings: list[Finding]) -> str:
-    return json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False) + "\n"
+    return jsontext.document([f.as_dict() for f in findings])
 
 
 def _escape_data(text: str) -> str:

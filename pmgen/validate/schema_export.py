@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pmgen import jsontext
 from pmgen.errors import PmgenError
 from pmgen.plans import fileio
 from pmgen.plans.models import KINDS
@@ -22,7 +23,7 @@ def schema_text(kind: str) -> str:
         "$id": f"{kind}.schema.json",
         **schema,
     }
-    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return jsontext.document(schema)
 
 
 def expected_files(schema_dir: Path) -> dict[Path, str]:
@@ -78,7 +79,7 @@ def vscode_settings(settings: Path, name: str) -> bool:
     if schemas == data.get("yaml.schemas"):
         return False
     data["yaml.schemas"] = schemas
-    text = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    text = jsontext.document(data).encode("utf-8")
     if raw is None:
         settings.parent.mkdir(parents=True, exist_ok=True)
         fileio.atomic_write(settings, text, create=True, name=name)

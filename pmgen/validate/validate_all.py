@@ -36,17 +36,18 @@ def staged_deletions(cwd: Path) -> list[str]:
     return git.split_z(out or b"")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``pmgen validate`` when a plan or template changed; 0 at once otherwise."""
-    args = list(sys.argv[1:] if argv is None else argv)
+def needed(argv: Sequence[str]) -> bool:
+    """Whether this commit needs ``pmgen validate --staged``: a plan or template changed."""
+    args = list(argv)
     if args[:1] == [ALIAS]:
-        return 0
-    if not args and not staged_deletions(Path.cwd()):
-        return 0
-    from pmgen.cli import main as pmgen
-
-    return pmgen(["validate", "--staged"])
+        return False
+    return bool(args) or bool(staged_deletions(Path.cwd()))
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # the hook's entry point: the CLI, only when there is something to validate
+    if not needed(sys.argv[1:]):
+        raise SystemExit(0)
+    from pmgen.cli import main as pmgen
+
+    raise SystemExit(pmgen(["validate", "--staged"]))
