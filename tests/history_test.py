@@ -395,59 +395,6 @@ def test_history_follows_renames_and_restores_deleted_plans(git_repo: GitRepo) -
     assert state(git_repo.path) == []
 
 
-PATCH_CASES = [
-    # (previous front matter, next front matter): next is parsed from previous by patching
-    # when only simple top-level lines differ; either way it must equal documents.parse.
-    ("id: a\nstatus: pending\nowner: x\n", "id: a\nstatus: done\nowner: x\n"),
-    ("id: a\nstatus: pending\n", "id: a\nstatus: 2026-02-30\n"),
-    ("id: a\nn: 1\n", "id: a\nn: 010\n"),
-    ("id: a\nn: 1\n", "id: a\nn: yes\n"),
-    ("id: a\nv: 1.5\n", "id: a\nv: .inf\n"),
-    ("title: one\n  two\nstatus: a\n", "title: one\n  three\nstatus: a\n"),
-    ("title: one\nstatus: a\n", "title: one\n  more\nstatus: a\n"),
-    ("tags:\n  - a\nstatus: x\n", "tags:\n  - b\nstatus: x\n"),
-    ("d: 2026-01-01\ns: x\n", "d: 2026-01-02\ns: x\n"),
-    ("s: x\nt: y\n", "s: x\ns: y\n"),
-    ("s: x # c\n", "s: y # c\n"),
-]
-
-
-@pytest.mark.parametrize("before,after", PATCH_CASES)
-def test_patched_front_matter_agrees_with_documents_parse(before: str, after: str) -> None:
-    path = f"delegation/backlog/patch-{abs(hash((before, after)))}.md"
-    for text in (before, after):
-        raw = ("---\n" + text + "---\n").encode()
-        version = history_docs.parse_version(path, raw)
-        doc = parse(Path("x.md"), "x.md", raw, "bug", {"id": "x"})
-        assert version is not None
-        assert version.data == (None if doc.data is None else history_docs.jsonable(doc.data))
-
-
-SIBLING_CASES = [
-    # (one file's front matter, another file's): the second may be patched from the first
-    # (same number of lines, a few simple lines differ); it must equal documents.parse.
-    ("id: a\ntitle: A\nport: 1\nbranch: f/a\nlabel: x\nstatus: s\ntags: [p]\n",
-     "id: b\ntitle: B b\nport: 2\nbranch: f/b\nlabel: y\nstatus: t\ntags: [p]\n"),
-    ("id: a\nn: 1\nm: 2\n", "id: b\nn: yes\nm: 2026-02-30\n"),
-    ("id: a\nt: x\n  y\n", "id: b\nt: x\n  z\n"),
-    ("a: 1\nb: 2\n", "b: 1\na: 2\n"),
-]
-
-
-@pytest.mark.parametrize("first,second", SIBLING_CASES)
-def test_sibling_patched_front_matter_agrees_with_documents_parse(
-    first: str, second: str
-) -> None:
-    for n, text in enumerate((first, second)):
-        path = f"delegation/backlog/sibling-{n}-{abs(hash((first, second)))}.md"
-        raw = ("---\n" + text + "---\n").encode()
-        version = history_docs.parse_version(path, raw)
-        doc = parse(Path("x.md"), "x.md", raw, "bug", {"id": "x"})
-        assert version is not None
-        expected = None if doc.data is None else history_docs.jsonable(doc.data)
-        assert version.data == expected
-        assert list(version.data or {}) == list(expected or {})  # the same key order
-
 
 # --- property: the fast path never disagrees with documents.parse ---------------------
 
@@ -519,17 +466,6 @@ def test_the_front_matter_split_cuts_where_the_rule_says(
                             index + 2)
                 break
     assert split_front_matter(text) == expected
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(), st.text(), st.one_of(st.none(), st.text()),
-       st.dictionaries(st.text(), st.one_of(st.text(), st.integers(), st.none(),
-                                            st.lists(st.text()), st.booleans())))
-def test_jsonl_lines_are_json_dumps(text: str, author: str, before: str | None,
-                                    data: dict) -> None:
-    event = Event("id", "type." + text, "S:" + text, "2026-01-10T09:00:00+00:00",
-                          author, "c" * 40, text, before, None, data)
-    assert RENDERERS["jsonl"]([event]) == json.dumps(event.as_dict(), ensure_ascii=False) + "\n"
 
 
 def test_state_of_another_branch_leaves_the_cache_alone(git_repo: GitRepo) -> None:

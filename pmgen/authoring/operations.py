@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pmgen import jsontext
 from pmgen.authoring import edit, ids, scaffold
 from pmgen.errors import PmgenError, UsageError
 from pmgen.plans import fileio
@@ -40,7 +40,7 @@ def render(result: dict[str, Any], fmt: str, dry_run: bool, summary: list[str]) 
     """What an authoring command prints: JSON, the diff (dry run), or the summary lines."""
     result["dry_run"] = dry_run
     if fmt == "json":
-        return json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n"
+        return jsontext.document(result)
     if dry_run:
         return str(result.get("diff", ""))
     return "".join(line + "\n" for line in summary)

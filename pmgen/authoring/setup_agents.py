@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pmgen import jsontext
 from pmgen.authoring.setup_change import Change, read
 
 MARK = "<!-- pmgen:agents"
@@ -25,7 +26,7 @@ SERVER = {"command": "pmgen", "args": ["mcp"]}
 
 
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return jsontext.document(data).encode("utf-8")
 
 
 SECTION = (Path(__file__).resolve().parent.parent / "templates" / "setup" / "AGENTS.md"

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pmgen import jsontext
 from pmgen.errors import PmgenError, UsageError
 from pmgen.history.format import table
 from pmgen.plans import outline
@@ -164,7 +165,7 @@ def _fields(entry: Entry, what: str) -> dict[str, Any]:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n"
+    return jsontext.document(value)
 
 
 # --- show -------------------------------------------------------------------------------

@@ -10,10 +10,10 @@ then ready, then pending, then the entity id.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from pmgen import jsontext
 from pmgen.catalog.listing import Entry, entries, waits_on, work_items
 from pmgen.history.format import table
 from pmgen.plans.models.common import priority_of
@@ -115,9 +115,8 @@ def render(found: list[Track], fmt: str = "text") -> str:
     ready = [t for t in found if t.ready]
     waiting = [t for t in found if not t.ready]
     if fmt == "json":
-        return json.dumps({"ready": [t.as_dict() for t in ready],
-                           "not_ready": [t.as_dict() for t in waiting]},
-                          indent=2, ensure_ascii=False, default=str) + "\n"
+        return jsontext.document({"ready": [t.as_dict() for t in ready],
+                                  "not_ready": [t.as_dict() for t in waiting]})
     out = f"ready ({len(ready)}):\n"
     out += _indent(table([[str(t.entry.entity), t.priority or "-", t.status, t.who or "-",
                            t.entry.get("title")] for t in ready]))

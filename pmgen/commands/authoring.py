@@ -9,13 +9,13 @@ pmgen.authoring.edit, pmgen.authoring.scaffold and pmgen.authoring.migrate.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
 from pmgen.commands import ROOT
+from pmgen.commands.conventions import echo_json
 from pmgen.errors import PmgenError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,10 +31,7 @@ def _json_errors(func: F) -> F:
         except PmgenError as exc:
             if kwargs.get("fmt") != "json":
                 raise
-            click.echo(json.dumps(
-                {"error": exc.message, "hint": exc.hint, "exit_code": exc.exit_code},
-                indent=2, ensure_ascii=False,
-            ))
+            echo_json({"error": exc.message, "hint": exc.hint, "exit_code": exc.exit_code})
             return exc.exit_code
 
     return wrapper  # type: ignore[return-value]

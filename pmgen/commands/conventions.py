@@ -8,7 +8,6 @@ completes nothing rather than printing a traceback into the shell.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
+from pmgen import jsontext
 from pmgen.plans.documents import kind_for
 from pmgen.plans.entities import PREFIX_OF
 from pmgen.plans.statuses import STATUSES
@@ -121,4 +121,4 @@ def format_option(*choices: str, default: str = "text") -> Callable[[Any], Any]:
 
 def echo_json(data: Any) -> None:
     """One JSON document on stdout, as every `--format json` prints it."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    click.echo(jsontext.document(data), nl=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import gc
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -220,7 +219,7 @@ def state(rev: str, fmt: str, root: Path | None) -> int:
     folder = _root(root)
     entries = compute(folder, rev)
     if fmt == "json":
-        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        echo_json(entries)
         return 0
     rows = [["SUBJECT", "KIND", "STATUS", "SHA256", "PATH"]]
     for entry in entries:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from pmgen.commands import ROOT
-from pmgen.commands.conventions import examples
+from pmgen.commands.conventions import echo_json, examples
 from pmgen.errors import PmgenError
 from pmgen.plans.repo import Repo
 
@@ -65,28 +64,15 @@ def import_(
     except PmgenError as exc:
         if fmt != "json":
             raise
-        click.echo(
-            json.dumps(
-                {"error": exc.message, "hint": exc.hint, "exit_code": exc.exit_code},
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        echo_json({"error": exc.message, "hint": exc.hint, "exit_code": exc.exit_code})
         return exc.exit_code
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "command": "import",
-                    "dry_run": dry_run,
-                    "written": not dry_run,
-                    "imports": [report.as_dict(repo, item) for item in done],
-                },
-                indent=2,
-                ensure_ascii=False,
-                default=str,
-            )
-        )
+        echo_json({
+            "command": "import",
+            "dry_run": dry_run,
+            "written": not dry_run,
+            "imports": [report.as_dict(repo, item) for item in done],
+        })
         return 0
     click.echo(report.render_text(repo, done, dry_run), nl=False)
     return 0

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from pmgen.commands.authoring import common_options
-from pmgen.commands.conventions import examples
+from pmgen.commands.conventions import echo_json, examples
 from pmgen.plans.repo import Repo
 
 
@@ -34,10 +33,10 @@ def migrate(paths: tuple[Path, ...], dry_run: bool, fmt: str, root: Path | None)
                 result.change.write()
                 written = written or result.change.changed
     if fmt == "json":
-        click.echo(json.dumps({
+        echo_json({
             "command": "migrate", "documents": [r.as_dict() for r in results],
             "written": written, "dry_run": dry_run,
-        }, indent=2, ensure_ascii=False, default=str))
+        })
         return 0
     for result in results:
         if result.change is not None:

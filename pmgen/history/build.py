@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import queue
 import subprocess
 import threading
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pmgen import git
-from pmgen.history.docs import classify, parse_version
+from pmgen.history.docs import Version, classify, parse_version
 from pmgen.history.event import Event, event_id
 from pmgen.history.events import diff
 from pmgen.history.format import jsonl_lines
-
-if TYPE_CHECKING:
-    from pmgen.history.docs import Version
 
 
 @dataclass(slots=True)  # one per changed plan file of the history
@@ -202,16 +198,7 @@ def build(
     return seen, blobs.records, blobs.requested
 
 
-@functools.cache
-def _derivers() -> tuple[Callable[..., Any], Callable[..., str], Callable[..., str]]:
-    """(history_events.diff, history.event_id, history_format.jsonl_lines), imported on
-    first use (a warm run that finds nothing new never loads the YAML parsers) and once:
-    an import statement in _record cost 1 us a commit."""
-    return diff, event_id, jsonl_lines
-
-
 def _record(commit: git.Commit, blobs: _Blobs) -> Record:
-    diff, event_id, jsonl_lines = _derivers()
     record = Record(commit.sha, commit.parents, commit.time, commit.author,
                     commit.subject, commit.tasks)
     events, sha, time, author = record.events, commit.sha, commit.time, commit.author
@@ -248,4 +235,4 @@ def _record(commit: git.Commit, blobs: _Blobs) -> Record:
 
 def render(record: Record) -> str:
     """A record's events as JSON lines, exactly as `pmgen events` prints them."""
-    return _derivers()[2](record.events)
+    return jsonl_lines(record.events)

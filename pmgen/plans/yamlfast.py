@@ -22,6 +22,8 @@ import functools
 import re
 from typing import Any
 
+from pmgen.plans.yamlio import replace_surrogates
+
 # A tag, anchor or alias starts a node: at a line start (after indentation) or after the
 # ":", "-", "?", "[", "{" or "," that opens a value. '&' inside a value ("Data & Backend")
 # is text, and sending it to the full parser cost 11% of a cold run (issue 12).
@@ -203,78 +205,23 @@ def key_lines(yaml_text: str) -> dict[str, int] | None:
             if key.id == "scalar"}
 
 
-# Parsed front matter is memoised by its text, and the last of each file kept for patching
-# (the results are shared, never mutated).
+# Parsed front matter is memoised by its text (the results are shared, never mutated).
 _FRONT_MATTER_MEMO: dict[str, dict[str, Any] | None] = {}
 _MEMO_LIMIT = 100_000
 
 
-# Top-level "key: value" lines whose value is a plain scalar of unambiguous characters.
-_SIMPLE_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ ]+([A-Za-z0-9_.][A-Za-z0-9_. /+-]*?)[ ]*$")
-_NEXT_OK = re.compile(r"^(?:[A-Za-z_#]|$)")  # the next line starts a key, a comment, or ends
-# The last front matter of each file: most versions of a plan differ from the one before in
-# a few simple lines (a status change), so they are patched, not composed (~40x cheaper;
-# without it a cold `pmgen events` of 4,000 commits took 20% longer, issue 11).
-_LAST: dict[str, tuple[list[str], dict[str, Any]]] = {}
-
-
-def _plain(value: str) -> Any:
-    """A plain scalar resolved as the composer would (YAML 1.2 implicit types)."""
-    for tag, regexp in _resolvers().get(value[0], ()):
-        if regexp.match(value):
-            return _scalar(tag, value)
-    return value
-
-
-def _patched(
-    last: tuple[list[str], dict[str, Any]] | None, lines: list[str], limit: int = 4
-) -> dict[str, Any] | None:
-    """The data of ``lines`` from ``last`` (the lines and data of the file's previous
-    front matter) when at most ``limit`` simple top-level ``key: value`` lines differ (a
-    status change), else None."""
-    if last is None or len(last[0]) != len(lines):
-        return None
-    old_lines, old_data = last
-    changed = [i for i, (a, b) in enumerate(zip(old_lines, lines, strict=True)) if a != b]
-    if not changed or len(changed) > limit:
-        return None
-    data = dict(old_data)
-    for i in changed:
-        old, new = _SIMPLE_LINE.match(old_lines[i]), _SIMPLE_LINE.match(lines[i])
-        if old is None or new is None or old.group(1) != new.group(1):
-            return None
-        following = lines[i + 1] if i + 1 < len(lines) else ""
-        if not _NEXT_OK.match(following):
-            return None  # the value may go on (a multi-line scalar)
-        key = old.group(1)
-        try:
-            if key not in old_data or old_data[key] != _plain(old.group(2)):
-                return None  # the line is not what the last data says it is
-            data[key] = _plain(new.group(2))
-        except ValueError:
-            return None
-    return data
-
-
-def front_matter(path: str, yaml_text: str) -> dict[str, Any] | None:
+def front_matter(yaml_text: str) -> dict[str, Any] | None:
     """Plain data of a front matter text (dates as ISO strings), or None when unsure."""
     data = _FRONT_MATTER_MEMO.get(yaml_text)
     if data is None and yaml_text not in _FRONT_MATTER_MEMO:
-        lines = yaml_text.split("\n")
-        data = _patched(_LAST.get(path), lines)
-        if data is None:
-            try:
-                data = fast_load(yaml_text)
-            except _Unsure:
-                data = None
+        try:
+            data = fast_load(yaml_text)
+        except _Unsure:
+            data = None
         if data is not None and ("\\u" in yaml_text or "\\U" in yaml_text):
             # a lone surrogate escape (PM110) would crash every UTF-8 output downstream
-            from pmgen.plans.yamlio import replace_surrogates  # ruamel: only when needed
-
             data = replace_surrogates(data)
         if len(_FRONT_MATTER_MEMO) > _MEMO_LIMIT:
             _FRONT_MATTER_MEMO.clear()
         _FRONT_MATTER_MEMO[yaml_text] = data
-        if data is not None:
-            _LAST[path] = (lines, data)
     return data
