@@ -90,6 +90,28 @@ def test_a_work_item_gets_its_tracks_bundle(example_repo: GitRepo,
     assert "- **Entity**: `T:sprint-2.6-items/track-a`\n" in item
 
 
+def test_a_bare_id_that_names_a_sprint_and_a_track_is_ambiguous(
+        tiny: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(tiny.path / "delegation/sprints/sprint-9",
+                    tiny.path / "delegation/sprints/track-a")
+    assert init(tiny, capsys, "track-a") == (2, "", (
+        "pmgen: 'track-a' is ambiguous: it names 3 plans\n"
+        "  hint: write one of them in full: S:track-a, T:sprint-9/track-a, "
+        "T:track-a/track-a\n"))
+
+
+def test_an_id_like_none_lists_the_first_ten_known_and_counts_the_rest(
+        example_repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    sprints = example_repo.path / "delegation/sprints"
+    ids = sorted([f"S:{p.parent.name}" for p in sprints.glob("*/SPRINT.md")]
+                 + [f"T:{p.parent.parent.name}/{p.parent.name}"
+                    for p in sprints.glob("*/*/TASK.md")])
+    assert len(ids) > 10
+    assert init(example_repo, capsys, "qqqqqqqqq") == (1, "", (
+        "pmgen: unknown sprint or track 'qqqqqqqqq'\n"
+        f"  hint: known: {', '.join(ids[:10])} (and {len(ids) - 10} more)\n"))
+
+
 # --- what a bundle says when something is missing ----------------------------------------
 
 def test_a_track_without_an_agent_says_so_and_siblings_show_it(

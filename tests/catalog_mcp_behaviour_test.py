@@ -488,3 +488,46 @@ def test_the_server_tells_agents_where_to_start(example_repo: GitRepo,
     hints = {t.name: t.annotations.read_only_hint for t in tools}
     assert hints["agent_init"] is True and hints["next"] is True
     assert all(hints.values()) == bool(flags)
+
+
+def test_validate_tool_counts_warnings_as_failures_only_when_strict(
+        example_repo: GitRepo) -> None:
+    """Sprint 2.33's project root is not checked out here: a PM412 warning."""
+    folder = "delegation/sprints/sprint-2.33"
+
+    async def body(session: ClientSession) -> list[tuple[bool, str]]:
+        return [await call(session, "validate", paths=[folder]),
+                await call(session, "validate", paths=[folder], strict=True)]
+
+    lenient, strict = run(example_repo.path, body)
+    printed = pmgen(example_repo.path, "validate", "--strict", folder)
+    assert printed.returncode == 1
+    report = printed.stdout.decode("utf-8")
+    assert ": PM412 warning: " in report
+    assert lenient == (False, report + "passed\n")
+    assert strict == (False, report + "failed\n")
+
+
+def test_mcp_without_the_sdk_says_how_to_install_it(example_repo: GitRepo) -> None:
+    """`pmgen mcp` on an install without the mcp extra: a refusal with the pip command."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = (
+        "import sys\n"
+        "class NoMcp:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'mcp' or name.startswith('mcp.'):\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, NoMcp())\n"
+        "from pmgen.cli import main\n"
+        "sys.exit(main(['mcp', '--root', sys.argv[1]]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(example_repo.path)],
+                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("pmgen: pmgen mcp needs the MCP SDK, which is not installed\n"
+                             "  hint: pip install 'pmgen[mcp]'\n")
