@@ -22,7 +22,7 @@ from plan_builder import Plans, sprint_md, task_md
 pytest.importorskip("mcp")
 
 from mcp.client.session import ClientSession  # noqa: E402
-from mcp_test import TRACK, call, pmgen, run  # noqa: E402
+from mcp_test import READ, TRACK, WRITE, call, pmgen, run  # noqa: E402
 
 # --- the plans of plan_builder, varied one thing at a time --------------------------------
 
@@ -476,18 +476,17 @@ def test_outside_git_the_history_tools_say_so_and_bundles_still_work(tmp_path: P
 
 
 @pytest.mark.parametrize("flags", [(), ("--read-only",)])
-def test_the_server_tells_agents_where_to_start(example_repo: GitRepo,
-                                                flags: tuple[str, ...]) -> None:
-    """The instructions name tools the server serves (agent_init, next); a read-only
-    server's tools are all marked read-only, a full server's writes are not."""
+def test_exactly_the_write_tools_are_marked_as_writing(example_repo: GitRepo,
+                                                       flags: tuple[str, ...]) -> None:
+    """Clients auto-approve tools marked read-only: a write tool must never be one."""
 
     async def body(session: ClientSession) -> list[Any]:
         return (await session.list_tools()).tools
 
-    tools = run(example_repo.path, body, *flags)
-    hints = {t.name: t.annotations.read_only_hint for t in tools}
-    assert hints["agent_init"] is True and hints["next"] is True
-    assert all(hints.values()) == bool(flags)
+    hints = {t.name: t.annotations.read_only_hint for t in run(example_repo.path, body, *flags)}
+    assert {name for name, read_only in hints.items() if not read_only} == (
+        set() if flags else set(WRITE))
+    assert {name for name, read_only in hints.items() if read_only} == set(READ)
 
 
 def test_validate_tool_counts_warnings_as_failures_only_when_strict(
