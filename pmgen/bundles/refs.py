@@ -30,8 +30,14 @@ def rel_to(root: Path, path: Path) -> str:
     return Path(os.path.relpath(os.path.normpath(path), root)).as_posix()
 
 
-def _line_range(lines: str | None, text: str) -> str:
-    """The lines ``a-b`` (1-based, inclusive) of ``text``; all of it when unset or unreadable."""
+def _lines(text: str) -> list[str]:
+    """The lines of ``text`` (a final newline ends the last line, it starts none)."""
+    return text.removesuffix("\n").split("\n") if text else []
+
+
+def _line_range(lines: str | None, text: str) -> str | None:
+    """The lines ``a-b`` (1-based, inclusive) of ``text``; all of it when unset or unreadable;
+    None when the range selects no line of it."""
     if not lines:
         return text
     start_s, _, end_s = lines.partition("-")
@@ -40,7 +46,8 @@ def _line_range(lines: str | None, text: str) -> str:
         end = int(end_s) if end_s else start
     except ValueError:
         return text
-    return "\n".join(text.split("\n")[start - 1 : end])
+    picked = _lines(text)[start - 1 : end]
+    return "\n".join(picked) if picked else None
 
 
 def _inside(path: Path, base: Path) -> bool:
@@ -86,7 +93,12 @@ def reference(repo_root: Path, project_root: str, ref: Reference) -> dict[str, A
         item["missing"] = "a binary file"
         return item
     text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n")
-    item["text"] = _line_range(ref.lines, text).rstrip("\n")
+    picked = _line_range(ref.lines, text)
+    if picked is None:  # an empty block would say the lines are blank
+        count = len(_lines(text))
+        item["missing"] = f"lines {ref.lines} select nothing: the file has {count} lines"
+        return item
+    item["text"] = picked.rstrip("\n")
     return item
 
 

@@ -8,6 +8,7 @@ plan with a finding is still listed; `pmgen validate` says what is wrong with it
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -238,6 +239,8 @@ def render_show(shown: dict[str, Any], fmt: str = "text") -> str:
                 lines.append(f"items: {len(value)}")
                 lines += [f"  {i['entity']}  {i['status']}  {i['title']}" for i in value]
         elif key != "sha256":
-            text = value if isinstance(value, str) else json.dumps(value, default=str)
+            # a date is a date, whether or not the YAML quoted it
+            text = value if isinstance(value, str) else (
+                value.isoformat() if isinstance(value, dt.date) else json.dumps(value, default=str))
             lines.append(f"{key}: {text}")
     return "".join(printable(line) + "\n" for line in lines)
