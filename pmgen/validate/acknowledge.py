@@ -75,7 +75,7 @@ def _marker_claims(doc: Document) -> tuple[list[_Claim], list[Finding]]:
             codes_text, _, reason = match["rest"].partition("--")
             codes = tuple(c for c in re.split(r"[\s,]+", codes_text.strip()) if c)
             line, col = body_line + index, match.start() + 1
-            form = f"<!-- pmgen: ignore {' '.join(codes)} -->"
+            form = " ".join(("<!-- pmgen: ignore", *codes, "-->"))
             problem = _problem(doc, line, col, codes, reason.strip(), form,
                                "<!-- pmgen: ignore {code} -- why it is accepted -->")
             if problem is not None:
