@@ -25,8 +25,9 @@ ADR = "delegation/adr/0001-use-a-database.md"
 
 
 def validate(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
-    """`pmgen validate --root ROOT ARGS`, a path in ARGS relative to ROOT."""
-    args = tuple(a if a.startswith("-") else str(root / a) for a in args)
+    """`pmgen validate --root ROOT ARGS` (a plan path in ARGS relative to ROOT): the exit
+    code and the lines printed."""
+    args = tuple(str(root / a) if a.startswith("delegation/") else a for a in args)
     code = main(["validate", "--root", str(root), *args])
     return code, capsys.readouterr().out.splitlines()
 
@@ -39,11 +40,16 @@ def written(plans: Plans, root: Path, edits: dict[str, tuple[str, str]] | None =
         text = path.read_text(encoding="utf-8")
         path.write_text(re.sub(r'(pass_rate: )"([\d.]+)"', r"\1\2", text), encoding="utf-8")
     for rel, (old, new) in (edits or {}).items():
-        path = root / rel
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"{old!r} not in {rel}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        edit(root, rel, old, new)
     return root
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    """The first ``old`` in ``rel`` replaced by ``new``."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def line_of(root: Path, rel: str, start: str, after: int = 0) -> int:
@@ -557,3 +563,65 @@ def test_a_date_must_exist(
     assert validate(root, capsys, ADR) == (1, [
         f"{ADR}:{line}:1: PM205 'date': '{written_as}' is not a date in YYYY-MM-DD form",
     ]) if finding else (0, [])
+
+
+# PM613, PM614: a plan copied from the previous sprint's ------------------------------------
+
+TRACK_2A = "delegation/sprints/sprint-2/track-a/TASK.md"
+
+
+def two_sprints(root: Path, before: str, after: str) -> Path:
+    """sprint-1 (completed, baseline 800/12/3) and sprint-2 after it by number (active,
+    baseline 815/2/0); ``before`` and ``after`` go under the Objectives of their track-a."""
+    old = Plans()
+    old.sprint.update(status="completed", baseline={"passing": 800, "failing": 12, "errors": 3})
+    written(old, root, {SPRINT: ("- [ ] Schedules", "- [x] Schedules"),
+                        TRACK_A: objectives(before)})
+    new = Plans()
+    new.sprint.update(id="sprint-2", number="2", title="Second",
+                      baseline={"passing": 815, "failing": 2, "errors": 0})
+    for track, task in new.tasks.items():
+        task.update(sprint="sprint-2", worktree=f"../sprint-2/{track}")
+    return written(new, root, {TRACK_2A: objectives(after)})
+
+
+COPIED_HINT = "  hint: update it for this sprint, or move it under a heading that reports on " \
+    "sprint-1 (\"Achievements\", \"Retrospective\")"
+
+
+@pytest.mark.parametrize("after,copied", [
+    ("### Progress\n\n- P1 invoice model: 5/5 tests", True),
+    # the count changed; a line without a count or id may recur; an honest report
+    ("### Progress\n\n- P1 invoice model: 6/6 tests", False),
+    ("### Progress\n\n- Keep the API stable.", False),
+    ("### Sprint 1 Achievements\n\n- P1 invoice model: 5/5 tests", False),
+], ids=["copied", "updated", "no-evidence", "report"])
+def test_a_line_copied_from_the_previous_sprint(
+    after: str, copied: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = two_sprints(tmp_path, "### Progress\n\n- P1 invoice model: 5/5 tests\n"
+                       "- Keep the API stable.", after)
+    line = line_of(root, TRACK_2A, "- ")
+    source = line_of(root, TRACK_A, "- P1")
+    assert validate(root, capsys, TRACK_2A) == (0, [
+        f"{TRACK_2A}:{line}:1: PM613 warning: this line is copied verbatim from "
+        f'{TRACK_A}:{source} (sprint-1) in "Progress"', COPIED_HINT,
+    ] if copied else [])
+
+
+@pytest.mark.parametrize("after,stale", [
+    ("- Suite: 800 passing, 12 failing.", "'800 passing, 12 failing' is sprint-1's baseline "
+     "(800 passing, 12 failing, 3 errors); this sprint's baseline is 815 passing, 2 failing, "
+     "0 errors"),
+    ("- Sprint 1 ended at 800 passing, 12 failing.", None),  # it names the sprint
+    ("- Suite: 815 passing, 2 failing.", None),  # this sprint's own numbers
+], ids=["old-baseline", "names-it", "current"])
+def test_numbers_of_the_previous_sprint_baseline(
+    after: str, stale: str | None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = two_sprints(tmp_path, "- Build it.", after)
+    line = line_of(root, TRACK_2A, after)
+    assert validate(root, capsys, TRACK_2A) == (0, [
+        f"{TRACK_2A}:{line}:{col_of(root, TRACK_2A, line, '800')}: PM614 warning: {stale}",
+        "  hint: update the numbers, or say that they are the previous sprint's",
+    ] if stale else [])
