@@ -276,8 +276,8 @@ def test_a_complete_item_with_an_open_box_in_its_own_section(
 
 
 @pytest.mark.parametrize("reason,finding", [
-    (None, True), ("Waits for the API contract of track-b.", False),
-], ids=["no-reason", "reason"])
+    (None, True), ("   ", True), ("Waits for the API contract of track-b.", False),
+], ids=["no-reason", "blank", "reason"])
 def test_a_blocked_track_needs_a_reason(
     reason: str | None, finding: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
