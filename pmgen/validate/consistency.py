@@ -111,9 +111,10 @@ def _transition(doc: Document, ctx: Context) -> list[Finding]:
     if not isinstance(before, str) or not is_backwards(kind, before, now):
         return []
     allowed = allowed_transitions(kind, before)
+    a_kind = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"  # "an adr"
     hint = (
-        f"from {before} a {kind} may move to: {', '.join(allowed)}" if allowed
-        else f"{before} is final for a {kind}; nothing may follow it"
+        f"from {before} {a_kind} may move to: {', '.join(allowed)}" if allowed
+        else f"{before} is final for {a_kind}; nothing may follow it"
     )
     line, col = doc.key_position(("status",))
     return [doc.finding(

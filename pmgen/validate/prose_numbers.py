@@ -31,7 +31,7 @@ _FRACTION_RE = re.compile(r"(?<![\w/.:-])(\d+)\s*/\s*(\d+)(?![\w/.:-]|\s*%)")
 _FRACTION_RATE_RE = re.compile(
     r"(?<![\w/.:-])(\d+)\s*(?:/|\bof\b)\s*(\d+)(?![\d/.])([^%\d\n]{0,30}?)\(?\s*"
     r"(\d+(?:\.\d+)?)\s*%")
-_NAME_WORDS = re.compile(r"[A-Za-z_][\w.-]*")
+_NAME_WORDS = re.compile(r"[A-Za-z_](?:[\w.-]*\w)?")  # "tests." at a sentence end is "tests"
 _NAME_STOP = frozenset(
     "tests test passing passed pass rate failing the a an of in are is now currently "
     "currently: files file total all".split())
