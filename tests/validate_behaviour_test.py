@@ -625,3 +625,31 @@ def test_numbers_of_the_previous_sprint_baseline(
         f"{TRACK_2A}:{line}:{col_of(root, TRACK_2A, line, '800')}: PM614 warning: {stale}",
         "  hint: update the numbers, or say that they are the previous sprint's",
     ] if stale else [])
+
+
+# Open boxes nested under another item: every check names the box's own column -------------
+
+
+def test_nested_open_boxes_are_reported_at_their_indent_by_pm608_and_pm618(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PM602 always reported a nested box at its indent; PM608 and PM618 said column 1.
+    All three read outline.CheckItem.column now."""
+    plans = with_items(Plans(), [{"id": "P1", "title": "Seed", "status": "complete"}])
+    plans.tasks["track-a"]["status"] = "done"
+    root = written(plans, tmp_path, {TRACK_A: (
+        "- [x] It works.\n", "- [x] It works.\n    - [ ] Also on ARM.\n")})
+    root.joinpath(TRACK_A).write_text(
+        root.joinpath(TRACK_A).read_text(encoding="utf-8")
+        + "\n## Work Items\n\n### P1: Seed\n\n- [x] Seeds load.\n   * [ ] No warnings.\n",
+        encoding="utf-8")
+    criterion = line_of(root, TRACK_A, "    - [ ] Also on ARM.")
+    box = line_of(root, TRACK_A, "   * [ ] No warnings.")
+    status_line = line_of(root, TRACK_A, "status:")
+    _, out = validate(root, capsys, TRACK_A)
+    assert [line for line in out if " PM6" in line] == [
+        f"{TRACK_A}:{criterion}:5: PM618 warning: the track is done (line {status_line}) but "
+        "its success criterion is not checked: Also on ARM.",
+        f"{TRACK_A}:{box}:4: PM608 work item P1 is complete but its acceptance criterion is "
+        "not checked: No warnings.",
+    ]

@@ -45,6 +45,7 @@ class CheckItem:
     checked: bool
     text: str
     line: int  # 1-based, relative to the parsed text
+    column: int = 1  # 1-based: where the item's list marker starts (its indent + 1)
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,8 @@ def checklist(text: str, first_line: int = 1) -> list[CheckItem]:
         match = _CHECK_RE.match(line)
         if match:
             items.append(
-                CheckItem(match["mark"] != " ", match["text"].strip(), index + first_line)
+                CheckItem(match["mark"] != " ", match["text"].strip(), index + first_line,
+                          len(line) - len(line.lstrip()) + 1)
             )
     return items
 

@@ -51,15 +51,12 @@ def _period(doc: Document, sprint: Sprint) -> list[Finding]:
 def _criteria(doc: Document, sprint: Sprint) -> list[Finding]:
     if sprint.status != "completed":
         return []
-    lines = doc.body.split("\n")
     findings = []
     for item in criteria(doc.body):
         if item.checked:
             continue
-        line = item.line + doc.body_line - 1
-        indent = len(lines[item.line - 1]) - len(lines[item.line - 1].lstrip())
         findings.append(doc.finding(
-            line, indent + 1, "PM602",
+            item.line + doc.body_line - 1, item.column, "PM602",
             f"sprint is completed but success criterion is not checked: {item.text}",
             "check it ([x]) if it was met, or move it to the next sprint and say so "
             "in the notes",

@@ -81,7 +81,7 @@ def _open_criteria(doc: Document, task: Task) -> list[Finding]:
         return []
     line, _ = doc.key_position(("status",))
     return [doc.finding(
-        doc.body_line + item.line - 1, 1, "PM618",
+        doc.body_line + item.line - 1, item.column, "PM618",
         f"the track is done (line {line}) but its success criterion is not checked: "
         f"{item.text}",
         "check it ([x]) if it was met, or set the status back to review",

@@ -51,7 +51,7 @@ def _items(doc: Document, task: Task) -> list[Finding]:
         for box in acceptance(doc.body, item.id):
             if not box.checked:
                 findings.append(doc.finding(
-                    doc.body_line + box.line - 1, 1, "PM608",
+                    doc.body_line + box.line - 1, box.column, "PM608",
                     f"work item {item.id} is complete but its acceptance criterion is not "
                     f"checked: {box.text}",
                     f"check it ([x]) if it was met, or set items[{i}].status back",
