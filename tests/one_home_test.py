@@ -201,3 +201,20 @@ def test_init_and_the_editing_commands_read_every_bare_id_alike(example_repo: Gi
         edited = answer(functools.partial(lambda i: str(parse_entity(i, repo)), ident))
         bundled = answer(functools.partial(lambda i: str(bundle_target(i, found)), ident))
         assert edited == bundled, ident
+
+
+@pytest.mark.parametrize("command", [
+    ["show"], ["init"], ["status", "@", "complete"], ["check", "@", "Seeds load"],
+])
+def test_every_command_refuses_a_work_item_the_track_does_not_have(
+    command: list[str], example_repo: GitRepo, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`init T:...#P9` printed the track's bundle while `show` refused the same id."""
+    monkeypatch.chdir(example_repo.path)
+    entity = "T:sprint-2.6-items/track-a#P9"
+    args = [command[0], entity, *command[2:]] if "@" in command else [*command, entity]
+    assert main(args) == 1
+    assert capsys.readouterr() == ("", (
+        "pmgen: T:sprint-2.6-items/track-a#P9: delegation/sprints/sprint-2.6-items/track-a/"
+        "TASK.md has no work item 'P9'\n  hint: its work items: P1, P2, P3\n"))

@@ -20,7 +20,15 @@ from pmgen import jsontext
 from pmgen.authoring import edit, ids, scaffold
 from pmgen.errors import PmgenError, UsageError
 from pmgen.plans import fileio
-from pmgen.plans.entities import Entity, check_id, check_item, existing_path, parse_entity
+from pmgen.plans.entities import (
+    Entity,
+    check_id,
+    check_item,
+    existing_path,
+    item_ids,
+    parse_entity,
+    unknown_item,
+)
 from pmgen.plans.repo import Repo
 from pmgen.plans.statuses import PRIORITIES, STATUSES, TRANSITIONS, allowed_transitions
 
@@ -118,11 +126,9 @@ def set_status(repo: Repo, text: str, state: str, dry_run: bool = False,
 
 def _item_index(target: Entity, source: edit.Source) -> int:
     """The index of ``target.item`` in the track's ``items:`` (PmgenError if none)."""
-    items = source.data().get("items") or []
-    ids = [str(item.get("id")) for item in items if isinstance(item, dict)]
+    ids = item_ids(source.data())
     if target.item not in ids:
-        raise PmgenError(f"{target}: {source.rel} has no work item {target.item!r}",
-                         "its work items: " + (", ".join(ids) or "(none: add items:)"))
+        raise unknown_item(target, source.rel, ids)
     return ids.index(str(target.item))
 
 

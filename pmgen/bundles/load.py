@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pmgen.bundles.entity import parse
 from pmgen.plans.documents import Document, kind_for
-from pmgen.plans.entities import Entity
+from pmgen.plans.entities import Entity, item_ids, parse_entity, unknown_item
 from pmgen.plans.models import Task
 from pmgen.plans.repo import Repo
 from pmgen.validate import schema
@@ -65,6 +65,11 @@ def load(repo: Repo, entity: str) -> tuple[Context, Entity]:
     resolved = parse(entity, found)
     sprints = [resolved.sprint_id]
     docs = [_checked(repo, p) for p in found.sprints.get(resolved.sprint_id, [])]
+    if "#" in entity:  # a work item's bundle is its track's, if the track has the item
+        named = parse_entity(entity.strip())
+        track = next(d for d in docs if d.kind == "task" and d.parts["id"] == resolved.id)
+        if named.item not in item_ids(track.data):
+            raise unknown_item(named, track.rel, item_ids(track.data))
     for doc in list(docs):
         if isinstance(doc.model, Task):
             for dep in doc.model.waits:

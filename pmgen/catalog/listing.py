@@ -20,7 +20,7 @@ from pmgen.errors import PmgenError, UsageError
 from pmgen.history.format import table
 from pmgen.plans import outline
 from pmgen.plans.documents import Document
-from pmgen.plans.entities import Entity, existing_path, parse_entity
+from pmgen.plans.entities import Entity, existing_path, parse_entity, unknown_item
 from pmgen.plans.models.common import priority_of
 from pmgen.plans.repo import Repo
 from pmgen.validate.report import printable
@@ -211,9 +211,8 @@ def _item(repo: Repo, track: dict[str, Any], entity: Entity) -> dict[str, Any]:
     """`show T:<sprint>/<track>#<item>`: the item's own fields, in the track's file."""
     found = [e for e in work_items(repo) if e.entity == entity]
     if not found:
-        raise PmgenError(f"{entity}: {track['path']} has no work item {entity.item!r}",
-                         "its work items: " + (", ".join(
-                             i["entity"].partition("#")[2] for i in track["items"]) or "(none)"))
+        raise unknown_item(entity, track["path"],
+                           [i["entity"].partition("#")[2] for i in track["items"]])
     return {"entity": str(entity), "kind": "item", "path": track["path"],
             "sha256": track["sha256"], **{k: v for k, v in found[0].data.items() if k != "id"}}
 

@@ -181,6 +181,19 @@ def _resolve_bare(repo: Repo, ident: str) -> Entity:
     raise ambiguous(ident, [str(c) for c in candidates])
 
 
+def item_ids(data: object) -> list[str]:
+    """The ids of a track's work items, from its front matter data (``items:``)."""
+    items = data.get("items") if isinstance(data, dict) else None
+    return [str(item.get("id")) for item in items or [] if isinstance(item, dict)]
+
+
+def unknown_item(entity: Entity, rel: str, ids: list[str]) -> PmgenError:
+    """What every command says when ``T:<sprint>/<track>#<item>`` names no item of the
+    track: `show`, `status`, `check`, `init` alike."""
+    return PmgenError(f"{entity}: {rel} has no work item {entity.item!r}",
+                      "its work items: " + (", ".join(ids) or "(none: add items:)"))
+
+
 def ambiguous(ident: str, names: list[str]) -> UsageError:
     """The one answer to a bare id that several plans have (every command, every kind)."""
     return UsageError(f"{ident!r} is ambiguous: it names {len(names)} plans",
