@@ -328,7 +328,8 @@ class Mapper:
         if number:
             draft.front["number"] = number[1]
         if "title" not in draft.front:
-            rest = re.sub(r"(?i)^sprint(\s+\d+(?:\.\d+)*)?\s*:?\s*", "", text)
+            # "Sprint 3: X", "Sprint 3 - X", "Sprint 3 — X": the separator is no part of it
+            rest = re.sub(r"(?i)^sprint(\s+\d+(?:\.\d+)*)?\s*[:\-–—]?\s*", "", text)
             rest = re.sub(r"(?i)\s*initiali[sz]ation( manifest)?( \(sim\))?$", "", rest).strip()
             draft.front["title"] = rest or text
             if not rest:
