@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from plan_builder import Plans
 
+from pmgen.authoring.edit import unified_diff
 from pmgen.plans import yamlio
 from pmgen.plans.documents import split_front_matter
 from pmgen.plans.repo import Repo
@@ -86,6 +88,51 @@ def test_new_tracks_and_a_tick_racing_on_one_sprint_all_land(boxes: GitRepo) -> 
     assert all(line in kept for line in old_lines)
     errors = [f for f in validate.run(Repo(boxes.path)) if f.severity == "error"]
     assert errors == []
+
+
+# --- --dry-run: nothing written, and the diff is what the run then writes -----------------
+
+def _plans(repo: GitRepo) -> dict[str, bytes]:
+    return {p.relative_to(repo.path).as_posix(): p.read_bytes()
+            for p in sorted((repo.path / "delegation").rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("args", [
+    ["new", "sprint", "--id", "sprint-2", "--title", "Second", "--start", "2026-01-19"],
+    ["new", "sprint", "--id", "sprint-2", "--from", "sprint-1"],
+    ["new", "task", "T:sprint-1/track-c", "--agent", "frontend", "--item", "P1: Wire it"],
+    ["new", "agent", "qa", "--role", "Tester"],
+    ["adr", "new", "Use a queue", "--decider", "architect", "--status", "accepted"],
+    ["bug", "new", "Timeline is empty", "--priority", "P1"],
+    ["status", "S:sprint-1", "review"],
+    ["assign", "BUG:bug-1", "backend"],
+    ["check", "S:sprint-1", "1"],
+], ids=lambda args: " ".join(args[:2]))
+def test_a_dry_run_writes_nothing_and_its_diff_is_what_the_run_writes(
+    built_repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    args: list[str]
+) -> None:
+    monkeypatch.setenv("PMGEN_AUTHOR", "ada@example.com")
+    monkeypatch.setenv("PMGEN_TODAY", "2026-01-12")
+    before = _plans(built_repo)
+    code, shown, err = run_cli([*args, "--dry-run"], capsys)
+    assert (code, err) == (0, "")
+    assert built_repo.changes() == ""
+    code, out, err = run_cli(args, capsys)
+    assert (code, err) == (0, "")
+    after = _plans(built_repo)
+    changed = sorted(rel for rel in after if before.get(rel) != after[rel])
+    assert changed and set(before) <= set(after)
+    # the dry run's diff, file by file, against the change the run made
+    chunks = sorted(re.split(r"(?m)^(?=--- (?:a/|/dev/null))", shown)[1:])
+    assert chunks == sorted(
+        unified_diff(rel, before.get(rel, b""), after[rel], new_file=rel not in before)
+        for rel in changed)
+    if args[0] not in ("status", "assign", "check"):  # these print one summary line
+        said = {verb: sorted(line.split(" ", 1)[1] for line in out.splitlines()
+                             if line.startswith(verb + " ")) for verb in ("created", "updated")}
+        assert said == {"created": [rel for rel in changed if rel not in before],
+                        "updated": [rel for rel in changed if rel in before]}
 
 
 # --- work item keys: added at the item's indentation, or refused untouched -----------------
