@@ -183,8 +183,13 @@ def _upgrade_body(
         row = min(following) if following else len(lines)
         inserts.append((row, _section_stub(new_body, wanted)))
         notes.append(f"added section {drift.show(wanted.level, wanted.plain)!r}")
-    for row, stub in sorted(inserts, key=lambda pair: pair[0], reverse=True):
-        block = [line + newline for line in stub] + [newline]
+    # Sections that go to the same place go there together, in the template's order
+    # (inserted one by one at one row, each would land before the one added before it).
+    by_row: dict[int, list[list[str]]] = {}
+    for row, stub in inserts:
+        by_row.setdefault(row, []).append(stub)
+    for row in sorted(by_row, reverse=True):
+        block = [line + newline for stub in by_row[row] for line in [*stub, ""]]
         if row == len(lines):
             if lines and not lines[-1].endswith(("\n", "\r")):
                 lines[-1] += newline

@@ -139,8 +139,9 @@ def _pre_commit(root: Path, force: bool = False) -> Change:
         return Change(rel, None, PRE_COMMIT_CONFIG.encode("utf-8"), "pmgen's hooks")
     text = old.decode("utf-8", errors="replace")
     data = _load(text, rel)
-    if data is None:
-        data, text = {}, ""
+    if data is None:  # empty, or only comments: pmgen's configuration after them
+        text += "\n" if text and not text.endswith("\n") else ""
+        return Change(rel, old, (text + PRE_COMMIT_CONFIG).encode("utf-8"), "pmgen's hooks")
     if not isinstance(data, dict):
         raise fileio.CannotWrite(rel, "not a pre-commit configuration (not a mapping)")
     missing = [i for i in HOOK_IDS if i not in _hook_ids(data)]

@@ -185,7 +185,9 @@ class Mapper:
                 "the document has no 'Track X:' or 'Phase N:' sections",
             )
         self.consumed.add(title.line - 1)
-        first_h2 = next((s.line - 1 for s in self.secs if s.level == 2), len(self.source.lines))
+        # the header ends at the first section, or at a track that has no section above it
+        first_h2 = next((s.line - 1 for s in self.secs if s.level == 2 or self._is_track(s)),
+                        len(self.source.lines))
         self._header(title, first_h2)
         self._sprint_identity(title)
         for track in self.tracks.values():
@@ -328,7 +330,8 @@ class Mapper:
         if number:
             draft.front["number"] = number[1]
         if "title" not in draft.front:
-            rest = re.sub(r"(?i)^sprint(\s+\d+(?:\.\d+)*)?\s*:?\s*", "", text)
+            # "Sprint 3: X", "Sprint 3 - X", "Sprint 3 — X": the separator is no part of it
+            rest = re.sub(r"(?i)^sprint(\s+\d+(?:\.\d+)*)?\s*[:\-–—]?\s*", "", text)
             rest = re.sub(r"(?i)\s*initiali[sz]ation( manifest)?( \(sim\))?$", "", rest).strip()
             draft.front["title"] = rest or text
             if not rest:
