@@ -29,15 +29,23 @@ def _root(root: Path | None) -> Path:
 
 
 def _write(text: str, output: Path | None) -> None:
+    # a file name that is not UTF-8 comes out as the bytes git gave (core.quotePath=false),
+    # whatever the terminal's encoding: never a UnicodeEncodeError
+    data = text.encode("utf-8", "surrogateescape")
     if output is None:
-        sys.stdout.write(text)
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a caller's text stream (io.StringIO) takes any str
+            sys.stdout.write(text)
+            return
         sys.stdout.flush()
+        buffer.write(data)
+        buffer.flush()
         return
     from pmgen.plans.fileio import atomic_write
 
     try:
         _make_folder(output.parent)
-        atomic_write(output, text.encode("utf-8"))
+        atomic_write(output, data)
     except OSError as exc:
         raise PmgenError(f"cannot write {output}: {exc.strerror or exc}",
                          "give --output a file in a folder you can write to") from None
@@ -220,7 +228,7 @@ def state(rev: str, fmt: str, root: Path | None) -> int:
     folder = _root(root)
     entries = compute(folder, rev)
     if fmt == "json":
-        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        _write(json.dumps(entries, indent=2, ensure_ascii=False) + "\n", None)
         return 0
     rows = [["SUBJECT", "KIND", "STATUS", "SHA256", "PATH"]]
     for entry in entries:
@@ -228,5 +236,5 @@ def state(rev: str, fmt: str, root: Path | None) -> int:
         status = data.get("status") if entry["data"] is not None else "(unparsable)"
         rows.append([entry["subject"], entry["kind"], str(status or "-"),
                      entry["sha256"][:12], entry["path"]])
-    click.echo(table(rows) if entries else "", nl=False)
+    _write(table(rows) if entries else "", None)
     return 0
