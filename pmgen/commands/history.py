@@ -232,8 +232,8 @@ def state(rev: str, fmt: str, root: Path | None) -> int:
         return 0
     rows = [["SUBJECT", "KIND", "STATUS", "SHA256", "PATH"]]
     for entry in entries:
-        data = entry["data"] or {}
-        status = data.get("status") if entry["data"] is not None else "(unparsable)"
+        # a template or a plain file has no front matter to parse: no status, not unparsable
+        status = "(unparsable)" if entry["errors"] else (entry["data"] or {}).get("status")
         rows.append([entry["subject"], entry["kind"], str(status or "-"),
                      entry["sha256"][:12], entry["path"]])
     _write(table(rows) if entries else "", None)
