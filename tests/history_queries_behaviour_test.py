@@ -170,6 +170,37 @@ def test_a_git_dir_where_no_cache_can_be_written_still_answers(
     assert (sprint_history.path / ".git" / "pmgen").read_text() == "in the way\n"
 
 
+# --- pmgen events --since ----------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["jsonl", "table", "cloudevents"])
+def test_events_since_the_tip_print_nothing_not_even_a_header(
+    sprint_history: GitRepo, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    assert cli(sprint_history, capsys, "events", "--since", "HEAD", "--format", fmt) == (0, "", "")
+
+
+def test_events_since_a_branch_or_tag_are_the_commits_it_lacks(
+    sprint_history: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sprint_history.git("tag", "started", "HEAD~2")
+    sprint_history.git("branch", "side", "HEAD~1")
+    sprint_history.git("checkout", "-q", "side")
+    sprint_history.write("delegation/README.md", "side notes\n")
+    sprint_history.commit("Side notes", DAY.format(15))
+    sprint_history.git("checkout", "-q", "main")
+    ready, renamed = (sprint_history.git("rev-parse", rev).strip() for rev in ("HEAD", "HEAD~1"))
+
+    def since(rev: str) -> list[tuple[str, str]]:
+        code, out, _ = cli(sprint_history, capsys, "events", "--since", rev)
+        assert code == 0
+        return [(e["commit"], e["type"]) for e in map(json.loads, out.splitlines())]
+
+    assert since("started") == [(renamed, "sprint.renamed"), (renamed, "task.renamed"),
+                                (ready, "sprint.status_changed"), (ready, "criterion.checked")]
+    # a branch that went its own way: what HEAD has and it does not (REV..HEAD)
+    assert since("side") == [(ready, "sprint.status_changed"), (ready, "criterion.checked")]
+
+
 # --- pmgen history / show / restore -----------------------------------------------------
 
 def test_history_follows_a_rename_in_text_and_json(
