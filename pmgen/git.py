@@ -202,6 +202,9 @@ def log(root: Path, revs: Sequence[str], paths: Sequence[str]) -> Iterator[Commi
         # --relative: paths relative to ``root``, which may be a folder inside the checkout
         "git", "-c", "core.quotePath=false", "log", "-z", "--raw", "--no-abbrev", "-M",
         "--relative",
+        # whatever log.showRoot and i18n.logOutputEncoding say: the first commit's files
+        # are created, and names and messages come as UTF-8 (a Latin-1 repository's too)
+        "--root", "--encoding=UTF-8",
         "--full-history", "--diff-merges=first-parent", "--no-color", "--no-ext-diff",
         f"--format={LOG_FORMAT}", *revs, "--", *paths,
     ]

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from pmgen import git
+from pmgen import git, jsontext
 from pmgen.commands import ROOT
 from pmgen.commands.conventions import complete_entity, echo_json, examples, format_option
 from pmgen.errors import PmgenError, UsageError
@@ -28,15 +28,23 @@ def _root(root: Path | None) -> Path:
 
 
 def _write(text: str, output: Path | None) -> None:
+    # a file name that is not UTF-8 comes out as the bytes git gave (core.quotePath=false),
+    # whatever the terminal's encoding: never a UnicodeEncodeError
+    data = text.encode("utf-8", "surrogateescape")
     if output is None:
-        sys.stdout.write(text)
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a caller's text stream (io.StringIO) takes any str
+            sys.stdout.write(text)
+            return
         sys.stdout.flush()
+        buffer.write(data)
+        buffer.flush()
         return
     from pmgen.plans.fileio import atomic_write
 
     try:
         _make_folder(output.parent)
-        atomic_write(output, text.encode("utf-8"))
+        atomic_write(output, data)
     except OSError as exc:
         raise PmgenError(f"cannot write {output}: {exc.strerror or exc}",
                          "give --output a file in a folder you can write to") from None
@@ -219,13 +227,13 @@ def state(rev: str, fmt: str, root: Path | None) -> int:
     folder = _root(root)
     entries = compute(folder, rev)
     if fmt == "json":
-        echo_json(entries)
+        _write(jsontext.document(entries), None)
         return 0
     rows = [["SUBJECT", "KIND", "STATUS", "SHA256", "PATH"]]
     for entry in entries:
-        data = entry["data"] or {}
-        status = data.get("status") if entry["data"] is not None else "(unparsable)"
+        # a template or a plain file has no front matter to parse: no status, not unparsable
+        status = "(unparsable)" if entry["errors"] else (entry["data"] or {}).get("status")
         rows.append([entry["subject"], entry["kind"], str(status or "-"),
                      entry["sha256"][:12], entry["path"]])
-    click.echo(table(rows) if entries else "", nl=False)
+    _write(table(rows) if entries else "", None)
     return 0

@@ -217,13 +217,21 @@ def _record(commit: git.Commit, blobs: _Blobs) -> Record:
             continue  # the merge only brought in a branch's change: no event of its own
         if before is None and after is None:
             continue
-        path = (after or before).path  # type: ignore[union-attr]
-        old_sha = before.sha256 if before else None
-        new_sha = after.sha256 if after else None
-        for type_, subject, data in diff(ch.status, before, after):
-            # the event's index in its commit is part of its id
-            events.append(Event(event_id(sha, path, type_, subject, len(events)), type_,
-                                subject, time, author, sha, path, old_sha, new_sha, data))
+        if before is not None and after is not None and before.kind != after.kind:
+            # moved between kinds (e.g. out of a sprint folder): the old document is
+            # deleted at its path, a new one created at its own
+            sides: tuple[tuple[Version | None, Version | None], ...] = (
+                (before, None), (None, after))
+        else:
+            sides = ((before, after),)
+        for old, new in sides:
+            path = (new or old).path  # type: ignore[union-attr]
+            old_sha = old.sha256 if old else None
+            new_sha = new.sha256 if new else None
+            for type_, subject, data in diff(ch.status, old, new):
+                # the event's index in its commit is part of its id
+                events.append(Event(event_id(sha, path, type_, subject, len(events)), type_,
+                                    subject, time, author, sha, path, old_sha, new_sha, data))
     for task in commit.tasks:
         subject = f"T:{task}"
         events.append(Event(event_id(sha, "", "task.commit", subject, len(events)),

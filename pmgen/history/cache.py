@@ -46,6 +46,16 @@ class Cache:
                            "paths": self.paths, "changes": CHANGE_FIELDS,
                            "pmgen": fingerprint.code()})
 
+    def _ours(self) -> bool:
+        """Whether the records file was written by this code, for these paths (its header:
+        the events file has none, and a warm run prints it without decoding a record)."""
+        try:
+            with self.data_file.open("rb") as handle:
+                first = handle.readline()
+        except OSError:
+            return False
+        return first.rstrip(b"\n") == self._header().encode("utf-8")
+
     def meta(self) -> tuple[str, int, int, int] | None:
         """(tip, records, data file size, events file size) as last written, or None."""
         try:
@@ -132,7 +142,7 @@ class Cache:
     def _update(
         self, root: Path, tip: str, need_records: bool, save: bool
     ) -> tuple[list[Record] | None, dict[str, int]]:
-        meta = self.meta()
+        meta = self.meta() if self._ours() else None  # another pmgen's: rebuilt
         cached_tip = meta[0] if meta else None
         stats = {"commits_read": 0, "objects_read": 0, "rebuilt": 0}
         fresh: list[Record] = []

@@ -31,7 +31,8 @@ def cloudevent(event: Event) -> dict[str, Any]:
     return {
         "specversion": "1.0",
         "id": event.id,
-        "source": quote(event.path) if event.path else ".",
+        # a name that is not UTF-8: its bytes percent-encoded, as a URI reference has them
+        "source": quote(event.path, errors="surrogateescape") if event.path else ".",
         "type": CLOUDEVENTS_TYPE_PREFIX + event.type,
         "subject": event.subject,
         "time": event.time,
