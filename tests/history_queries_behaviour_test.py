@@ -447,14 +447,18 @@ def test_events_written_to_a_file_are_the_bytes_printed(
     assert NAME in printed.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="bug: --sqlite crashes (UnicodeEncodeError, exit 3) "
-                   "when a plan's file name is not UTF-8: SQLite text must be UTF-8")
 def test_the_sqlite_mirror_takes_a_name_that_is_not_utf8(
     latin1_name: GitRepo, tmp_path: Path
 ) -> None:
+    """SQLite text must be UTF-8: the name's other bytes are stored as \\xNN (it crashed
+    with UnicodeEncodeError, exit 3)."""
     result = pmgen(latin1_name, "events", "--sqlite", str(tmp_path / "plans.db"))
     assert (result.returncode, result.stderr) == (0, f"{tmp_path}/plans.db: 0 sprints, "
                                                      "0 tasks, 1 events\n".encode())
+    con = sqlite3.connect(tmp_path / "plans.db")
+    [(subject, payload)] = con.execute(
+        "SELECT subject, json_extract(payload, '$.path') FROM orchestration_events").fetchall()
+    assert "\\xe9" in payload and "\\xe9" in subject
 
 
 # --- the SQLite mirror as plans come and go ---------------------------------------------

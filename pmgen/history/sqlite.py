@@ -17,6 +17,7 @@ the agent the track had at that commit (from its assignments, else its current a
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,20 @@ def _task_status(value: Any) -> Any:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _ESCAPED_BYTE.sub(lambda m: f"\\\\x{ord(m[0]) - 0xDC00:02x}", text)
+
+
+# A file name git gave as bytes that are not UTF-8 reaches pmgen with each such byte as a
+# surrogate escape (U+DC80-U+DCFF); SQLite text must be UTF-8, so the byte is stored as
+# the four characters \xNN (in JSON: "\\xNN", the same text once read).
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _utf8(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row SQLite can hold (see _ESCAPED_BYTE)."""
+    return tuple(_ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m[0]) - 0xDC00:02x}", value)
+                 if isinstance(value, str) else value for value in row)
 
 
 def _times(events: list[Event]) -> dict[str, tuple[str, str]]:
@@ -114,7 +128,7 @@ def write(path: Path, history: History) -> tuple[int, int, int]:
                 "INSERT OR IGNORE INTO orchestration_events (event_id, event_type, entity_type,"
                 " entity_id, subject, correlation_id, session_key, agent_id, payload,"
                 " emitted_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
-                [_event_row(e, ids, agents.get(e.id)) for e in events],
+                [_utf8(_event_row(e, ids, agents.get(e.id))) for e in events],
             )
             con.execute("INSERT OR REPLACE INTO pmgen_meta VALUES ('tip', ?)",
                         (history.tip or "",))
@@ -205,8 +219,9 @@ def _write_state(
             " status = excluded.status, hash = excluded.hash, metadata = excluded.metadata,"
             " file_path = excluded.file_path, created_at = excluded.created_at,"
             " updated_at = excluded.updated_at",
-            (code, data.get("title"), data.get("status"), entry["sha256"],
-             _dumps(_metadata(entry, ("title", "status"))), entry["path"], created, updated),
+            _utf8((code, data.get("title"), data.get("status"), entry["sha256"],
+                   _dumps(_metadata(entry, ("title", "status"))), entry["path"], created,
+                   updated)),
         )
         sprint_ids[code] = con.execute(
             "SELECT id FROM orchestration_sprints WHERE sprint_code = ?", (code,)).fetchone()[0]
@@ -227,9 +242,10 @@ def _write_state(
             " hash = excluded.hash, metadata = excluded.metadata,"
             " agent_config = excluded.agent_config, file_path = excluded.file_path,"
             " created_at = excluded.created_at, updated_at = excluded.updated_at",
-            (code, sprint_ids.get(code.split("/")[0]), data.get("title"),
-             _task_status(data.get("status")),
-             data.get("priority"), entry["sha256"],
-             _dumps(_metadata(entry, ("title", "status", "priority"))),
-             None if config is None else _dumps(config), entry["path"], created, updated),
+            _utf8((code, sprint_ids.get(code.split("/")[0]), data.get("title"),
+                   _task_status(data.get("status")),
+                   data.get("priority"), entry["sha256"],
+                   _dumps(_metadata(entry, ("title", "status", "priority"))),
+                   None if config is None else _dumps(config), entry["path"], created,
+                   updated)),
         )
