@@ -72,7 +72,7 @@ def _write_sqlite(path: Path, loaded: Any) -> tuple[int, int, int]:
 
 
 @click.command(epilog=examples(
-    "pmgen events --format table", "pmgen events --since HEAD~10 --sqlite plans.db",
+    "pmgen events --format table", "pmgen events --sqlite plans.db",
 ))
 @click.option("--since", metavar="REV", help="Only commits after REV (REV..HEAD).")
 @click.option(
@@ -82,7 +82,8 @@ def _write_sqlite(path: Path, loaded: Any) -> tuple[int, int, int]:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE instead of standard output.")
 @click.option("--sqlite", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write (or update) a SQLite database with the orchestration tables instead.")
+              help="Write (or update) a SQLite database with the orchestration tables "
+                   "instead (the whole history: --since limits only --output).")
 @ROOT
 def events(
     since: str | None, fmt: str, output: Path | None, sqlite: Path | None, root: Path | None
