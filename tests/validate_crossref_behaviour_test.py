@@ -238,6 +238,16 @@ def test_a_dependency_on_another_sprints_track(
                         f"track '{target}'")
 
 
+def add_track_c(plans: Plans, **changes: Any) -> None:
+    """A third track of sprint-1 with its own port, branch, folders and directories."""
+    plans.tasks["track-c"] = {
+        **plans.tasks["track-b"], "id": "track-c", "label": "Track C", "title": "Ops",
+        "branch": "feat/c", "port": 9001, "worktree": "../sprint-1/track-c",
+        "container_prefix": "track-c", "primary_directories": ["ops/"], "depends_on": [],
+        **changes,
+    }
+
+
 def test_a_track_that_depends_on_itself_is_a_cycle_of_one(
     plans: Plans, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -252,11 +262,7 @@ def test_a_track_that_depends_on_itself_is_a_cycle_of_one(
 def test_a_cycle_through_three_tracks_is_reported_once_at_each(
     plans: Plans, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    plans.tasks["track-c"] = {**plans.tasks["track-b"], "id": "track-c", "label": "Track C",
-                              "title": "Ops", "branch": "feat/c", "port": 9001,
-                              "worktree": "../sprint-1/track-c", "container_prefix": "track-c",
-                              "primary_directories": ["ops/"],
-                              "depends_on": [{"task": "track-b"}]}
+    add_track_c(plans, depends_on=[{"task": "track-b"}])
     plans.tasks["track-a"]["depends_on"] = [{"task": "track-c"}]
     plans.write(Path.cwd())
     track_c = "delegation/sprints/sprint-1/track-c/TASK.md"
@@ -273,11 +279,7 @@ def test_a_cycle_through_three_tracks_is_reported_once_at_each(
 
 
 def test_a_chain_without_a_cycle_is_fine(plans: Plans, capsys: pytest.CaptureFixture[str]) -> None:
-    plans.tasks["track-c"] = {**plans.tasks["track-b"], "id": "track-c", "label": "Track C",
-                              "title": "Ops", "branch": "feat/c", "port": 9001,
-                              "worktree": "../sprint-1/track-c", "container_prefix": "track-c",
-                              "primary_directories": ["ops/"],
-                              "depends_on": [{"task": "track-b"}, {"task": "track-a"}]}
+    add_track_c(plans, depends_on=[{"task": "track-b"}, {"task": "track-a"}])
     plans.write(Path.cwd())
     assert validate(capsys) == (0, [])
 
@@ -360,11 +362,8 @@ def test_a_data_dir_may_not_be_another_tracks_worktree(
 def test_the_first_track_keeps_a_shared_value_and_each_later_one_is_reported(
     plans: Plans, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    plans.tasks["track-c"] = {**plans.tasks["track-b"], "id": "track-c", "label": "Track C",
-                              "title": "Ops", "port": 9001, "worktree": "../sprint-1/track-c",
-                              "container_prefix": "track-c", "primary_directories": ["ops/"]}
-    plans.tasks["track-c"].pop("depends_on")
-    plans.tasks["track-b"]["branch"] = plans.tasks["track-c"]["branch"] = "feat/a"
+    add_track_c(plans, branch="feat/a")
+    plans.tasks["track-b"]["branch"] = "feat/a"
     plans.write(Path.cwd())
     track_c = "delegation/sprints/sprint-1/track-c/TASK.md"
     code, lines = validate(capsys)
