@@ -278,6 +278,53 @@ def test_a_cycle_through_three_tracks_is_reported_once_at_each(
     ]
 
 
+@pytest.mark.parametrize("key", ["feeds", "coordinates_with"])
+def test_relations_that_do_not_wait_make_no_cycle_but_must_exist(
+    key: str, plans: Plans, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # track-b depends on track-a; track-a feeds (or coordinates with) track-b: no waiting
+    # both ways, so no cycle.
+    plans.tasks["track-a"][key] = [{"task": "track-b"}]
+    plans.write(Path.cwd())
+    assert validate(capsys) == (0, [])
+    plans.tasks["track-a"][key] = [{"task": "track-b"}, {"task": "track-x"}]
+    plans.write(Path.cwd())
+    assert validate(capsys) == (1, [
+        f"{where(TRACK_A, 'task: track-x')}: PM404 '{key}[1].task': no track 'track-x'",
+        "  hint: did you mean 'track-b'?",
+    ])
+
+
+def test_waits_on_is_waiting_too(plans: Plans, capsys: pytest.CaptureFixture[str]) -> None:
+    plans.tasks["track-a"]["waits_on"] = [{"task": "track-b"}]
+    plans.write(Path.cwd())
+    code, lines = validate(capsys)
+    assert code == 1
+    assert lines[:2] == [
+        f"{where(TRACK_A, 'waits_on:')}: PM405 dependency cycle: track-a -> track-b -> track-a",
+        "  hint: remove one of these waits_on entries; a cycle never starts",
+    ]
+
+
+def test_a_cycle_across_sprints_names_the_sprints(
+    plans: Plans, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plans.tasks["track-a"]["depends_on"] = [{"task": "sprint-2/track-a"}]
+    plans.write(Path.cwd())
+    other = _second_sprint("planning")
+    other.tasks["track-a"]["depends_on"] = [{"task": "sprint-1/track-a"}]
+    other.write(Path.cwd())
+    code, lines = validate(capsys)
+    assert code == 1
+    rel = "delegation/sprints/sprint-2/track-a/TASK.md"
+    assert [line for line in lines if not line.startswith(" ")] == [
+        f"{where(TRACK_A, 'depends_on:')}: PM405 dependency cycle: "
+        "sprint-1/track-a -> sprint-2/track-a -> sprint-1/track-a",
+        f"{where(rel, 'depends_on:')}: PM405 dependency cycle: "
+        "sprint-2/track-a -> sprint-1/track-a -> sprint-2/track-a",
+    ]
+
+
 def test_a_chain_without_a_cycle_is_fine(plans: Plans, capsys: pytest.CaptureFixture[str]) -> None:
     add_track_c(plans, depends_on=[{"task": "track-b"}, {"task": "track-a"}])
     plans.write(Path.cwd())

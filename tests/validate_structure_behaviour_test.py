@@ -415,6 +415,9 @@ DAMAGED = {
         "## Mission\n\nDeliver the backend → API.\n\n".encode(), b"").replace(b"\n", b"\r\n"),
     "BOM, CRLF and an emoji heading": lambda raw: b"\xef\xbb\xbf" + raw.replace(
         b"## Constraints", "## 🚧 Constraints".encode()).replace(b"\n", b"\r\n"),
+    "mixed endings and a missing section": lambda raw: raw.replace(
+        b"## Constraints\n\n- Stay in the worktree.\n\n", b"").replace(
+        b"## Mission\n", b"## Mission\r\n"),
     "mojibake in a heading": lambda raw: raw.replace(
         b"## Constraints", "## 🚧 Constraints".encode().decode("cp1252").encode()),
 }
@@ -439,7 +442,8 @@ def test_fix_repairs_once_and_diff_applies_to_the_same_bytes(
     assert [line for line in lines if not line.startswith(" ")] == [
         f"{TASK}:{line_of(fixed.decode(), line)}:1: PM308 warning: placeholder \"{line}\" left "
         "from the template" for line in fixed.decode().split("\n") if "TODO" in line]
-    if b"Deliver the backend" in damaged:  # nothing was lost: the fix restores the text
+    if all(words in damaged for words in (b"Deliver the backend", b"Stay in the worktree")):
+        # no section was dropped: the fix restores the text exactly
         assert fixed == clean
 
 
