@@ -577,3 +577,52 @@ def test_copying_the_packaged_template_changes_nothing(
                     repo.path / "schema/templates",
                     ignore=shutil.ignore_patterns("site", "setup", "provision", "versions"))
     assert validate(capsys) == (0, [])
+
+
+# ---- a sprint: track headings come from the tracks, in folder order ---------------------
+
+SPRINT = "delegation/sprints/sprint-1/SPRINT.md"
+HEAD_A = "\n### Track A: Backend\n\nSee [track-a/TASK.md](track-a/TASK.md).\n"
+HEAD_B = "\n### Track B: Frontend\n\nSee [track-b/TASK.md](track-b/TASK.md).\n"
+
+
+def test_track_headings_follow_the_folder_order(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (repo.path / SPRINT).read_text()
+    assert HEAD_A + HEAD_B in text
+    repo.write(SPRINT, text.replace(HEAD_A + HEAD_B, HEAD_B + HEAD_A))
+    at = line_of((repo.path / SPRINT).read_text(), "### Track A: Backend")
+    assert validate(capsys, SPRINT) == (1, [
+        f'{SPRINT}:{at}:1: PM303 "### Track A: Backend" should come before '
+        '"### Track B: Frontend"',
+        "  hint: move the section with everything under it (--fix does not move sections)",
+    ])
+
+
+def test_a_track_heading_is_free_for_sub_sections(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (repo.path / SPRINT).read_text()
+    repo.write(SPRINT, text.replace(HEAD_A, HEAD_A + "\n#### Handover\n\nNotes.\n"))
+    assert validate(capsys, SPRINT) == (0, [])
+    # A sub-section of a section that is not free is unexpected.
+    repo.write(SPRINT, text.replace("### Primary Goal\n", "### Primary Goal\n\n#### Why\n"))
+    code, lines = validate(capsys, SPRINT)
+    at = line_of((repo.path / SPRINT).read_text(), "#### Why")
+    assert (code, lines[0]) == (1, f'{SPRINT}:{at}:1: PM302 unexpected section "#### Why"')
+
+
+def test_a_bold_label_becomes_a_heading_at_the_templates_level(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (repo.path / SPRINT).read_text()
+    repo.write(SPRINT, text.replace("### Success Criteria\n", "**Success Criteria:**\n"))
+    label = line_of((repo.path / SPRINT).read_text(), "**Success Criteria:**")
+    code, lines = validate(capsys, SPRINT)
+    assert code == 1
+    assert lines[0].endswith(': PM301 missing section "### Success Criteria"')
+    assert validate(capsys, "--fix", SPRINT) == (0, [
+        f'fixed {SPRINT}: made "**Success Criteria:**" the heading "### Success Criteria" at '
+        f"line {label}"])
+    assert (repo.path / SPRINT).read_text() == text
