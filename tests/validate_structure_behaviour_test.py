@@ -626,3 +626,57 @@ def test_a_bold_label_becomes_a_heading_at_the_templates_level(
         f'fixed {SPRINT}: made "**Success Criteria:**" the heading "### Success Criteria" at '
         f"line {label}"])
     assert (repo.path / SPRINT).read_text() == text
+
+
+# ---- encoding: mojibake round trip, invalid bytes kept -----------------------------------
+
+# Characters plans use whose UTF-8 bytes all have a cp1252 character (so a tool that read
+# them as cp1252 and saved again garbles them without losing a byte).
+PLAN_CHARS = ["é", "ü", "ß", "ñ", "→", "✅", "🎯", "’", "“", "—", "…", "€", "🚧"]
+
+
+# Words are apart: two such characters that touch can be a garbled pair by chance (Mac
+# Roman reads UTF-8 "Վ" as "’é"), which the documented rule repairs on purpose.
+WORDS = [*PLAN_CHARS, "café", "naïve", "Grüße", "a", "Z", "1", "(x)"]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(
+    st.tuples(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join),
+              st.booleans()),
+    min_size=1, max_size=5))
+def test_fix_repairs_mojibake_to_the_text_that_was_written(
+    lines: list[tuple[str, bool]], repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    written = [f"- {text}" for text, _ in lines]
+    garbled = [f"- {text.encode().decode('cp1252')}" if hit else f"- {text}"
+               for text, hit in lines]
+    repo.write(TASK, FRONT + CLEAN + "\n" + "\n".join(garbled) + "\n")
+    code, out = validate(capsys, "--fix", TASK)
+    damaged = sum(1 for old, new in zip(written, garbled, strict=True) if old != new)
+    assert (repo.path / TASK).read_text() == FRONT + CLEAN + "\n" + "\n".join(written) + "\n"
+    lines_word = "line" if damaged == 1 else "lines"
+    assert (code, out) == (0, [f"fixed {TASK}: repaired mojibake on {damaged} {lines_word}"]
+                           if damaged else [])
+
+
+def test_invalid_bytes_stay_while_line_endings_are_fixed(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "- naïve → caf" is 13 characters (16 bytes): the column counts characters, and the
+    # hint reads only the bad byte as cp1252.
+    line = "- naïve → caf\xe9"
+    raw = (FRONT + CLEAN).encode() + "- naïve → caf".encode() + b"\xe9\n"
+    repo.write(TASK, raw.replace(b"\n", b"\r\n"))
+    at = line_of(FRONT + CLEAN + line + "\n", line)
+    finding = [
+        f"{TASK}:{at}:14: PM501 invalid UTF-8 byte \\xe9",
+        '  hint: read as cp1252 the line says "- naïve → café"; save the file as UTF-8',
+    ]
+    code, lines = validate(capsys, "--fix", TASK)
+    assert code == 1
+    assert lines[0].startswith(f"fixed {TASK}: converted ")
+    assert lines[1:] == finding
+    assert (repo.path / TASK).read_bytes() == raw  # the byte stays: only you know its encoding
+    assert validate(capsys, "--fix", TASK) == (1, finding)
