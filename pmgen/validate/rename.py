@@ -24,10 +24,13 @@ _NOT_A_LABEL = re.compile(r"([-+>|]|\*\s|\d+[.)])")  # list items, quotes, table
 @dataclass
 class Edits:
     """0-based file line -> (its new text, or None to drop it; the change, for the user),
-    and the PM301 drifts an edit answers (no stub for them)."""
+    the PM301 drifts an edit answers (no stub for them), and the 0-based file line of each
+    label line made a heading, by the template heading it becomes (a stub for a section
+    the template puts before it goes above it)."""
 
     lines: dict[int, tuple[str | None, str]] = field(default_factory=dict)
     resolved: list[Drift] = field(default_factory=list)
+    labels: list[tuple[Expected, int]] = field(default_factory=list)
 
 
 def fixable(item: Drift) -> bool:
@@ -74,6 +77,7 @@ def plan(doc: Document, drifts: list[Drift], actual: list[Heading]) -> Edits:
                 e.show(), f'made "{body[label].strip()}" the heading "{e.show()}"')
             used.add(label + 1)
             edits.resolved.append(item)
+            edits.labels.append((e, first + label))
     return edits
 
 

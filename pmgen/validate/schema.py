@@ -199,7 +199,8 @@ def check(doc: Document) -> list[Finding]:
         hint = "kinds: " + ", ".join(KINDS)
         return [doc.finding(
             line, col, "PM210",
-            f"'kind' is {declared!r} but a file at this path is a {doc.kind}", hint,
+            f"'kind' is {declared!r} but a file at this path is "
+            f"{'an' if doc.kind[0] in 'aeiou' else 'a'} {doc.kind}", hint,
         )]
     model = KINDS[doc.kind]
     try:

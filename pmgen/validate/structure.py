@@ -243,6 +243,9 @@ def fix(doc: Document, ctx: Context) -> Fix | None:
         at = len(lines)
         if item.insert_at is not None and item.insert_at < len(result.actual):
             at = result.actual[item.insert_at].line + doc.body_line - 2
+        assert item.expected is not None
+        # A label line that becomes a later section's heading is not in the outline yet.
+        at = min([at] + [line for e, line in edits.labels if e.line > item.expected.line])
         inserts.setdefault(at, []).append(item)
     out: list[bytes] = []
     changes: list[str] = []
