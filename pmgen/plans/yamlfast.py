@@ -166,6 +166,12 @@ def fast_load(yaml_text: str, native_dates: bool = False) -> dict[str, Any]:
     ``native_dates``: dates as ``datetime.date`` and only string keys, exactly the data
     ``documents.parse`` gives (validation of the documents it does not report on).
     """
+    return _load(yaml_text, native_dates)[0]
+
+
+def _load(yaml_text: str, native_dates: bool = False) -> tuple[dict[str, Any], frozenset[int]]:
+    """``fast_load``, with the 0-based lines that hold a whole top-level ``key: value``
+    pair of a plain scalar (the lines a later version may patch)."""
     if _RISKY_RE.search(yaml_text):
         raise _Unsure
     try:
@@ -181,7 +187,10 @@ def fast_load(yaml_text: str, native_dates: bool = False) -> dict[str, Any]:
         raise _Unsure from None
     if not isinstance(data, dict):
         raise _Unsure
-    return data
+    pairs = node.value if node is not None else []
+    return data, frozenset(key.start_mark.line for key, value in pairs
+                           if value.id == "scalar" and value.style is None
+                           and key.start_mark.line == value.end_mark.line)
 
 
 def key_lines(yaml_text: str) -> dict[str, int] | None:
@@ -215,7 +224,9 @@ _NEXT_OK = re.compile(r"^(?:[A-Za-z_#]|$)")  # the next line starts a key, a com
 # The last front matter of each file: most versions of a plan differ from the one before in
 # a few simple lines (a status change), so they are patched, not composed (~40x cheaper;
 # without it a cold `pmgen events` of 4,000 commits took 20% longer, issue 11).
-_LAST: dict[str, tuple[list[str], dict[str, Any]]] = {}
+# With them, the lines that hold a whole top-level pair: only those may be patched (a line
+# inside a quoted value over several lines can look like one).
+_LAST: dict[str, tuple[list[str], dict[str, Any], frozenset[int]]] = {}
 
 
 def _plain(value: str) -> Any:
@@ -227,19 +238,22 @@ def _plain(value: str) -> Any:
 
 
 def _patched(
-    last: tuple[list[str], dict[str, Any]] | None, lines: list[str], limit: int = 4
+    last: tuple[list[str], dict[str, Any], frozenset[int]] | None, lines: list[str],
+    limit: int = 4,
 ) -> dict[str, Any] | None:
-    """The data of ``lines`` from ``last`` (the lines and data of the file's previous
-    front matter) when at most ``limit`` simple top-level ``key: value`` lines differ (a
-    status change), else None."""
+    """The data of ``lines`` from ``last`` (the lines, data and top-level pair lines of the
+    file's previous front matter) when at most ``limit`` simple top-level ``key: value``
+    lines differ (a status change), else None."""
     if last is None or len(last[0]) != len(lines):
         return None
-    old_lines, old_data = last
+    old_lines, old_data, pair_lines = last
     changed = [i for i, (a, b) in enumerate(zip(old_lines, lines, strict=True)) if a != b]
     if not changed or len(changed) > limit:
         return None
     data = dict(old_data)
     for i in changed:
+        if i not in pair_lines:
+            return None  # not a top-level pair: part of a longer value
         old, new = _SIMPLE_LINE.match(old_lines[i]), _SIMPLE_LINE.match(lines[i])
         if old is None or new is None or old.group(1) != new.group(1):
             return None
@@ -261,10 +275,12 @@ def front_matter(path: str, yaml_text: str) -> dict[str, Any] | None:
     data = _FRONT_MATTER_MEMO.get(yaml_text)
     if data is None and yaml_text not in _FRONT_MATTER_MEMO:
         lines = yaml_text.split("\n")
-        data = _patched(_LAST.get(path), lines)
+        last = _LAST.get(path)
+        data = _patched(last, lines)
+        pair_lines = last[2] if last is not None else frozenset()
         if data is None:
             try:
-                data = fast_load(yaml_text)
+                data, pair_lines = _load(yaml_text)
             except _Unsure:
                 data = None
         if data is not None and ("\\u" in yaml_text or "\\U" in yaml_text):
@@ -276,5 +292,5 @@ def front_matter(path: str, yaml_text: str) -> dict[str, Any] | None:
             _FRONT_MATTER_MEMO.clear()
         _FRONT_MATTER_MEMO[yaml_text] = data
         if data is not None:
-            _LAST[path] = (lines, data)
+            _LAST[path] = (lines, data, pair_lines)
     return data
