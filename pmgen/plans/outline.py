@@ -53,6 +53,7 @@ class Blocks:
 
     headings: tuple[Heading, ...]
     code_lines: frozenset[int]  # 0-based lines inside fenced or indented code blocks
+    html_lines: frozenset[int]  # 0-based lines of raw HTML blocks (comments too)
 
 
 @cache
@@ -86,6 +87,7 @@ def blocks(text: str) -> Blocks:
     tokens = _parser().parse(text)
     found = []
     code: set[int] = set()
+    html: set[int] = set()
     for index, token in enumerate(tokens):
         if token.map is None:
             continue
@@ -94,7 +96,9 @@ def blocks(text: str) -> Blocks:
             found.append(Heading(int(token.tag[1]), inline.content.strip(), token.map[0] + 1))
         elif token.type in ("fence", "code_block"):
             code.update(range(token.map[0], token.map[1]))
-    return Blocks(tuple(found), frozenset(code))
+        elif token.type == "html_block":
+            html.update(range(token.map[0], token.map[1]))
+    return Blocks(tuple(found), frozenset(code), frozenset(html))
 
 
 def headings(text: str) -> tuple[Heading, ...]:
@@ -162,9 +166,16 @@ def criteria(text: str, first_line: int = 1) -> list[CheckItem]:
     return items
 
 
+# An HTML block starts with '<' at the start of a line, after any list or quote markers.
+_HTML_HINT = re.compile(r"^[ \t>*+\-0-9.)]*<", re.M)
+
+
 def checklist(text: str, first_line: int = 1) -> list[CheckItem]:
-    """Task-list items ``- [ ]`` / ``- [x]`` outside code blocks, with their lines."""
+    """Task-list items ``- [ ]`` / ``- [x]`` outside code blocks and HTML blocks (an item
+    in a comment is not one), with their lines."""
     code = code_lines(text)
+    if _HTML_HINT.search(text):
+        code = code | blocks(text).html_lines
     items = []
     for index, line in enumerate(text.split("\n")):
         if index in code:
