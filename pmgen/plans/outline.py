@@ -54,6 +54,7 @@ class Blocks:
     headings: tuple[Heading, ...]
     code_lines: frozenset[int]  # 0-based lines inside fenced or indented code blocks
     html_lines: frozenset[int]  # 0-based lines of raw HTML blocks (comments too)
+    under: tuple[int, ...]  # 0-based line after each heading (below a setext underline)
 
 
 @cache
@@ -86,6 +87,7 @@ def blocks(text: str) -> Blocks:
     """Headings (ATX and setext) outside code blocks, and the lines of code blocks."""
     tokens = _parser().parse(text)
     found = []
+    under = []
     code: set[int] = set()
     html: set[int] = set()
     for index, token in enumerate(tokens):
@@ -94,11 +96,12 @@ def blocks(text: str) -> Blocks:
         if token.type == "heading_open":
             inline = tokens[index + 1]
             found.append(Heading(int(token.tag[1]), inline.content.strip(), token.map[0] + 1))
+            under.append(token.map[1])
         elif token.type in ("fence", "code_block"):
             code.update(range(token.map[0], token.map[1]))
         elif token.type == "html_block":
             html.update(range(token.map[0], token.map[1]))
-    return Blocks(tuple(found), frozenset(code), frozenset(html))
+    return Blocks(tuple(found), frozenset(code), frozenset(html), tuple(under))
 
 
 def headings(text: str) -> tuple[Heading, ...]:
@@ -115,7 +118,8 @@ def sections(text: str) -> list[Section]:
 @lru_cache(maxsize=4096)
 def _sections(text: str) -> tuple[Section, ...]:
     lines = text.split("\n")
-    heads = headings(text)
+    parsed = blocks(text)
+    heads = parsed.headings
     result = []
     for i, head in enumerate(heads):
         end = len(lines)
@@ -123,7 +127,7 @@ def _sections(text: str) -> tuple[Section, ...]:
             if later.level <= head.level:
                 end = later.line - 1
                 break
-        start = head.line  # the line after the heading (0-based index == 1-based heading line)
+        start = parsed.under[i]  # the line after the heading (and a setext underline)
         body = "\n".join(lines[start:end]).strip("\n")
         result.append(Section(head.level, head.text, head.line, body, start, end))
     return tuple(result)
