@@ -281,5 +281,5 @@ def scalar(value: str) -> str:
     value = str(value)
     if _PLAIN_SAFE.match(value) and value.lower() not in _RESOLVED_WORDS:
         return value
-    text = dump([value]).strip()
+    text = dump([value]).strip(" \n")  # not str.strip(): U+00A0 is text
     return text[2:] if text.startswith("- ") else text
