@@ -559,3 +559,32 @@ def test_tables_give_cells_as_rendered_with_their_lines() -> None:
     assert (first.line, first.header) == (3, ("Track", "Owner", "Port"))
     assert first.rows == ((5, ("A | B", "backend", "")), (6, ("C", "`x", "y`")))
     assert (quoted.line, quoted.header, quoted.rows) == (13, ("Q", "R"), ())
+
+
+# --- 5. what pmgen writes as one YAML scalar reads back as the same text ----------------
+
+YAML11_TEXT = st.sampled_from([
+    "y", "Y", "n", "NO", "On", "off", "~", "null", "1:30", "0x1f", "2.10", "007", "1e3", ".inf",
+    "2026-01-05", "=", "<<", "a #b", "- x", "? x", "@x", "%x", "`x", "'", '"', "a: b", "",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(
+    YAML11_TEXT,
+    st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=20),
+    st.from_regex(r"[A-Za-z0-9._/ :#\u00a0-]{0,12}", fullmatch=True),
+))
+def test_a_scalar_reads_back_as_the_same_text_in_yaml_1_2_and_1_1(value: str) -> None:
+    """``yamlio.scalar`` writes ids and template values (the `yaml_str` filter): ruamel
+    (pmgen, YAML 1.2) and PyYAML (MkDocs, python-frontmatter, YAML 1.1) read the text."""
+    import yaml
+
+    text = f"id: {yamlio.scalar(value)}\n"
+    assert yamlio.to_plain(yamlio.load(text)) == {"id": value}
+    assert yaml.safe_load(text) == {"id": value}
+
+
+@pytest.mark.parametrize("value", ["\u00a0", "Sprint 1\u3000", "a\u2003", "0\u00a0"])
+def test_unicode_blanks_at_the_ends_of_a_scalar_are_kept(value: str) -> None:
+    assert yamlio.to_plain(yamlio.load(f"t: {yamlio.scalar(value)}\n")) == {"t": value}
