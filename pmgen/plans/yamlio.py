@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -210,6 +210,8 @@ def to_plain(node: Any) -> Any:
         return [to_plain(v) for v in node]
     if isinstance(node, bool) or node is None:
         return node
+    if isinstance(node, TaggedScalar) and node.tag.value == "tag:yaml.org,2002:str":
+        return str(node.value)  # `!!str 5`: the text "5" (ruamel keeps the tag)
     if isinstance(node, str):
         return str(node)
     if isinstance(node, int):
