@@ -311,3 +311,17 @@ def test_a_quoted_date_is_a_date(built_repo: GitRepo, capsys: pytest.CaptureFixt
 
 def test_repository_root_of_the_fixture_is_the_current_folder(built_repo: GitRepo) -> None:
     assert Repo.discover().root == Path(os.getcwd()).resolve() == built_repo.path.resolve()
+
+
+def test_a_title_tagged_as_text_is_text(
+    built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An explicit `!!str` is how YAML says "this number is text"."""
+    rel = "delegation/backlog/bug-1.md"
+    path = built_repo.path / rel
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "title: Scheduler skips a run", "title: !!str 2026").replace(
+        "# Scheduler skips a run", "# 2026"), encoding="utf-8")
+    assert run_cli(["validate", rel], capsys) == (0, "", "")
+    code, out, _ = run_cli(["show", "BUG:bug-1"], capsys)
+    assert code == 0 and "title: 2026" in out.splitlines()
