@@ -325,3 +325,66 @@ def test_a_title_tagged_as_text_is_text(
     assert run_cli(["validate", rel], capsys) == (0, "", "")
     code, out, _ = run_cli(["show", "BUG:bug-1"], capsys)
     assert code == 0 and "title: 2026" in out.splitlines()
+
+
+# --- 6. what the reading rules mean for the commands -------------------------------------
+
+CRITERIA = ("## Success Criteria\n\n<!--\n- [ ] Old criterion, dropped.\n-->\n"
+            "- [ ] It works.\n- [ ] It is documented.\n")
+
+
+def test_check_ticks_the_nth_visible_box_and_leaves_a_commented_one(
+    built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rel = "delegation/sprints/sprint-1/track-a/TASK.md"
+    path = built_repo.path / rel
+    text = path.read_text(encoding="utf-8").replace(
+        "## Success Criteria\n\n- [ ] It works.\n", CRITERIA)
+    path.write_text(text, encoding="utf-8")
+    line = text.split("\n").index("- [ ] It works.") + 1
+    code, out, err = run_cli(["check", "T:sprint-1/track-a", "1"], capsys)
+    assert (code, err) == (0, "")
+    assert out == f"T:sprint-1/track-a: [x] It works. ({rel}:{line})\n"
+    assert path.read_text(encoding="utf-8") == text.replace("- [ ] It works.", "- [x] It works.")
+    code, out, _ = run_cli(["show", "T:sprint-1/track-a"], capsys)
+    assert "checklist: 1/2 done" in out.splitlines()
+    code, out, err = run_cli(["check", "T:sprint-1/track-a", "dropped"], capsys)
+    assert code == 1 and "Old criterion" not in out + err
+
+
+def test_history_of_a_line_inside_a_quoted_value_is_an_update_of_that_value(
+    git_repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second version only changes the text of 'note', whose inner line reads like
+    'status: fixed': history must not report the bug fixed."""
+    rel = "delegation/backlog/bug-1.md"
+    text = ('---\nid: bug-1\ntitle: Crash\npriority: P1\nstatus: open\nreported: 2026-01-02\n'
+            'note: "first\nstatus: open\nend"\n---\n# Crash\n')
+    git_repo.write(rel, text)
+    git_repo.commit("Report", "2026-01-11T09:00:00+00:00")
+    git_repo.write(rel, text.replace("\nstatus: open\nend", "\nstatus: fixed\nend"))
+    git_repo.commit("Edit the note", "2026-01-12T09:00:00+00:00")
+    monkeypatch.chdir(git_repo.path)
+    code, out, _ = run_cli(["events", "--format", "table"], capsys)
+    assert code == 0
+    rows = [line.split()[2:] for line in out.splitlines()[1:]]
+    assert rows == [["bug.reported", "BUG:bug-1", "reported", "(open)"],
+                    ["bug.updated", "BUG:bug-1", "updated", "note"]]
+    code, out, _ = run_cli(["state"], capsys)
+    assert code == 0 and "open" in out and "fixed" not in out
+
+
+def test_validate_reports_nesting_after_an_unclosed_fence(
+    built_repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rel = "delegation/backlog/bug-1.md"
+    path = built_repo.path / rel
+    text = path.read_text(encoding="utf-8") + "\n```text\n" + "> " * 60 + "deep\n"
+    path.write_text(text, encoding="utf-8")
+    line = text.count("\n")
+    code, out, _ = run_cli(["validate", rel], capsys)
+    assert code == 1
+    assert out.splitlines() == [
+        f"{rel}:{line}:1: PM307 Markdown nested too deep: 120 characters of indentation and "
+        "'>' markers (at most 100)",
+        "  hint: flatten the nesting; the body is not read (or published) until it is"]
