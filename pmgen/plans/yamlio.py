@@ -222,6 +222,14 @@ def to_plain(node: Any) -> Any:
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_PAIR_RE = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _paired(text: str) -> str:
+    """Both halves of a UTF-16 pair (ruamel reads "\\ud83d\\ude00" as two code points) as
+    the one character they encode."""
+    return _PAIR_RE.sub(
+        lambda m: m.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
 
 
 def surrogate_locations(data: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -229,25 +237,26 @@ def surrogate_locations(data: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any,
     found: list[tuple[Any, ...]] = []
     if isinstance(data, dict):
         for key, value in data.items():
-            if isinstance(key, str) and _SURROGATE_RE.search(key):
+            if isinstance(key, str) and _SURROGATE_RE.search(_paired(key)):
                 found.append((*loc, key))
             found += surrogate_locations(value, (*loc, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
             found += surrogate_locations(value, (*loc, index))
-    elif isinstance(data, str) and _SURROGATE_RE.search(data):
+    elif isinstance(data, str) and _SURROGATE_RE.search(_paired(data)):
         found.append(loc)
     return found
 
 
 def replace_surrogates(data: Any) -> Any:
-    """Plain data with every lone surrogate replaced by U+FFFD (text any output can hold)."""
+    """Plain data with every pair of surrogates joined and every lone one replaced by
+    U+FFFD (text any output can hold)."""
     if isinstance(data, dict):
         return {replace_surrogates(k): replace_surrogates(v) for k, v in data.items()}
     if isinstance(data, list):
         return [replace_surrogates(v) for v in data]
     if isinstance(data, str):
-        return _SURROGATE_RE.sub("\ufffd", data)
+        return _SURROGATE_RE.sub("\ufffd", _paired(data))
     return data
 
 
