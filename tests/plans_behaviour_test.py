@@ -587,3 +587,34 @@ def test_a_scalar_reads_back_as_the_same_text_in_yaml_1_2_and_1_1(value: str) ->
 @pytest.mark.parametrize("value", ["\u00a0", "Sprint 1\u3000", "a\u2003", "0\u00a0"])
 def test_unicode_blanks_at_the_ends_of_a_scalar_are_kept(value: str) -> None:
     assert yamlio.to_plain(yamlio.load(f"t: {yamlio.scalar(value)}\n")) == {"t": value}
+
+
+# --- 6. surrogate escapes (PM110) --------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "text", "cols"), [
+    ('"\\ud83d\\ude00"', "\U0001f600", []),  # both halves: the hint's own advice
+    ('"x \\uD83C\\uDFAF y"', "x \U0001f3af y", []),
+    ('"\\ud83d"', "\ufffd", [1]),
+    ('"\\ude00\\ud83d"', "\ufffd\ufffd", [1]),  # halves in the wrong order pair nothing
+    ('"\\ud83d\\ud83d\\ude00"', "\ufffd\U0001f600", [1]),
+    ('"\\U0001F600"', "\U0001f600", []),
+])
+def test_a_surrogate_pair_escape_is_its_character_and_a_lone_half_is_pm110(
+    value: str, text: str, cols: list[int]
+) -> None:
+    yaml_text = f"id: x\ntitle: {value}\n"
+    for is_fast in (False, True):
+        doc = md("---\n" + yaml_text + "---\n", fast=is_fast)
+        assert doc.data == {"id": "x", "title": text}
+        assert [(f.line, f.col, f.code) for f in doc.findings] == [(3, c, "PM110") for c in cols]
+    assert history_data([yaml_text])[0] in (None, {"id": "x", "title": text})
+
+
+def test_pm110_names_the_nested_key_or_item_that_holds_a_lone_half() -> None:
+    yaml_text = ('id: x\ntags:\n  - ok\n  - "a\\ud83d"\nmeta:\n  t: "\\udc00b"\n'
+                 '"k\\ud800": 1\n')
+    doc = md("---\n" + yaml_text + "---\n", fast=True)
+    assert [(f.line, f.col, f.message.split("'")[1]) for f in doc.findings] == [
+        (5, 5, "tags[1]"), (7, 3, "meta.t"), (8, 1, "k\ufffd")]
+    assert doc.data == {"id": "x", "tags": ["ok", "a\ufffd"], "meta": {"t": "\ufffdb"},
+                        "k\ufffd": 1}
