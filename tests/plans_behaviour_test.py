@@ -382,6 +382,21 @@ def test_positions_of_nested_keys_and_values_in_file_coordinates(
         assert doc.value_position(loc) == value
 
 
+@pytest.mark.parametrize("yaml_text", [
+    "? a\n: 1\nb: 2\n",  # an explicit key
+    "{a: 1,\n b: 2}\n",  # the whole front matter one flow mapping over two lines
+    "a: 1\n? |\n  long key\n: v\n",
+    '"a": 1\n"b\\n": 2\n',  # an escape in a quoted key
+    "a:   # comment\n  1\n",
+    "  a: 1\n  b: 2\n",  # indented as a whole
+])
+def test_key_lines_agree_on_unusual_key_forms(yaml_text: str) -> None:
+    quick = md("---\n" + yaml_text + "---\n", fast=True)
+    full = md("---\n" + yaml_text + "---\n")
+    assert quick.data == full.data and quick.findings == full.findings == []
+    assert quick.key_lines() == {str(k): full.key_position((k,))[0] for k in full.data or {}}
+
+
 def test_dates_are_dates_in_documents_and_iso_text_in_history() -> None:
     text = "id: x\nday: 2026-01-05\nwhen: 2026-01-05 10:00:00\nbad: 2026-02-30\n"
     doc = md("---\n" + text + "---\n", fast=True)
