@@ -43,8 +43,7 @@ def test_an_id_is_accepted_on_the_command_line_exactly_when_the_models_accept_it
         assert SLUG_RE.match(value)
 
 
-SLUGS = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True).filter(
-    lambda s: s not in (".", ".."))
+SLUGS = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True)
 
 
 @settings(max_examples=200, deadline=None)
@@ -56,7 +55,8 @@ def test_an_entity_reads_back_from_its_own_name(
     entity = (Entity("task", sprint, ident, item) if kind == "task"
               else Entity(kind, ident if kind == "sprint" else None, ident))
     assert parse_entity(str(entity)) == entity
-    assert parse_entity(str(entity).lower()) == entity or kind == "task" and item
+    prefix, _, rest = str(entity).partition(":")
+    assert parse_entity(f" {prefix.lower()}:{rest} ") == entity  # any case, blanks around
 
 
 @pytest.fixture
