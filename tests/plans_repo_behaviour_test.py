@@ -279,6 +279,9 @@ def _line_of(path: Path, key: str) -> int:
     ("adr", "date", "2026-1-6", "PM205 'date': '2026-1-6' is not a date in YYYY-MM-DD form"),
     ("adr", "date", "'2026-02-30'", "PM205 'date': '2026-02-30' is not a date in YYYY-MM-DD "
      "form"),
+    # a YAML timestamp with a time is read as JSON Schema tools read it: its text
+    ("adr", "date", "2026-01-06 10:00:00", "PM205 'date': '2026-01-06 10:00:00' is not a "
+     "date in YYYY-MM-DD form"),
 ])
 def test_a_field_value_the_model_refuses_is_reported_at_its_key(
     built_repo: GitRepo, capsys: pytest.CaptureFixture[str], where: str, key: str,
