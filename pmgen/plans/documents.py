@@ -309,18 +309,23 @@ def _bound_body(doc: Document) -> None:
 
 
 def _fenced_lines(lines: list[str]) -> set[int]:
-    """0-based lines inside ``` or ~~~ fences (a line scan: the Markdown parser itself is
-    what a deep body must not reach)."""
+    """0-based lines inside ``` or ~~~ fences as the site's renderer fences them (a line
+    scan: the Markdown parser itself is what a deep body must not reach). Python-Markdown
+    (fenced_code, pymdownx.superfences) opens a fence at the start of a line and closes it
+    with the same fence; an unclosed fence, or a backtick in a backtick fence's info
+    string, is Markdown, so its lines are not exempt."""
     inside: set[int] = set()
-    fence = ""
+    fence, start = "", 0
     for index, line in enumerate(lines):
-        stripped = line.lstrip(" ")
         if fence:
-            inside.add(index)
-            if stripped.startswith(fence) and not stripped[len(fence):].strip():
+            if line.rstrip(" ") == fence:
+                inside.update(range(start, index + 1))
                 fence = ""
-        elif stripped.startswith(("```", "~~~")) and len(line) - len(stripped) < 4:
-            fence = stripped[:len(stripped) - len(stripped.lstrip(stripped[0]))]
+        elif line.startswith(("```", "~~~")):
+            fence = line[:len(line) - len(line.lstrip(line[0]))]
+            if fence[0] == "`" and "`" in line[len(fence):]:
+                fence = ""
+            start = index
     return inside
 
 

@@ -54,6 +54,8 @@ class Blocks:
 
     headings: tuple[Heading, ...]
     code_lines: frozenset[int]  # 0-based lines inside fenced or indented code blocks
+    html_lines: frozenset[int]  # 0-based lines of raw HTML blocks (comments too)
+    under: tuple[int, ...]  # 0-based line after each heading (below a setext underline)
 
 
 @cache
@@ -86,16 +88,21 @@ def blocks(text: str) -> Blocks:
     """Headings (ATX and setext) outside code blocks, and the lines of code blocks."""
     tokens = _parser().parse(text)
     found = []
+    under = []
     code: set[int] = set()
+    html: set[int] = set()
     for index, token in enumerate(tokens):
         if token.map is None:
             continue
         if token.type == "heading_open":
             inline = tokens[index + 1]
             found.append(Heading(int(token.tag[1]), inline.content.strip(), token.map[0] + 1))
+            under.append(token.map[1])
         elif token.type in ("fence", "code_block"):
             code.update(range(token.map[0], token.map[1]))
-    return Blocks(tuple(found), frozenset(code))
+        elif token.type == "html_block":
+            html.update(range(token.map[0], token.map[1]))
+    return Blocks(tuple(found), frozenset(code), frozenset(html), tuple(under))
 
 
 def headings(text: str) -> tuple[Heading, ...]:
@@ -112,7 +119,8 @@ def sections(text: str) -> list[Section]:
 @lru_cache(maxsize=4096)
 def _sections(text: str) -> tuple[Section, ...]:
     lines = text.split("\n")
-    heads = headings(text)
+    parsed = blocks(text)
+    heads = parsed.headings
     result = []
     for i, head in enumerate(heads):
         end = len(lines)
@@ -120,7 +128,7 @@ def _sections(text: str) -> tuple[Section, ...]:
             if later.level <= head.level:
                 end = later.line - 1
                 break
-        start = head.line  # the line after the heading (0-based index == 1-based heading line)
+        start = parsed.under[i]  # the line after the heading (and a setext underline)
         body = "\n".join(lines[start:end]).strip("\n")
         result.append(Section(head.level, head.text, head.line, body, start, end))
     return tuple(result)
@@ -163,9 +171,16 @@ def criteria(text: str, first_line: int = 1) -> list[CheckItem]:
     return items
 
 
+# An HTML block starts with '<' at the start of a line, after any list or quote markers.
+_HTML_HINT = re.compile(r"^[ \t>*+\-0-9.)]*<", re.M)
+
+
 def checklist(text: str, first_line: int = 1) -> list[CheckItem]:
-    """Task-list items ``- [ ]`` / ``- [x]`` outside code blocks, with their lines."""
+    """Task-list items ``- [ ]`` / ``- [x]`` outside code blocks and HTML blocks (an item
+    in a comment is not one), with their lines."""
     code = code_lines(text)
+    if _HTML_HINT.search(text):
+        code = code | blocks(text).html_lines
     items = []
     for index, line in enumerate(text.split("\n")):
         if index in code:

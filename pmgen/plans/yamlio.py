@@ -218,6 +218,8 @@ def to_plain(node: Any) -> Any:
         return [to_plain(v) for v in node]
     if isinstance(node, bool) or node is None:
         return node
+    if type(node).__name__ == "TaggedScalar" and node.tag.value == "tag:yaml.org,2002:str":
+        return str(node.value)  # `!!str 5`: the text "5" (ruamel keeps the tag)
     if isinstance(node, str):
         return str(node)
     if isinstance(node, int):
@@ -228,6 +230,14 @@ def to_plain(node: Any) -> Any:
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_PAIR_RE = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _paired(text: str) -> str:
+    """Both halves of a UTF-16 pair (ruamel reads "\\ud83d\\ude00" as two code points) as
+    the one character they encode."""
+    return _PAIR_RE.sub(
+        lambda m: m.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
 
 
 def surrogate_locations(data: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -235,25 +245,26 @@ def surrogate_locations(data: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any,
     found: list[tuple[Any, ...]] = []
     if isinstance(data, dict):
         for key, value in data.items():
-            if isinstance(key, str) and _SURROGATE_RE.search(key):
+            if isinstance(key, str) and _SURROGATE_RE.search(_paired(key)):
                 found.append((*loc, key))
             found += surrogate_locations(value, (*loc, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
             found += surrogate_locations(value, (*loc, index))
-    elif isinstance(data, str) and _SURROGATE_RE.search(data):
+    elif isinstance(data, str) and _SURROGATE_RE.search(_paired(data)):
         found.append(loc)
     return found
 
 
 def replace_surrogates(data: Any) -> Any:
-    """Plain data with every lone surrogate replaced by U+FFFD (text any output can hold)."""
+    """Plain data with every pair of surrogates joined and every lone one replaced by
+    U+FFFD (text any output can hold)."""
     if isinstance(data, dict):
         return {replace_surrogates(k): replace_surrogates(v) for k, v in data.items()}
     if isinstance(data, list):
         return [replace_surrogates(v) for v in data]
     if isinstance(data, str):
-        return _SURROGATE_RE.sub("\ufffd", data)
+        return _SURROGATE_RE.sub("\ufffd", _paired(data))
     return data
 
 
@@ -289,5 +300,5 @@ def scalar(value: str) -> str:
     value = str(value)
     if _PLAIN_SAFE.match(value) and value.lower() not in _RESOLVED_WORDS:
         return value
-    text = dump([value]).strip()
+    text = dump([value]).strip(" \n")  # not str.strip(): U+00A0 is text
     return text[2:] if text.startswith("- ") else text
