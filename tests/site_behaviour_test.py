@@ -132,6 +132,26 @@ def test_no_link_form_or_raw_html_in_a_plan_body_reaches_the_page(plan: str, sho
     assert shown in tree.words
 
 
+@pytest.mark.parametrize("plan", [
+    "```\n<script>alert(1)</script>\n````\n",
+    "~~~\n<script>alert(1)</script>\n",
+    "- a\n\n  ```\n  <script>alert(1)</script>\n",
+])
+def test_a_fence_left_open_does_not_swallow_what_the_page_adds_after_the_plan(
+    plan: str,
+) -> None:
+    """A track page shows the plan, then its agent context bundle: the plan again,
+    verbatim, in a longer fence. A fence Python-Markdown leaves open in the plan must not
+    run on into the page's own parts, where it would end at a fence line of the bundle
+    and turn the rest of the bundle, raw plan text, into HTML."""
+    bundle = "`````text\n" + plan + "`````\n"
+    page = body(plan, SOURCE, PAGE, PAGES) + "\n## Agent context bundle\n\n" + bundle
+    tree = Tree(markdown.markdown(page, extensions=list(EXTENSIONS)))
+    assert dangers(tree) == []
+    assert [t for t, _ in tree.elements if t == "h2"] == ["h2"]
+    assert tree.words.count("<script>alert(1)</script>") == 2
+
+
 # (plan body, the elements it must still make: pmgen escapes only what it must)
 SAFE = [
     ("[w](https://example.com/a_(b))", [("a", {"href": "https://example.com/a_(b)"})]),

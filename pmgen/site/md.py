@@ -185,6 +185,10 @@ def body(text: str, source: str, uri: str, pages: dict[str, str], shift: int = 1
             continue
         if index in underlines:
             continue
+        fence = _FENCE_RE.match(line)
+        if fence:  # a fence Python-Markdown leaves open would run on into the page's parts
+            at = fence.start(1)
+            line = line[:at] + f"&#{ord(line[at])};" + line[at + 1:]
         if not line.strip():
             spans = True
         atx = line.lstrip().startswith("#")
