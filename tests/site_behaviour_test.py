@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import html
 import itertools
+import os
 import re
 from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
 
 import markdown
 import pytest
@@ -22,7 +25,9 @@ from hypothesis import strategies as st
 from pmgen.site import svg
 from pmgen.site.md import SCHEMES, RepoFiles, body
 from pmgen.site.plugin import EXTENSIONS
+from pmgen.site.search_index import complete
 from pmgen.site.signals import FINISHED
+from pmgen.site.stage import Stage
 
 SOURCE = "delegation/sprints/s/SPRINT.md"
 PAGE = "plans/sprints/s/index.md"
@@ -345,3 +350,45 @@ def test_charts_of_nothing_are_nothing_and_a_single_value_is_drawn() -> None:
     assert "<polyline" not in line  # one point: a dot, no line
     burn = svg.burndown(["2026-01-05"], [4], "b")
     assert 'data-label="2026-01-05" data-value="4"' in burn
+
+
+# -- `pmgen serve --dirty`: staged pages and the whole search index ----------------------
+def test_a_staged_page_is_rewritten_only_when_its_content_changes() -> None:
+    """MkDocs' dirty build skips a page whose file is older than its HTML: a page whose
+    Markdown did not change keeps its file and its time, a changed one is rewritten."""
+    stage = Stage()
+    try:
+        path = Path(stage.path("plans/sprints/s/t.md", "one"))
+        assert path.read_text(encoding="utf-8") == "one"
+        assert path.relative_to(stage.root).as_posix() == "plans/sprints/s/t.md"
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+        assert stage.path("plans/sprints/s/t.md", "one") == str(path)
+        assert path.stat().st_mtime_ns == 1_000_000_000
+        stage.path("plans/sprints/s/t.md", "two")
+        assert path.read_text(encoding="utf-8") == "two"
+        assert path.stat().st_mtime_ns > 1_000_000_000
+        assert Path(stage.path("plans/feed.xml", b"<feed/>\n")).read_bytes() == b"<feed/>\n"
+    finally:
+        stage.close()
+    assert not stage.root.exists()
+
+
+def test_a_dirty_rebuild_keeps_the_search_entries_of_the_pages_it_did_not_render() -> None:
+    """The search plugin indexes only what a dirty rebuild renders: the index written
+    holds the fresh entries of the pages rendered, the previous ones of every other page
+    that still exists, and none of a page that is gone."""
+    def entry(location: str, text: str = "") -> dict[str, str]:
+        return {"location": location, "title": location, "text": text}
+
+    fresh = [entry("plans/b/", "new"), entry("plans/b/#part", "new")]
+    search = SimpleNamespace(search_index=SimpleNamespace(entries=list(fresh)),
+                             search_index_prev=[entry("plans/b/", "stale")])
+    config = SimpleNamespace(plugins={"search": search})
+    previous = {"plans/a/": [entry("plans/a/")], "plans/b/": [entry("plans/b/", "old")],
+                "plans/gone/": [entry("plans/gone/")]}
+    merged = complete(config, previous, {"plans/b/"}, {"plans/a/", "plans/b/"})  # type: ignore[arg-type]
+    assert merged == {"plans/a/": [entry("plans/a/")], "plans/b/": fresh}
+    assert search.search_index.entries == [entry("plans/a/"), *fresh]
+    assert search.search_index_prev is None  # the whole index is given: no merge of its own
+    other = SimpleNamespace(plugins={"search": SimpleNamespace()})
+    assert complete(other, previous, set(), set()) is previous  # type: ignore[arg-type]

@@ -445,3 +445,156 @@ def test_pages_and_build_agree_on_the_generated_pages(
                      for rel in (p.relative_to(out).as_posix()
                                  for p in (out / "plans").rglob("*.md")))
     assert written == generated_pages(site)
+
+
+# -- what the plugin logs --------------------------------------------------------------
+def two_findings(root: Path) -> tuple[str, str]:
+    """plan_builder's plans with a finding of severity error (PM208, a status) and one of
+    severity warning (PM410, two tracks own one folder): their log lines."""
+    plans = Plans()
+    plans.tasks["track-a"]["status"] = "doing"
+    plans.tasks["track-b"]["primary_directories"] = ["backend/"]
+    plans.write(root)
+    from pmgen.validate import pipeline
+
+    found = {f.code: f for f in pipeline.run(Repo(root))}
+    assert set(found) >= {"PM208", "PM410"} and found["PM410"].severity == "warning"
+    return tuple(f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}"  # type: ignore[return-value]
+                 for f in (found["PM208"], found["PM410"]))
+
+
+@pytest.mark.parametrize(("level", "loud"), [
+    ("errors", ["PM208"]), ("all", ["PM208", "PM410"]), ("none", []),
+])
+def test_the_findings_option_chooses_which_findings_are_build_warnings(
+    git_repo: GitRepo, tmp_path: Path, caplog: pytest.LogCaptureFixture, level: str,
+    loud: list[str],
+) -> None:
+    """Every finding is logged as `path:line:col: CODE message`: a WARNING (which fails
+    `mkdocs build --strict`) as the `findings` option says, else INFO; and every finding
+    is shown on its page whatever the option says."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    error, warning = two_findings(git_repo.path)
+    (git_repo.path / "docs").mkdir()
+    (git_repo.path / "mkdocs.yml").write_text(
+        "site_name: S\ntheme:\n  name: material\n  font: false\nplugins:\n  - pmgen:\n"
+        f"      findings: {level}\n      history: false\n      bundles: false\n",
+        encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.pmgen"):
+        build(load_config(str(git_repo.path / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    caplog.asserted = True  # type: ignore[attr-defined]
+    logged = {r.getMessage(): r.levelname for r in caplog.records
+              if r.name == "mkdocs.plugins.pmgen"}
+    lines = {"PM208": error, "PM410": warning}
+    assert {line: logged.get(line) for line in lines.values()} == {
+        line: "WARNING" if code in loud else "INFO" for code, line in lines.items()}
+    track = Tree(content(tmp_path / "site/plans/sprints/sprint-1/track-a/index.html")).words
+    assert "PM208" in track
+    sprint = Tree(content(tmp_path / "site/plans/sprints/sprint-1/index.html")).words
+    assert "PM208" in sprint and "PM410" in sprint  # a sprint rolls up its tracks' findings
+
+
+def test_a_baseline_makes_its_findings_acknowledged_and_no_build_warning(
+    git_repo: GitRepo, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    two_findings(git_repo.path)
+    code, out, err = run_cli(["validate", "--root", str(git_repo.path), "--write-baseline",
+                            str(git_repo.path / "base.json")], capsys)
+    written = re.fullmatch(r"wrote (\d+) findings to .*base\.json\n", err)
+    assert code == 0 and written is not None
+    (git_repo.path / "docs").mkdir()
+    (git_repo.path / "mkdocs.yml").write_text(
+        "site_name: S\ntheme:\n  name: material\n  font: false\nplugins:\n  - pmgen:\n"
+        "      findings: all\n      baseline: base.json\n      history: false\n"
+        "      bundles: false\n", encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.pmgen"):
+        build(load_config(str(git_repo.path / "mkdocs.yml"), site_dir=str(tmp_path / "site"),
+                          strict=True))
+    caplog.asserted = True  # type: ignore[attr-defined]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    acknowledged = [r for r in caplog.records if r.name == "mkdocs.plugins.pmgen"
+                    and re.match(r"\S+:\d+:\d+: PM\d+ ", r.getMessage())]
+    assert len(acknowledged) == int(written.group(1))  # still logged, as INFO
+    track = " ".join(Tree(content(
+        tmp_path / "site/plans/sprints/sprint-1/track-a/index.html")).words.split())
+    assert "1 acknowledged finding" in track
+    assert "acknowledged: in the baseline base.json" in track
+    dashboard = Tree(content(tmp_path / "site/plans/index.html")).words
+    assert "No findings" in dashboard  # acknowledged findings are not counted
+
+
+# -- the feed, the agents, the export's manifest -------------------------------------------
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_feed_holds_the_latest_feed_entries_newest_first(example_repo: GitRepo) -> None:
+    import xml.etree.ElementTree as ET
+
+    sprint = example_repo.path / "delegation/sprints/sprint-2.6/SPRINT.md"
+    sprint.write_text(sprint.read_text(encoding="utf-8").replace(
+        "status: ready\n", "status: active\n", 1), encoding="utf-8")
+    example_repo.commit("Start sprint 2.6", "2026-02-15T09:00:00+00:00")
+    everything = ET.fromstring(build_all(load(Repo(example_repo.path), bundles=False))[
+        "plans/feed.xml"])
+    feed = ET.fromstring(build_all(load(Repo(example_repo.path), bundles=False,
+                                        feed_entries=2))["plans/feed.xml"])
+    entries = feed.findall(f"{ATOM}entry")
+    times = [e.findtext(f"{ATOM}updated") for e in everything.findall(f"{ATOM}entry")]
+    assert len(times) > 2 and times == sorted(times, reverse=True)
+    assert [e.findtext(f"{ATOM}id") for e in entries] == [
+        e.findtext(f"{ATOM}id") for e in everything.findall(f"{ATOM}entry")[:2]]
+    assert feed.findtext(f"{ATOM}updated") == "2026-02-15T09:00:00Z" == times[0]
+    assert entries[0].findtext(f"{ATOM}title") == "sprint.status_changed S:sprint-2.6"
+    assert entries[0].findtext(f"{ATOM}author/{ATOM}name") == "Ada Author"
+    content = entries[0].findtext(f"{ATOM}content")
+    assert content is not None and content.startswith("sprint.status_changed on S:sprint-2.6")
+
+
+def test_the_agents_index_counts_each_agents_tracks_and_the_active_ones(
+    git_repo: GitRepo,
+) -> None:
+    plans = Plans()
+    plans.tasks["track-b"]["agent"] = "backend"
+    plans.tasks["track-b"]["status"] = "blocked"
+    plans.tasks["track-b"]["blocked_reason"] = "waits for the API"
+    plans.write(git_repo.path)
+    pages = build_all(load(Repo(git_repo.path), history=False, bundles=False))
+    rows = re.findall(r"^\| \[(\w+)\]\(agents/\w+\.md\) \| (\w+) \| (\w+) \| (\d+) \| (\d+) \|$",
+                      page(pages, "plans/agents.md"), re.M)
+    assert rows == [("Architect", "Engineer", "agent", "0", "0"),
+                    ("Backend", "Engineer", "agent", "2", "2"),
+                    ("Frontend", "Engineer", "agent", "0", "0")]
+    backend = page(pages, "plans/agents/backend.md")
+    assert re.findall(r"\| \[(Track \w)\]\(\.\./sprints/sprint-1/track-\w\.md\) \|", backend) \
+        == ["Track B", "Track A"]
+    assert "No tracks assigned yet." in page(pages, "plans/agents/frontend.md")
+
+
+@pytest.mark.parametrize("manifest", ["not json\n", '{"files": ["plans/index.md"]}\n',
+                                      '{"files": {"plans/index.md": 3}}\n', "[]\n"])
+def test_an_unreadable_manifest_never_makes_clean_delete_a_file(
+    example_repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str], manifest: str,
+) -> None:
+    """`--clean` deletes only files the manifest says pmgen wrote: a manifest it cannot
+    read names none, so nothing is deleted, and it is written anew."""
+    import json
+
+    out = tmp_path / "out"
+    args = ["pages", "--out", str(out), "--no-bundles", "--no-history",
+            "--root", str(example_repo.path)]
+    assert run_cli(args, capsys)[0] == 0
+    (out / ".pmgen-pages.json").write_text(manifest, encoding="utf-8")
+    shutil.rmtree(example_repo.path / "delegation/sprints/sprint-2.6-items")
+    code, stdout, _ = run_cli([*args, "--clean"], capsys)
+    assert code == 0 and "removed" not in stdout and "left in" not in stdout
+    assert (out / "plans/sprints/sprint-2.6-items/index.md").is_file()
+    written = json.loads((out / ".pmgen-pages.json").read_text(encoding="utf-8"))
+    assert written["generator"] == "pmgen pages"
+    assert "plans/index.md" in written["files"]
+    assert not any("sprint-2.6-items" in rel for rel in written["files"])
