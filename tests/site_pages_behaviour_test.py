@@ -432,6 +432,43 @@ def test_a_strict_build_fails_on_a_finding_of_severity_error_and_names_it(
     assert f"Aborted with {len(warnings)} warnings in strict mode!" in result.stdout
 
 
+@pytest.fixture(scope="module")
+def built_html(built: tuple[GitRepo, Path, subprocess.CompletedProcess[str]]) -> Path:
+    """The same repository built with `use_directory_urls: false` (pages as x.html)."""
+    repo, site, _ = built
+    config = repo.path / "mkdocs-html.yml"
+    config.write_text((repo.path / "mkdocs.yml").read_text(encoding="utf-8")
+                      + "use_directory_urls: false\n", encoding="utf-8")
+    out = site.parent / "site-html"
+    result = run_pmgen(repo.path, "build", "--strict", "-f", str(config), "-d", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize("style", ["directory URLs", "file URLs"])
+def test_every_link_of_a_generated_page_leads_to_a_file_of_the_built_site(
+    built: tuple[GitRepo, Path, subprocess.CompletedProcess[str]],
+    request: pytest.FixtureRequest, style: str,
+) -> None:
+    """Markdown links, which MkDocs rewrites, and the links pmgen writes in raw HTML (cards,
+    the board, the graph's boxes, the dashboard's counts), which it does not: each one,
+    relative to the page, reaches a page or file of the site in either URL style."""
+    site = built[1] if style == "directory URLs" else request.getfixturevalue("built_html")
+    pages = sorted((site / "plans").rglob("*.html"))
+    assert len(pages) >= 12
+    broken, checked = [], 0
+    for html_file in pages:
+        for tag, attrs in Tree(content(html_file)).elements:
+            target = (attrs.get("href", "") if tag == "a" else "").split("#")[0].split("?")[0]
+            if not target or target.startswith(("http:", "https:", "mailto:")):
+                continue
+            path = (html_file.parent / target).resolve()
+            checked += 1
+            if not (path / "index.html" if path.is_dir() else path).is_file():
+                broken.append(f"{html_file.relative_to(site)}: {attrs['href']}")
+    assert checked > 50 and broken == []
+
+
 def test_pages_and_build_agree_on_the_generated_pages(
     built: tuple[GitRepo, Path, subprocess.CompletedProcess[str]], tmp_path: Path,
 ) -> None:
@@ -598,3 +635,46 @@ def test_an_unreadable_manifest_never_makes_clean_delete_a_file(
     assert written["generator"] == "pmgen pages"
     assert "plans/index.md" in written["files"]
     assert not any("sprint-2.6-items" in rel for rel in written["files"])
+
+
+@pytest.mark.parametrize(("colour", "swatch"), [
+    ("#3771c8", '<span class="pmgen-swatch" style="background:#3771c8"></span> #3771c8'),
+    ("red", "red"),
+    ("#fff", "#fff"),
+    ("#3771c8;background:url(https://example.com/x)",
+     "#3771c8;background:url(https://example.com/x)"),
+])
+def test_only_a_checked_colour_reaches_a_style(git_repo: GitRepo, colour: str,
+                                               swatch: str) -> None:
+    """A track's colour paints its swatch only when it is #rrggbb; anything else is shown
+    as the text it is, escaped, and never becomes CSS."""
+    plans = Plans()
+    plans.tasks["track-a"]["colour"] = colour
+    plans.write(git_repo.path)
+    track = page(build_all(load(Repo(git_repo.path), history=False, bundles=False)),
+                 "plans/sprints/sprint-1/track-a.md")
+    assert f"<dt>Colour</dt>\n<dd>{swatch}</dd>" in track
+    assert track.count("style=") == track.count('class="pmgen-progress__bar" style=') + (
+        colour == "#3771c8")
+
+
+def test_files_of_a_plans_folder_inside_a_larger_repository_link_with_its_path(
+    git_repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The plans live in `team/` of a larger repository: a file the plan names from
+    there links to the repository's path of it (`team/scripts/test.sh`), and a file of
+    the larger repository outside `team/` is not one of the plans' files."""
+    team = git_repo.path / "team"
+    Plans().write(team)
+    git_repo.write("team/scripts/test.sh", "echo ok\n")
+    git_repo.write("tools/build.sh", "echo ok\n")
+    edit(team, SPRINT, "The scheduler reads the database.",
+         "Run `scripts/test.sh`, not `tools/build.sh`.")
+    git_repo.commit("plans in a folder")
+    out = tmp_path / "out"
+    code, _, err = run_cli(["pages", "--out", str(out), "--no-bundles", "--root", str(team),
+                            "--files-url", "https://example.com/acme/mono/blob/main"], capsys)
+    assert (code, err) == (0, "")
+    sprint = (out / "plans/sprints/sprint-1/index.md").read_text(encoding="utf-8")
+    assert ("Run [`scripts/test.sh`](https://example.com/acme/mono/blob/main/team/scripts/"
+            "test.sh), not `tools/build.sh`.") in sprint
