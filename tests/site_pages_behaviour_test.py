@@ -192,6 +192,8 @@ def test_the_burndown_replays_every_kind_of_change_backwards_from_today(
     ("  start: 2026-01-05\n  end: 2026-01-16", "2026-01-05", 1),
     ("  start: 2026-01-05\n  end: 2026-01-16", "2026-01-08", 4),  # up to today
     ("  start: 2026-01-05\n  end: 2026-01-16", "2027-06-01", 12),  # the period, not today
+    ('  start: "2026-01-05"\n  end: "2026-01-16"', "2026-01-08", 4),  # quoted: dates too
+    ("  start: 2026-01-05", "2026-01-08", 4),  # no end yet: up to today
 ])
 def test_the_burndown_covers_the_period_up_to_today(
     git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch, period: str, today: str, days: int
