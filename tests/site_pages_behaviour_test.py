@@ -680,3 +680,29 @@ def test_files_of_a_plans_folder_inside_a_larger_repository_link_with_its_path(
     sprint = (out / "plans/sprints/sprint-1/index.md").read_text(encoding="utf-8")
     assert ("Run [`scripts/test.sh`](https://example.com/acme/mono/blob/main/team/scripts/"
             "test.sh), not `tools/build.sh`.") in sprint
+
+
+@pytest.mark.parametrize("title", ["First\rpart | two", "First\r\npart", "First\npart",
+                                   "First\u2028part"])
+def test_a_title_with_a_line_break_stays_in_its_table_row(git_repo: GitRepo,
+                                                           title: str) -> None:
+    """YAML lets a quoted title hold a line break: the sprints index and the dashboard
+    keep one row for the sprint (Markdown ends a row at a carriage return too)."""
+    import markdown
+
+    plans = Plans()
+    plans.sprint["title"] = title
+    plans.write(git_repo.path)
+    pages = build_all(load(Repo(git_repo.path), history=False, bundles=False))
+    for uri in ("plans/sprints.md", "plans/index.md"):
+        tree = Tree(markdown.markdown(page(pages, uri), extensions=list(EXTENSIONS)))
+        tables: list[list[int]] = []  # the cells of each row, by table
+        for tag, _ in tree.elements:
+            if tag == "table":
+                tables.append([])
+            elif tag == "tr":
+                tables[-1].append(0)
+            elif tag in ("td", "th"):
+                tables[-1][-1] += 1
+        assert len(tables[0]) == 2, (uri, tables)  # the header and the sprint's row
+        assert " ".join(title.split()) in " ".join(tree.words.split()), uri

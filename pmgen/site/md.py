@@ -89,8 +89,9 @@ def text(value: object) -> str:
 
 
 def cell(value: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text(value).replace("\n", " ") or "&nbsp;"
+    """Text safe inside a Markdown table cell: on one line (Markdown ends a row at a
+    carriage return too)."""
+    return " ".join(text(value).splitlines()) or "&nbsp;"
 
 
 def nowrap(text: object) -> str:
