@@ -122,6 +122,10 @@ UNSAFE = [
     ("```\n<b>\n````\n<img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>"),
     ("~~~\n<img src=x onerror=alert(1)>\n```", "<img src=x onerror=alert(1)>"),
     ("```\n    <img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>"),
+    ("~~~<img src=x onerror=alert(1)>\n~~~", "<img src=x onerror=alert(1)>"),  # no language
+    # indented code as CommonMark reads it, in a list item where Python-Markdown does not
+    ("-     <img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>"),
+    ("- a\n\n      <img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>"),
     # attribute lists and comments
     ("## Title {: onclick=\"alert(1)\" }", "{: onclick=\"alert(1)\" }"),
     ("Text\n{: onclick=\"alert(1)\" }", "{: onclick=\"alert(1)\" }"),
