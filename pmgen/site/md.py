@@ -21,6 +21,12 @@ _LINK_RE = re.compile(
 _TAG_RE = re.compile(r"<(?=[A-Za-z/!?])")
 _COMMENT_RE = re.compile(r"<!--.*?-->")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_TICKS_RE = re.compile(r"`+")
+# Where a link's target starts, in any link form: inline ``](target)``, whatever the text
+# before it holds (code, brackets, a line break), and reference definitions ``]: target``.
+_TARGET_RE = re.compile(r"\]\s*(?:\((?P<inline>[^)]*)(?P<closed>\)?)|:(?P<ref>.*))")
+_FENCE_RE = re.compile(r"[> \t]*(`{3,}|~{3,})")
+_INFO_RE = re.compile(r"[ \t]*\.?[\w#.+-]*(?:[ \t]+[\w-]+=\"[^\"]*\")*[ \t]*")  # bash title="x"
 # A code span that may name a file of the repository: `scripts/test.sh`, `README.md`,
 # `docs/` (a slash or a dot: a bare word such as `track-a` is a name, a prefix, a branch
 # of the plan, not a file, even where a folder of that name sits beside the plan).
@@ -83,8 +89,9 @@ def text(value: object) -> str:
 
 
 def cell(value: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text(value).replace("\n", " ") or "&nbsp;"
+    """Text safe inside a Markdown table cell: on one line (Markdown ends a row at a
+    carriage return too)."""
+    return " ".join(text(value).splitlines()) or "&nbsp;"
 
 
 def nowrap(text: object) -> str:
@@ -167,19 +174,80 @@ def body(text: str, source: str, uri: str, pages: dict[str, str], shift: int = 1
     """
     lines = text.split("\n")
     code, heads = _structure(text)
+    code = _fenced(lines, code)
     first_h1 = next((i for i, level in sorted(heads.items()) if level == 1), None)
     out: list[str] = []
+    underlines: set[int] = set()  # of setext headings, written as ATX ones
+    spans = True  # no backtick of the paragraph so far may open a span on a later line
     for index, line in enumerate(lines):
         if index in code:
             out.append(line)
+            spans = True
             continue
-        if index in heads and line.lstrip().startswith("#"):
+        if index in underlines:
+            continue
+        fence = _FENCE_RE.match(line)
+        if fence:  # a fence Python-Markdown leaves open would run on into the page's parts
+            at = fence.start(1)
+            line = line[:at] + f"&#{ord(line[at])};" + line[at + 1:]
+        if not line.strip():
+            spans = True
+        atx = line.lstrip().startswith("#")
+        # a setext heading (its text, then a line of = or -) is written as an ATX one
+        setext = not atx and _SETEXT_RE.match(lines[index + 1] if index + 1 < len(lines) else "")
+        if index in heads and (atx or setext):
+            if setext:
+                underlines.add(index + 1)
             if drop_title and index == first_h1:
                 continue
             level = min(heads[index] + shift, 6)
-            line = "#" * level + " " + line.lstrip().lstrip("#").lstrip()
-        out.append(_inline(line, source, uri, pages, files))
+            line = "#" * level + " " + line.strip().lstrip("#").lstrip()
+        line, opens = _inline(line, source, uri, pages, files, spans)
+        spans = spans and not opens
+        out.append(line)
     return "\n".join(out).strip("\n") + "\n"
+
+
+_SETEXT_RE = re.compile(r" {0,3}(=+|-+)[ \t]*\Z")
+
+
+def _fenced(lines: list[str], code: frozenset[int]) -> frozenset[int]:
+    """The lines of ``code`` (code blocks as CommonMark reads them) that Python-Markdown
+    reads as code too; the others are text here (escaped, never run). Its fences open with
+    a language and options (not any text), close only on the same fence, never on a longer
+    one nor at the end of the text, and it reads indented code only after a blank line,
+    outside a list."""
+    kept: set[int] = set()
+    fence: tuple[str, int] | None = None  # the open fence and its first line
+    for index in sorted(code):
+        line = lines[index]
+        if fence is None:
+            opened = _FENCE_RE.match(line)
+            if opened is not None and _INFO_RE.fullmatch(line[opened.end():]):
+                fence = (opened.group(1), index)
+            elif opened is None and (not line.strip() or _indented(lines, index, kept)):
+                kept.add(index)
+        elif line.strip(" \t>") == fence[0]:
+            kept.update(range(fence[1], index + 1))
+            fence = None
+        if index + 1 not in code:
+            fence = None  # the block ends unclosed: its lines stay text
+    return frozenset(kept)
+
+
+_LISTED_RE = re.compile(r"\s|[-*+]\s|\d+[.)]\s")  # an indented line, or a list item
+
+
+def _indented(lines: list[str], index: int, kept: set[int]) -> bool:
+    """Whether Python-Markdown reads line ``index`` as indented code."""
+    if not lines[index].startswith(("    ", "\t")):
+        return False
+    if index - 1 in kept:
+        return True
+    if index and lines[index - 1].strip():
+        return False
+    before = next((lines[i] for i in range(index - 1, -1, -1) if lines[i].strip()), "")
+    return not _LISTED_RE.match(before)
 
 
 def _structure(text: str) -> tuple[frozenset[int], dict[int, int]]:
@@ -189,13 +257,17 @@ def _structure(text: str) -> tuple[frozenset[int], dict[int, int]]:
 
 
 def _inline(line: str, source: str, uri: str, pages: dict[str, str],
-            files: RepoFiles | None = None) -> str:
-    # Code spans are kept verbatim: split on backticks, touch only the text between them.
-    parts = re.split(r"(`+[^`]*`+)", line)
+            files: RepoFiles | None = None, spans: bool = True) -> tuple[str, bool]:
+    """The line fit for a page, and whether a backtick of it may open a code span that
+    ends on a later line. With ``spans`` false (an earlier line left one open), the line
+    has no code span of its own: what looks like one may be the end of that one."""
+    # Code spans are kept verbatim: touch only the text between them.
+    parts, opens = _code_spans(line) if spans else ([line], "`" in line)
     for i in range(0, len(parts), 2):
         part = _COMMENT_RE.sub("", parts[i])
         part = _TAG_RE.sub("&lt;", part).translate(_BRACES)  # no attribute lists: text
-        parts[i] = _LINK_RE.sub(lambda m: _link(m, source, uri, pages, files), part)
+        part = _LINK_RE.sub(lambda m: _link(m, source, uri, pages, files), part)
+        parts[i] = _TARGET_RE.sub(_target, part)
     for i in range(1, len(parts), 2):
         in_link = parts[i - 1].endswith("[") or parts[i + 1].startswith("]")
         named = parts[i].strip("`").strip()
@@ -203,7 +275,42 @@ def _inline(line: str, source: str, uri: str, pages: dict[str, str],
             url = files.link(named, source)
             if url is not None:
                 parts[i] = f"[{parts[i]}]({url})"
-    return "".join(parts)
+    return "".join(parts), opens
+
+
+def _code_spans(line: str) -> tuple[list[str], bool]:
+    """``line`` split into text and code spans (at odd indices), and whether a run of
+    backticks is left unpaired. A span runs from a run of backticks to the next run of the
+    same length, as every Markdown engine pairs them; from an unpaired run on (escaped, or
+    with no pair: engines differ on what it opens, on this line or a later one), the line
+    is text."""
+    parts: list[str] = []
+    last = 0
+    runs = list(_TICKS_RE.finditer(line))
+    i = 0
+    while i < len(runs):
+        opening = runs[i]
+        j = next((j for j in range(i + 1, len(runs))
+                  if len(runs[j].group(0)) == len(opening.group(0))), None)
+        if j is None or line[:opening.start()].endswith("\\"):
+            return parts + [line[last:]], True
+        parts += [line[last:opening.start()], line[opening.start():runs[j].end()]]
+        last, i = runs[j].end(), j + 1
+    return parts + [line[last:]], False
+
+
+def _target(match: re.Match[str]) -> str:
+    """A link target of a scheme outside ``SCHEMES`` (``javascript:``, also written with
+    character references or a line break) whatever the link's form, or one that goes on
+    past the line: the ``]`` before it becomes text, so it is no link."""
+    target = match["inline"] if match["ref"] is None else match["ref"]
+    url = re.sub(r"\s", "", html.unescape(target)).lstrip("<")
+    scheme = _SCHEME_RE.match(url)
+    unsafe = scheme is not None and scheme.group(0)[:-1].lower() not in SCHEMES
+    if unsafe or (match["ref"] is None and not match["closed"]) or (match["ref"] is not None
+                                                                   and not url):
+        return "&#93;" + match.group(0)[1:]
+    return match.group(0)
 
 
 def _link(match: re.Match[str], source: str, uri: str, pages: dict[str, str],

@@ -40,17 +40,23 @@ def _status(doc: Document | None) -> str:
     return str(value) if value else "unknown"
 
 
-def _end(doc: Document) -> dt.date | None:
+def period_day(doc: Document, key: str) -> dt.date | None:
+    """The ``start`` or ``end`` day of the document's period, written as a date or as a
+    quoted one ("2026-01-05"); None when absent or not a date."""
     period = (doc.data or {}).get("period")
-    end = period.get("end") if isinstance(period, dict) else None
-    if isinstance(end, dt.datetime):
-        return end.date()
-    if isinstance(end, dt.date):
-        return end
+    day = period.get(key) if isinstance(period, dict) else None
+    if isinstance(day, dt.datetime):
+        return day.date()
+    if isinstance(day, dt.date):
+        return day
     try:
-        return dt.date.fromisoformat(str(end)) if end else None
+        return dt.date.fromisoformat(str(day)) if day else None
     except ValueError:
         return None
+
+
+def _end(doc: Document) -> dt.date | None:
+    return period_day(doc, "end")
 
 
 def sprint_signals(doc: Document, today: dt.date) -> list[Signal]:

@@ -19,8 +19,7 @@ from pmgen.plans.models import Task
 from pmgen.site import svg
 from pmgen.site.data import SiteData, criteria, event_time
 from pmgen.site.md import cell, esc, table
-from pmgen.site.signals import FINISHED
-from pmgen.site.signals import _end as period_end
+from pmgen.site.signals import FINISHED, period_day
 
 CHANGELOG_COMMITS = 20
 
@@ -64,12 +63,10 @@ def _delta(event: Event) -> int:
 
 def series(ctx: SiteData, doc: Document, events: list[Event]) -> tuple[list[str], list[int]]:
     """(days, open work at the end of each) from the sprint's start to its end or today."""
-    period = (doc.data or {}).get("period")
-    start = period.get("start") if isinstance(period, dict) else None
-    if not isinstance(start, dt.date):
+    start = period_day(doc, "start")
+    if start is None:
         return [], []
-    start = start.date() if isinstance(start, dt.datetime) else start
-    last = min(filter(None, (period_end(doc), ctx.today)))
+    last = min(filter(None, (period_day(doc, "end"), ctx.today)))
     if last < start:
         return [], []
     days = [start + dt.timedelta(days=n) for n in range((last - start).days + 1)][:366]

@@ -142,7 +142,7 @@ def _link(ctx: SiteData, feed: str, target: str, base: str) -> str:
 
 
 def _entry(ctx: SiteData, event: Event, base: str, feed: str) -> list[str]:
-    author = event.author or "unknown"
+    author = event.author.split(" <")[0] or "unknown"  # a name, as the pages show it
     text = summary(event)
     entry = [
         "  <entry>",
