@@ -123,12 +123,12 @@ def test_a_document_without_a_usable_front_matter_is_one_finding_at_1_1(
 
 
 @pytest.mark.parametrize(("yaml_text", "what"), [
-    ("- a\n- b\n", "list"),
-    ("just text\n", "str"),
-    ("42\n", "int"),
-    ("2.5\n", "float"),
-    ("true\n", "bool"),
-    ("[a, b]\n", "list"),
+    ("- a\n- b\n", "a list"),
+    ("just text\n", "text"),
+    ("42\n", "a number"),
+    ("2.5\n", "a number"),
+    ("true\n", "true or false"),
+    ("[a, b]\n", "a list"),
 ])
 def test_front_matter_that_is_not_a_mapping_is_pm107_at_its_first_line(
     yaml_text: str, what: str
@@ -136,7 +136,7 @@ def test_front_matter_that_is_not_a_mapping_is_pm107_at_its_first_line(
     for is_fast in (False, True):
         doc = md("---\n" + yaml_text + "---\n# B\n", fast=is_fast)
         assert doc.findings == [Finding(
-            "S.md", 2, 1, "PM107", f"front matter is a {what}, not a mapping of keys",
+            "S.md", 2, 1, "PM107", f"front matter is {what}, not a mapping of keys",
             "write 'key: value' lines")]
         assert doc.data is None
 

@@ -259,7 +259,8 @@ def parse(
     if not isinstance(loaded, dict):
         doc.findings.append(doc.finding(
             1 + doc.yaml_offset, 1, "PM107",
-            f"front matter is a {type(yamlio.to_plain(loaded)).__name__}, not a mapping of keys",
+            f"front matter is {_SHAPES.get(type(yamlio.to_plain(loaded)), 'a value')}, "
+            "not a mapping of keys",
             "write 'key: value' lines",
         ))
         return doc
@@ -327,6 +328,11 @@ def _fenced_lines(lines: list[str]) -> set[int]:
                 fence = ""
             start = index
     return inside
+
+
+# What a front matter that is one YAML value holds, in words (PM107).
+_SHAPES = {list: "a list", str: "text", int: "a number", float: "a number",
+           bool: "true or false"}
 
 
 def _surrogates(doc: Document) -> None:
