@@ -19,6 +19,9 @@ _LINK_RE = re.compile(
     r"(?P<bang>!?)\[(?P<text>[^\]\n]*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)"
 )
 _TAG_RE = re.compile(r"<(?=[A-Za-z/!?])")
+# A link target in angle brackets, ``[t](<t/TASK.md>)``: read as the same target written
+# plain (spaces as %20) before '<' is escaped, so that it is rewritten like any other.
+_ANGLED_RE = re.compile(r"\]\(<([^<>\n]*)>")
 _COMMENT_RE = re.compile(r"<!--.*?-->")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _TICKS_RE = re.compile(r"`+")
@@ -265,6 +268,7 @@ def _inline(line: str, source: str, uri: str, pages: dict[str, str],
     parts, opens = _code_spans(line) if spans else ([line], "`" in line)
     for i in range(0, len(parts), 2):
         part = _COMMENT_RE.sub("", parts[i])
+        part = _ANGLED_RE.sub(lambda m: "](" + m[1].strip().replace(" ", "%20"), part)
         part = _TAG_RE.sub("&lt;", part).translate(_BRACES)  # no attribute lists: text
         part = _LINK_RE.sub(lambda m: _link(m, source, uri, pages, files), part)
         parts[i] = _TARGET_RE.sub(_target, part)
