@@ -396,6 +396,34 @@ def test_history_follows_renames_and_restores_deleted_plans(git_repo: GitRepo) -
 
 
 
+PATCH_CASES = [
+    # (previous front matter, next front matter): next is parsed from previous by patching
+    # when only simple top-level lines differ; either way it must equal documents.parse.
+    ("id: a\nstatus: pending\nowner: x\n", "id: a\nstatus: done\nowner: x\n"),
+    ("id: a\nstatus: pending\n", "id: a\nstatus: 2026-02-30\n"),
+    ("id: a\nn: 1\n", "id: a\nn: 010\n"),
+    ("id: a\nn: 1\n", "id: a\nn: yes\n"),
+    ("id: a\nv: 1.5\n", "id: a\nv: .inf\n"),
+    ("title: one\n  two\nstatus: a\n", "title: one\n  three\nstatus: a\n"),
+    ("title: one\nstatus: a\n", "title: one\n  more\nstatus: a\n"),
+    ("tags:\n  - a\nstatus: x\n", "tags:\n  - b\nstatus: x\n"),
+    ("d: 2026-01-01\ns: x\n", "d: 2026-01-02\ns: x\n"),
+    ("s: x\nt: y\n", "s: x\ns: y\n"),
+    ("s: x # c\n", "s: y # c\n"),
+]
+
+
+@pytest.mark.parametrize("before,after", PATCH_CASES)
+def test_patched_front_matter_agrees_with_documents_parse(before: str, after: str) -> None:
+    path = f"delegation/backlog/patch-{abs(hash((before, after)))}.md"
+    for text in (before, after):
+        raw = ("---\n" + text + "---\n").encode()
+        version = history_docs.parse_version(path, raw)
+        doc = parse(Path("x.md"), "x.md", raw, "bug", {"id": "x"})
+        assert version is not None
+        assert version.data == (None if doc.data is None else history_docs.jsonable(doc.data))
+
+
 # --- property: the fast path never disagrees with documents.parse ---------------------
 
 SCALARS = st.sampled_from([

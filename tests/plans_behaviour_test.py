@@ -11,6 +11,7 @@ tokens of a full parse.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -50,9 +51,14 @@ def fast(yaml_text: str) -> Any:
         return "unsure"
 
 
+_PATHS = itertools.count()
+
+
 def history_data(yaml_texts: list[str]) -> list[Any]:
-    """yamlfast.front_matter of successive versions of one file, as history reads them."""
-    return [yamlfast.front_matter(text) for text in yaml_texts]
+    """yamlfast.front_matter of successive versions of one file (a fresh path, so that
+    each version after the first may be patched from the one before)."""
+    path = f"delegation/backlog/behaviour-{next(_PATHS)}.md"
+    return [yamlfast.front_matter(path, text) for text in yaml_texts]
 
 
 def expected_history(yaml_text: str) -> Any:

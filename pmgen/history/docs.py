@@ -124,7 +124,7 @@ def parse_version(path: str, raw: bytes) -> Version | None:
     split = (text, "") if is_yaml else (cut[0], cut[2]) if isinstance(cut, tuple) else None
     data: dict[str, Any] | None = None
     if split is not None:
-        data = front_matter(split[0])
+        data = front_matter(path, split[0])
         if data is not None:
             version.checks = _memo_checklist(split[1])
     if data is None:

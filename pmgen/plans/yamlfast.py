@@ -168,6 +168,12 @@ def fast_load(yaml_text: str, native_dates: bool = False) -> dict[str, Any]:
     ``native_dates``: dates as ``datetime.date`` and only string keys, exactly the data
     ``documents.parse`` gives (validation of the documents it does not report on).
     """
+    return _load(yaml_text, native_dates)[0]
+
+
+def _load(yaml_text: str, native_dates: bool = False) -> tuple[dict[str, Any], frozenset[int]]:
+    """``fast_load``, with the 0-based lines that hold a whole top-level ``key: value``
+    pair of a plain scalar (the lines a later version may patch)."""
     if _RISKY_RE.search(yaml_text):
         raise _Unsure
     try:
@@ -183,7 +189,10 @@ def fast_load(yaml_text: str, native_dates: bool = False) -> dict[str, Any]:
         raise _Unsure from None
     if not isinstance(data, dict):
         raise _Unsure
-    return data
+    pairs = node.value if node is not None else []
+    return data, frozenset(key.start_mark.line for key, value in pairs
+                           if value.id == "scalar" and value.style is None
+                           and key.start_mark.line == value.end_mark.line)
 
 
 def key_lines(yaml_text: str) -> dict[str, int] | None:
@@ -205,23 +214,84 @@ def key_lines(yaml_text: str) -> dict[str, int] | None:
             if key.id == "scalar"}
 
 
-# Parsed front matter is memoised by its text (the results are shared, never mutated).
+# Parsed front matter is memoised by its text, and the last of each file kept for patching
+# (the results are shared, never mutated).
 _FRONT_MATTER_MEMO: dict[str, dict[str, Any] | None] = {}
 _MEMO_LIMIT = 100_000
 
 
-def front_matter(yaml_text: str) -> dict[str, Any] | None:
+# Top-level "key: value" lines whose value is a plain scalar of unambiguous characters.
+_SIMPLE_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):[ ]+([A-Za-z0-9_.][A-Za-z0-9_. /+-]*?)[ ]*$")
+_NEXT_OK = re.compile(r"^(?:[A-Za-z_#]|$)")  # the next line starts a key, a comment, or ends
+# The last front matter of each file: most versions of a plan differ from the one before in
+# a few simple lines (a status change), so they are patched, not composed (~40x cheaper;
+# measured again when it was removed for a while: a cold `pmgen events` of 4,000 commits
+# took 34% more CPU without it, benchmarks/compare.py, issue 11).
+# With them, the lines that hold a whole top-level pair: only those may be patched (a line
+# inside a quoted value over several lines can look like one).
+_LAST: dict[str, tuple[list[str], dict[str, Any], frozenset[int]]] = {}
+
+
+def _plain(value: str) -> Any:
+    """A plain scalar resolved as the composer would (YAML 1.2 implicit types)."""
+    for tag, regexp in _resolvers().get(value[0], ()):
+        if regexp.match(value):
+            return _scalar(tag, value)
+    return value
+
+
+def _patched(
+    last: tuple[list[str], dict[str, Any], frozenset[int]] | None, lines: list[str],
+    limit: int = 4,
+) -> dict[str, Any] | None:
+    """The data of ``lines`` from ``last`` (the lines, data and top-level pair lines of the
+    file's previous front matter) when at most ``limit`` simple top-level ``key: value``
+    lines differ (a status change), else None."""
+    if last is None or len(last[0]) != len(lines):
+        return None
+    old_lines, old_data, pair_lines = last
+    changed = [i for i, (a, b) in enumerate(zip(old_lines, lines, strict=True)) if a != b]
+    if not changed or len(changed) > limit:
+        return None
+    data = dict(old_data)
+    for i in changed:
+        if i not in pair_lines:
+            return None  # not a top-level pair: part of a longer value
+        old, new = _SIMPLE_LINE.match(old_lines[i]), _SIMPLE_LINE.match(lines[i])
+        if old is None or new is None or old.group(1) != new.group(1):
+            return None
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if not _NEXT_OK.match(following):
+            return None  # the value may go on (a multi-line scalar)
+        key = old.group(1)
+        try:
+            if key not in old_data or old_data[key] != _plain(old.group(2)):
+                return None  # the line is not what the last data says it is
+            data[key] = _plain(new.group(2))
+        except ValueError:
+            return None
+    return data
+
+
+def front_matter(path: str, yaml_text: str) -> dict[str, Any] | None:
     """Plain data of a front matter text (dates as ISO strings), or None when unsure."""
     data = _FRONT_MATTER_MEMO.get(yaml_text)
     if data is None and yaml_text not in _FRONT_MATTER_MEMO:
-        try:
-            data = fast_load(yaml_text)
-        except _Unsure:
-            data = None
+        lines = yaml_text.split("\n")
+        last = _LAST.get(path)
+        data = _patched(last, lines)
+        pair_lines = last[2] if last is not None else frozenset()
+        if data is None:
+            try:
+                data, pair_lines = _load(yaml_text)
+            except _Unsure:
+                data = None
         if data is not None and ("\\u" in yaml_text or "\\U" in yaml_text):
             # a lone surrogate escape (PM110) would crash every UTF-8 output downstream
             data = replace_surrogates(data)
         if len(_FRONT_MATTER_MEMO) > _MEMO_LIMIT:
             _FRONT_MATTER_MEMO.clear()
         _FRONT_MATTER_MEMO[yaml_text] = data
+        if data is not None:
+            _LAST[path] = (lines, data, pair_lines)
     return data
