@@ -191,7 +191,7 @@ def _load(yaml_text: str, native_dates: bool = False) -> tuple[dict[str, Any], f
         raise _Unsure
     pairs = node.value if node is not None else []
     return data, frozenset(key.start_mark.line for key, value in pairs
-                           if value.id == "scalar" and value.style is None
+                           if value.id == "scalar" and not value.style  # plain: '' in libyaml
                            and key.start_mark.line == value.end_mark.line)
 
 
