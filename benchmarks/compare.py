@@ -7,7 +7,7 @@ with other work changes wall time far more than CPU time) and wall time, with th
 after / before. The limit the team keeps: no command more than 10% slower.
 
     python benchmarks/compare.py [--before REV] [--after REV] [--repeat 5]
-                                 [--documents 1000] [--commits 4000]
+                                 [--documents 1000] [--commits 4000] [--only TEXT]
 
 Commands: `pmgen validate` on one changed file (10 and 1,000 plans), on every plan with a
 cold cache and a warm one; `pmgen events` cold and after one new commit; `pmgen init
@@ -149,6 +149,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs per command and version")
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--commits", type=int, default=4000)
+    parser.add_argument("--only", default="", help="only the commands whose name has this")
     opts = parser.parse_args()
     print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}")
@@ -168,6 +169,8 @@ def main() -> int:
         print("\n| command | before CPU | after CPU | after/before | before wall | after wall |")
         print("|---|---:|---:|---:|---:|---:|")
         for name, repo_name, args, each, once in cases(opts.documents):
+            if opts.only not in name:
+                continue
             runs: dict[str, list[tuple[float, float]]] = {side: [] for side in trees}
             for side in trees:
                 if once is not None:
