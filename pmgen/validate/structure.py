@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
-
 from pmgen.findings import Finding, Fix
 from pmgen.plans.documents import Document, split_front_matter
 from pmgen.plans.models import Task
@@ -65,6 +63,8 @@ def _context(doc: Document, ctx: Context) -> tuple[dict[str, Any], list[Document
 
 
 def _render_error(doc: Document, name: str, exc: Exception) -> Finding:
+    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError  # as templates
+
     line = exc.lineno if isinstance(exc, TemplateSyntaxError) else None
     if line is None:
         base = Path(name).name

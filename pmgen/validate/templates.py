@@ -16,19 +16,16 @@ import re
 import signal
 import threading
 from pathlib import Path
-from typing import Any
-
-from jinja2 import (
-    ChoiceLoader,
-    FileSystemLoader,
-    PackageLoader,
-    StrictUndefined,
-    Template,
-    TemplateError,
-)
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING, Any
 
 from pmgen.plans.yamlio import scalar
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+    from jinja2.sandbox import SandboxedEnvironment
+
+# Jinja2 is imported when a template is first rendered, not with this module: a run whose
+# findings come from the plan cache, or a bundle (`pmgen init`), renders none (issue 12).
 
 DATA_START = "\ue000"
 DATA_END = "\ue001"
@@ -54,6 +51,9 @@ def _mark(value: Any) -> Any:
 
 def environment(schema_dir: Path | None, mark_data: bool = False) -> SandboxedEnvironment:
     """The sandboxed Jinja environment: repository templates first, then packaged ones."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
     loaders: list[Any] = []
     if schema_dir is not None and (schema_dir / "templates").is_dir():
         loaders.append(FileSystemLoader(str(schema_dir / "templates")))
@@ -91,14 +91,23 @@ MAX_RENDER_SECONDS = 5
 MAX_RENDER_CHARS = 5_000_000
 
 
-class RenderLimit(TemplateError):
-    """A template took longer than MAX_RENDER_SECONDS or wrote more than MAX_RENDER_CHARS."""
+@functools.cache
+def _render_limit() -> type[Exception]:
+    """RenderLimit, a jinja2.TemplateError (every caller turns those into its finding or
+    error), made when Jinja2 is first needed."""
+    from jinja2 import TemplateError
+
+    class RenderLimit(TemplateError):
+        """A template took longer than MAX_RENDER_SECONDS or wrote more than
+        MAX_RENDER_CHARS."""
+
+    return RenderLimit
 
 
 def bounded_render(template: Template, context: dict[str, Any]) -> str:
     """``template.render(**context)`` within MAX_RENDER_SECONDS and MAX_RENDER_CHARS."""
     def expired(signum: int, frame: Any) -> None:
-        raise RenderLimit(f"rendering took longer than {MAX_RENDER_SECONDS} s")
+        raise _render_limit()(f"rendering took longer than {MAX_RENDER_SECONDS} s")
 
     timed = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     previous: Any = None
@@ -111,7 +120,8 @@ def bounded_render(template: Template, context: dict[str, Any]) -> str:
         for part in template.generate(**context):
             size += len(part)
             if size > MAX_RENDER_CHARS:
-                raise RenderLimit(f"the output is longer than {MAX_RENDER_CHARS:,} characters")
+                raise _render_limit()(
+                    f"the output is longer than {MAX_RENDER_CHARS:,} characters")
             parts.append(part)
         return "".join(parts)
     finally:
