@@ -68,8 +68,9 @@ def load(repo: Repo, entity: str) -> tuple[Context, Entity]:
     if "#" in entity:  # a work item's bundle is its track's, if the track has the item
         named = parse_entity(entity.strip())
         track = next(d for d in docs if d.kind == "task" and d.parts["id"] == resolved.id)
-        if named.item not in item_ids(track.data):
-            raise unknown_item(named, track.rel, item_ids(track.data))
+        ids = item_ids(track.data)
+        if named.item not in ids:
+            raise unknown_item(named, track.rel, ids)
     for doc in list(docs):
         if isinstance(doc.model, Task):
             for dep in doc.model.waits:

@@ -55,13 +55,9 @@ def period_day(doc: Document, key: str) -> dt.date | None:
         return None
 
 
-def _end(doc: Document) -> dt.date | None:
-    return period_day(doc, "end")
-
-
 def sprint_signals(doc: Document, today: dt.date) -> list[Signal]:
     """Days left, or overdue when the period ended and the sprint is not finished."""
-    end = _end(doc)
+    end = period_day(doc, "end")
     if end is None or _status(doc) in FINISHED:
         return []
     days = (end - today).days
